@@ -1,0 +1,65 @@
+# Mini Police Hub. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.setup-stamp
+FRONT_STAMP := minipolice/static/build/.stamp
+
+.PHONY: setup run test lint format migrate demo worker browser-deps check-deploy clean
+
+setup: $(STAMP) $(FRONT_STAMP) ## install Python and npm dependencies, build the front end
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+$(FRONT_STAMP): frontend/package.json frontend/package-lock.json frontend/build.mjs $(wildcard frontend/scss/*.scss frontend/js/*.js)
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	cd frontend && npm run --silent build
+	touch $(FRONT_STAMP)
+
+migrate: setup
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo ## migrate, load the demo, start the task worker and serve on 127.0.0.1:$(PORT)
+	@echo "Serving http://127.0.0.1:$(PORT) (task worker running alongside). Ctrl-C stops both."
+	@trap 'kill 0' EXIT INT TERM; \
+	  DEBUG=true $(PY) manage.py db_worker & \
+	  DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+worker: setup
+	DEBUG=true $(PY) manage.py db_worker
+
+test: setup ## the whole suite; browser tests run when Debian's chromium is installed
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+	  echo "Browser tests: on (Debian chromium found)"; \
+	else \
+	  echo "Browser tests: SKIPPED - chromium and chromium-driver are not installed (run 'make browser-deps')"; \
+	fi
+	MINIPOLICE_TESTING=true $(PY) -m pytest $(PYTEST_ARGS)
+
+browser-deps: ## Debian's headless Chromium and its driver, for the browser tests
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-deploy: setup
+	DEBUG=false SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=minipolice.example.org \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) frontend/node_modules minipolice/static/build staticfiles

@@ -1,0 +1,77 @@
+"""What each role's home page shows: the things that need doing, in a few queries."""
+
+import datetime
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import get_scope, is_cleared
+from minipolice.organisations.models import Cohort, Unit, UnitStatus
+from minipolice.organisations.selectors import visible_cohorts, visible_units
+from minipolice.people.models import Enrolment
+from minipolice.people.selectors import visible_leaders
+
+SOON = datetime.timedelta(days=30)
+OPEN_STATUSES = [UnitStatus.PROPOSED, UnitStatus.TRIAL, UnitStatus.ACTIVE, UnitStatus.PAUSED]
+SMALL_NUMBER = 5  # aggregate cells describing fewer children than this are hidden
+
+
+def units_without_leader(user):
+    return visible_units(user, Perm.UNIT_MANAGE).filter(has_leader=False, status__in=OPEN_STATUSES)
+
+
+def leaders_expiring(user, today=None):
+    """Leaders whose vetting or safeguarding training has expired or expires within 30 days."""
+    today = today or timezone.localdate()
+    limit = today + SOON
+    return (
+        visible_leaders(user, Perm.LEADERS_MANAGE)
+        .filter(
+            Q(vetting_expires__lte=limit)
+            | Q(training_expires__lte=limit)
+            | Q(vetting_expires__isnull=True)
+            | Q(training_expires__isnull=True)
+        )
+        .order_by("vetting_expires", "full_name")
+    )
+
+
+def cohorts_starting_soon(user, today=None):
+    today = today or timezone.localdate()
+    return (
+        visible_cohorts(user)
+        .filter(start_date__gte=today, start_date__lte=today + SOON)
+        .order_by("start_date")
+    )
+
+
+def my_clearance(user, today=None):
+    today = today or timezone.localdate()
+    return {
+        "cleared": is_cleared(user, today),
+        "vetting_expires": user.vettings.aggregate(latest=Max("expires"))["latest"],
+        "training_expires": user.safeguarding_trainings.aggregate(latest=Max("expires"))["latest"],
+        "today": today,
+        "soon": today + SOON,
+    }
+
+
+def headline_figures(user):
+    """Counts for aggregate-only roles: units by status and children enrolled, per force."""
+    scope = get_scope(user)
+    units = Unit.objects.all()
+    enrolments = Enrolment.objects.filter(
+        left__isnull=True, cohort__end_date__gte=timezone.localdate()
+    )
+    if not scope.is_national:
+        forces = sorted(scope.ids(Perm.AGGREGATES_READ, "force"))
+        units = units.filter(school__area__force_id__in=forces)
+        enrolments = enrolments.filter(cohort__unit__school__area__force_id__in=forces)
+    by_status = dict(units.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    children = enrolments.values("child_id").distinct().count()
+    return {
+        "units_by_status": [(s.label, by_status.get(s.value, 0)) for s in UnitStatus],
+        "children_enrolled": children if children >= SMALL_NUMBER else None,
+        "cohorts": Cohort.objects.filter(unit__in=units).count(),
+    }

@@ -1,0 +1,52 @@
+from django.db import models
+from django.utils import timezone
+
+from minipolice.audit.models import AuditEntry
+
+
+def record_audit(
+    *,
+    acting_user,
+    action: str,
+    obj: models.Model,
+    fields: dict | None = None,
+    force=None,
+    label: str | None = None,
+) -> AuditEntry:
+    """Write one append-only audit entry. Call inside the service's transaction."""
+    actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    entry = AuditEntry(
+        actor=actor,
+        actor_label=actor.email if actor else "system",
+        action=action,
+        object_type=obj._meta.model_name,
+        object_id=str(obj.pk or ""),
+        object_label=(label if label is not None else str(obj))[:200],
+        fields=fields or {},
+        force=force,
+        at=timezone.now(),
+    )
+    entry.save()
+    return entry
+
+
+def changed_fields(instance: models.Model, before: dict, names: list[str]) -> dict:
+    """Map each field that changed to [old, new], as strings safe to store in JSON."""
+    changes = {}
+    for name in names:
+        old, new = before.get(name), getattr(instance, name)
+        if old != new:
+            changes[name] = [_jsonable(old), _jsonable(new)]
+    return changes
+
+
+def snapshot(instance: models.Model, names: list[str]) -> dict:
+    return {name: getattr(instance, name) for name in names}
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)

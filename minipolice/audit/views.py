@@ -1,0 +1,38 @@
+from django.shortcuts import render
+
+from minipolice.accounts.permissions import Perm
+from minipolice.audit.models import AuditEntry
+from minipolice.audit.selectors import visible_audit_entries
+from minipolice.lib.access import require_permission
+from minipolice.lib.listing import build_listing
+
+
+@require_permission(Perm.AUDIT_READ)
+def entry_list(request):
+    entries = visible_audit_entries(request.user)
+    action = request.GET.get("action", "")
+    if action in AuditEntry.Action.values:
+        entries = entries.filter(action=action)
+    listing = build_listing(
+        request,
+        entries,
+        search_fields=["actor_label", "object_label", "object_type"],
+        sort_fields={
+            "at": ("When", "at"),
+            "actor": ("Who", "actor_label"),
+            "action": ("Action", "action"),
+            "object": ("Record", "object_type"),
+        },
+        default_sort="-at",
+        per_page=50,
+    )
+    return render(
+        request,
+        "audit/entry_list.html",
+        {
+            "listing": listing,
+            "actions": AuditEntry.Action.choices,
+            "action": action,
+            "extra_headers": ["Fields"],
+        },
+    )

@@ -1,0 +1,384 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from minipolice.accounts.models import Role, User
+from minipolice.accounts.permissions import Perm
+from minipolice.lib.access import require_permission
+from minipolice.lib.forms import apply_service_errors
+from minipolice.lib.listing import build_listing
+from minipolice.organisations import selectors, services
+from minipolice.organisations.forms import (
+    AreaForm,
+    AssignLeaderForm,
+    CohortForm,
+    SchoolForm,
+    UnitForm,
+    UnitStatusForm,
+)
+from minipolice.organisations.models import UnitStatus
+
+
+# Areas ---------------------------------------------------------------------------------------
+@require_permission(Perm.AREA_READ)
+def area_list(request):
+    listing = build_listing(
+        request,
+        selectors.visible_areas(request.user),
+        search_fields=["name"],
+        sort_fields={"name": ("Name", "name"), "schools": ("Schools", "school_count")},
+        default_sort="name",
+    )
+    can_add = bool(selectors.visible_forces(request.user, Perm.AREA_MANAGE))
+    return render(request, "organisations/area_list.html", {"listing": listing, "can_add": can_add})
+
+
+@require_permission(Perm.AREA_MANAGE)
+def area_create(request):
+    force = selectors.visible_forces(request.user, Perm.AREA_MANAGE).first()
+    form = AreaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            area = services.create_area(
+                acting_user=request.user, force=force, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{area.name} added.")
+            return redirect("organisations:area_detail", pk=area.pk)
+    return render(
+        request,
+        "organisations/form.html",
+        {"form": form, "title": "Add an area", "cancel_url": "organisations:area_list"},
+    )
+
+
+@require_permission(Perm.AREA_READ)
+def area_detail(request, pk):
+    area = selectors.get_area_for_user(request.user, pk)
+    schools = selectors.visible_schools(request.user).filter(area=area).order_by("name")
+    can_manage = selectors.visible_areas(request.user, Perm.AREA_MANAGE).filter(pk=area.pk).exists()
+    return render(
+        request,
+        "organisations/area_detail.html",
+        {"area": area, "schools": schools, "can_manage": can_manage},
+    )
+
+
+@require_permission(Perm.AREA_MANAGE)
+def area_edit(request, pk):
+    area = selectors.get_area_for_user(request.user, pk, Perm.AREA_MANAGE)
+    form = AreaForm(request.POST or None, instance=area)
+    if request.method == "POST" and form.is_valid():
+        services.update_area(acting_user=request.user, area=area, name=form.cleaned_data["name"])
+        messages.success(request, "Area saved.")
+        return redirect("organisations:area_detail", pk=area.pk)
+    return render(
+        request,
+        "organisations/form.html",
+        {"form": form, "title": f"Change {area.name}", "cancel_url": "organisations:area_list"},
+    )
+
+
+# Schools -------------------------------------------------------------------------------------
+@require_permission(Perm.SCHOOL_READ)
+def school_list(request):
+    listing = build_listing(
+        request,
+        selectors.visible_schools(request.user),
+        search_fields=["name", "urn", "town", "postcode", "area__name"],
+        sort_fields={
+            "name": ("Name", "name"),
+            "urn": ("URN", "urn"),
+            "area": ("Area", "area__name"),
+            "town": ("Town", "town"),
+            "units": ("Units", "unit_count"),
+        },
+        default_sort="name",
+    )
+    can_add = selectors.visible_areas(request.user, Perm.SCHOOL_MANAGE).exists()
+    return render(
+        request, "organisations/school_list.html", {"listing": listing, "can_add": can_add}
+    )
+
+
+@require_permission(Perm.SCHOOL_MANAGE)
+def school_create(request):
+    form = SchoolForm(
+        request.POST or None, areas=selectors.visible_areas(request.user, Perm.SCHOOL_MANAGE)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            school = services.create_school(acting_user=request.user, **data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{school.name} added.")
+            return redirect("organisations:school_detail", pk=school.pk)
+    return render(
+        request,
+        "organisations/form.html",
+        {"form": form, "title": "Add a school", "cancel_url": "organisations:school_list"},
+    )
+
+
+@require_permission(Perm.SCHOOL_READ)
+def school_detail(request, pk):
+    school = selectors.get_school_for_user(request.user, pk)
+    units = selectors.visible_units(request.user).filter(school=school)
+    can_manage = (
+        selectors.visible_schools(request.user, Perm.SCHOOL_MANAGE).filter(pk=school.pk).exists()
+    )
+    return render(
+        request,
+        "organisations/school_detail.html",
+        {"school": school, "units": units, "can_manage": can_manage},
+    )
+
+
+@require_permission(Perm.SCHOOL_MANAGE)
+def school_edit(request, pk):
+    school = selectors.get_school_for_user(request.user, pk, Perm.SCHOOL_MANAGE)
+    form = SchoolForm(
+        request.POST or None,
+        instance=school,
+        areas=selectors.visible_areas(request.user, Perm.SCHOOL_MANAGE),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_school(acting_user=request.user, school=school, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "School saved.")
+            return redirect("organisations:school_detail", pk=school.pk)
+    return render(
+        request,
+        "organisations/form.html",
+        {"form": form, "title": f"Change {school.name}", "cancel_url": "organisations:school_list"},
+    )
+
+
+# Units ---------------------------------------------------------------------------------------
+@require_permission(Perm.UNIT_READ)
+def unit_list(request):
+    units = selectors.visible_units(request.user)
+    status = request.GET.get("status", "")
+    if status in UnitStatus.values:
+        units = units.filter(status=status)
+    listing = build_listing(
+        request,
+        units,
+        search_fields=["name", "school__name", "school__area__name"],
+        sort_fields={
+            "name": ("Unit", "name"),
+            "school": ("School", "school__name"),
+            "area": ("Area", "school__area__name"),
+            "status": ("Status", "status"),
+            "since": ("Since", "status_since"),
+        },
+        default_sort="name",
+    )
+    can_add = selectors.visible_schools(request.user, Perm.UNIT_MANAGE).exists()
+    return render(
+        request,
+        "organisations/unit_list.html",
+        {"listing": listing, "can_add": can_add, "statuses": UnitStatus.choices, "status": status},
+    )
+
+
+@require_permission(Perm.UNIT_MANAGE)
+def unit_create(request):
+    schools = selectors.visible_schools(request.user, Perm.UNIT_MANAGE)
+    initial = {"school": request.GET.get("school")} if request.GET.get("school") else None
+    form = UnitForm(request.POST or None, schools=schools, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.create_unit(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{unit.name} added as a proposed unit.")
+            return redirect("organisations:unit_detail", pk=unit.pk)
+    return render(
+        request,
+        "organisations/form.html",
+        {"form": form, "title": "Add a unit", "cancel_url": "organisations:unit_list"},
+    )
+
+
+@require_permission(Perm.UNIT_READ)
+def unit_detail(request, pk):
+    unit = selectors.get_unit_for_user(request.user, pk)
+    context = {
+        "unit": unit,
+        "history": unit.status_changes.select_related("changed_by"),
+        "leaders": selectors.unit_leaders(unit),
+        "cohorts": selectors.visible_cohorts(request.user).filter(unit=unit),
+        "can_manage": selectors.visible_units(request.user, Perm.UNIT_MANAGE)
+        .filter(pk=unit.pk)
+        .exists(),
+        "can_add_cohort": selectors.visible_units(request.user, Perm.COHORT_MANAGE)
+        .filter(pk=unit.pk)
+        .exists(),
+    }
+    return render(request, "organisations/unit_detail.html", context)
+
+
+@require_permission(Perm.UNIT_MANAGE)
+def unit_edit(request, pk):
+    unit = selectors.get_unit_for_user(request.user, pk, Perm.UNIT_MANAGE)
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        services.update_unit(acting_user=request.user, unit=unit, **form.cleaned_data)
+        messages.success(request, "Unit saved.")
+        return redirect("organisations:unit_detail", pk=unit.pk)
+    return render(
+        request,
+        "organisations/form.html",
+        {"form": form, "title": f"Change {unit.name}", "cancel_url": "organisations:unit_list"},
+    )
+
+
+@require_permission(Perm.UNIT_MANAGE)
+def unit_status(request, pk):
+    unit = selectors.get_unit_for_user(request.user, pk, Perm.UNIT_MANAGE)
+    form = UnitStatusForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_unit_status(acting_user=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{unit.name} is now {UnitStatus(form.cleaned_data['to_status']).label.lower()}.",
+            )
+            return redirect("organisations:unit_detail", pk=unit.pk)
+    return render(request, "organisations/unit_status.html", {"form": form, "unit": unit})
+
+
+def _leader_candidates(user, unit):
+    """Users in the unit's force who may lead: existing leaders in the force, or unassigned staff."""
+    force_id = unit.school.area.force_id
+    return (
+        User.objects.filter(
+            role_assignments__force_id=force_id,
+            role_assignments__role__in=[Role.UNIT_LEADER, Role.AREA_LEAD, Role.FORCE_COORDINATOR],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+@require_permission(Perm.UNIT_MANAGE)
+def unit_leaders(request, pk):
+    unit = selectors.get_unit_for_user(request.user, pk, Perm.UNIT_MANAGE)
+    form = AssignLeaderForm(request.POST or None, candidates=_leader_candidates(request.user, unit))
+    if request.method == "POST" and form.is_valid():
+        leader = form.cleaned_data["leader"]
+        services.assign_unit_leader(acting_user=request.user, unit=unit, leader=leader)
+        messages.success(request, f"{leader} now leads {unit.name}.")
+        return redirect("organisations:unit_detail", pk=unit.pk)
+    return render(
+        request,
+        "organisations/unit_leaders.html",
+        {"form": form, "unit": unit, "leaders": selectors.unit_leaders(unit)},
+    )
+
+
+@require_POST
+@require_permission(Perm.UNIT_MANAGE)
+def unit_leader_remove(request, pk, user_pk):
+    unit = selectors.get_unit_for_user(request.user, pk, Perm.UNIT_MANAGE)
+    assignment = selectors.unit_leaders(unit).filter(user_id=user_pk).first()
+    if assignment is not None:
+        services.remove_unit_leader(acting_user=request.user, unit=unit, leader=assignment.user)
+        messages.success(request, f"{assignment.user} no longer leads {unit.name}.")
+    return redirect("organisations:unit_leaders", pk=unit.pk)
+
+
+# Cohorts -------------------------------------------------------------------------------------
+@require_permission(Perm.COHORT_READ)
+def cohort_list(request):
+    listing = build_listing(
+        request,
+        selectors.visible_cohorts(request.user),
+        search_fields=["name", "unit__name", "unit__school__name"],
+        sort_fields={
+            "name": ("Cohort", "name"),
+            "unit": ("Unit", "unit__name"),
+            "start": ("Starts", "start_date"),
+            "end": ("Ends", "end_date"),
+            "children": ("Children", "children_count"),
+        },
+        default_sort="-start",
+    )
+    return render(request, "organisations/cohort_list.html", {"listing": listing})
+
+
+@require_permission(Perm.COHORT_MANAGE)
+def cohort_create(request, unit_pk):
+    unit = selectors.get_unit_for_user(request.user, unit_pk, Perm.COHORT_MANAGE)
+    form = CohortForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.create_cohort(
+                acting_user=request.user, unit=unit, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Cohort {cohort.name} added.")
+            return redirect("organisations:cohort_detail", pk=cohort.pk)
+    return render(
+        request,
+        "organisations/form.html",
+        {
+            "form": form,
+            "title": f"Add a cohort to {unit.name}",
+            "cancel_url": "organisations:unit_list",
+        },
+    )
+
+
+@require_permission(Perm.COHORT_READ)
+def cohort_detail(request, pk):
+    from minipolice.people.selectors import cohort_enrolments
+
+    cohort = selectors.get_cohort_for_user(request.user, pk)
+    can_manage = (
+        selectors.visible_cohorts(request.user, Perm.COHORT_MANAGE).filter(pk=cohort.pk).exists()
+    )
+    return render(
+        request,
+        "organisations/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "enrolments": cohort_enrolments(request.user, cohort),
+            "can_manage": can_manage,
+        },
+    )
+
+
+@require_permission(Perm.COHORT_MANAGE)
+def cohort_edit(request, pk):
+    cohort = selectors.get_cohort_for_user(request.user, pk, Perm.COHORT_MANAGE)
+    form = CohortForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_cohort(acting_user=request.user, cohort=cohort, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Cohort saved.")
+            return redirect("organisations:cohort_detail", pk=cohort.pk)
+    return render(
+        request,
+        "organisations/form.html",
+        {"form": form, "title": f"Change {cohort.name}", "cancel_url": "organisations:cohort_list"},
+    )

@@ -1,0 +1,144 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class YearGroup(models.IntegerChoices):
+    YEAR_5 = 5, "Year 5"
+    YEAR_6 = 6, "Year 6"
+
+
+class Child(models.Model):
+    """A child in the programme. No date of birth and no address: the school holds those."""
+
+    force = models.ForeignKey("organisations.Force", on_delete=models.PROTECT, related_name="+")
+    first_name = models.CharField(max_length=60)
+    last_name = models.CharField(max_length=60)
+    year_group = models.PositiveSmallIntegerField(choices=YearGroup.choices)
+    leader_notes = models.TextField(
+        "Notes for leaders",
+        blank=True,
+        help_text="Additional needs leaders should know. Seen only by unit leaders and coordinators.",
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name_plural = "children"
+        indexes = [models.Index(fields=["force", "last_name", "first_name"])]
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("people:child_detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Guardian(models.Model):
+    force = models.ForeignKey("organisations.Force", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=120)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guardian_profile",
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["force", "email"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:guardian_detail", args=[self.pk])
+
+
+class Guardianship(models.Model):
+    class Relationship(models.TextChoices):
+        PARENT = "parent", "Parent"
+        CARER = "carer", "Carer"
+        GRANDPARENT = "grandparent", "Grandparent"
+        OTHER = "other", "Other"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardianships")
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="guardianships")
+    relationship = models.CharField(
+        max_length=20, choices=Relationship.choices, default=Relationship.PARENT
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "guardian"], name="guardianship_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.guardian} ({self.get_relationship_display()}) of {self.child}"
+
+
+class Enrolment(models.Model):
+    cohort = models.ForeignKey(
+        "organisations.Cohort", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="enrolments")
+    joined = models.DateField()
+    left = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "child"], name="enrolment_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.child} in {self.cohort}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.left is None
+
+
+class Vetting(models.Model):
+    class Level(models.TextChoices):
+        NPPV1 = "nppv1", "NPPV level 1"
+        NPPV2 = "nppv2", "NPPV level 2"
+        NPPV3 = "nppv3", "NPPV level 3"
+        ENHANCED_DBS = "enhanced_dbs", "Enhanced DBS"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vettings"
+    )
+    level = models.CharField(max_length=20, choices=Level.choices)
+    granted = models.DateField()
+    expires = models.DateField()
+
+    class Meta:
+        ordering = ["-expires"]
+        indexes = [models.Index(fields=["user", "expires"])]
+
+    def __str__(self):
+        return f"{self.get_level_display()} until {self.expires}"
+
+
+class SafeguardingTraining(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safeguarding_trainings"
+    )
+    completed = models.DateField()
+    expires = models.DateField()
+
+    class Meta:
+        ordering = ["-expires"]
+        indexes = [models.Index(fields=["user", "expires"])]
+
+    def __str__(self):
+        return f"Safeguarding training until {self.expires}"

@@ -1,0 +1,119 @@
+"""Scoped reads for children, guardians and leaders. Views use only these."""
+
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.http import Http404
+
+from minipolice.accounts.models import Role, RoleAssignment, User
+from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import get_scope, scope_q
+from minipolice.people.models import Child, Enrolment, Guardian, Guardianship
+
+
+def _get_or_404(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _enrolments_in_scope(user, perm: Perm):
+    return Enrolment.objects.filter(
+        scope_q(
+            user,
+            perm,
+            area="cohort__unit__school__area_id",
+            school="cohort__unit__school_id",
+            unit="cohort__unit_id",
+        )
+    )
+
+
+def visible_children(user, perm: Perm = Perm.CHILDREN_READ):
+    """Children the user may see: the force's for coordinators, else through enrolments."""
+    scope = get_scope(user)
+    q = Q(force_id__in=sorted(scope.ids(perm, "force")))
+    q |= Q(pk__in=_enrolments_in_scope(user, perm).values("child_id"))
+    guardian_ids = scope.ids(perm, "guardian")
+    if guardian_ids:
+        q |= Q(
+            pk__in=Guardianship.objects.filter(guardian_id__in=sorted(guardian_ids)).values(
+                "child_id"
+            )
+        )
+    return Child.objects.filter(q, anonymised_at__isnull=True)
+
+
+def children_list(user, perm: Perm = Perm.CHILDREN_READ):
+    """Children with their current cohort, for list pages, in a fixed number of queries."""
+    current = Enrolment.objects.filter(left__isnull=True).select_related("cohort", "cohort__unit")
+    return visible_children(user, perm).prefetch_related(
+        Prefetch("enrolments", queryset=current, to_attr="current_enrolments")
+    )
+
+
+def get_child_for_user(user, pk, perm: Perm = Perm.CHILDREN_READ) -> Child:
+    return _get_or_404(visible_children(user, perm), pk)
+
+
+def child_enrolments(child: Child):
+    return child.enrolments.select_related("cohort", "cohort__unit", "cohort__unit__school")
+
+
+def child_guardianships(child: Child):
+    return child.guardianships.select_related("guardian").order_by("guardian__name")
+
+
+def visible_guardians(user, perm: Perm = Perm.CHILDREN_READ):
+    children = visible_children(user, perm)
+    return Guardian.objects.filter(
+        Exists(Guardianship.objects.filter(guardian=OuterRef("pk"), child__in=children)),
+        anonymised_at__isnull=True,
+    )
+
+
+def guardians_list(user, perm: Perm = Perm.CHILDREN_READ):
+    visible = visible_children(user, perm)
+    links = Guardianship.objects.filter(child__in=visible).select_related("child")
+    return visible_guardians(user, perm).prefetch_related(
+        Prefetch("guardianships", queryset=links, to_attr="visible_links")
+    )
+
+
+def get_guardian_for_user(user, pk, perm: Perm = Perm.CHILDREN_READ) -> Guardian:
+    return _get_or_404(guardians_list(user, perm), pk)
+
+
+def visible_leaders(user, perm: Perm = Perm.LEADERS_READ):
+    """Users who lead a unit the viewer may see leaders of, with their latest expiry dates."""
+    assignments = RoleAssignment.objects.filter(
+        scope_q(user, perm, force="force_id", area="unit__school__area_id"),
+        role=Role.UNIT_LEADER,
+    )
+    return User.objects.filter(pk__in=assignments.values("user_id")).annotate(
+        vetting_expires=Max("vettings__expires"),
+        training_expires=Max("safeguarding_trainings__expires"),
+    )
+
+
+def leaders_list(user, perm: Perm = Perm.LEADERS_READ):
+    units = RoleAssignment.objects.filter(role=Role.UNIT_LEADER).select_related("unit")
+    return visible_leaders(user, perm).prefetch_related(
+        Prefetch("role_assignments", queryset=units, to_attr="leader_assignments")
+    )
+
+
+def get_leader_for_user(user, pk, perm: Perm = Perm.LEADERS_READ) -> User:
+    return _get_or_404(leaders_list(user, perm), pk)
+
+
+def cohort_enrolments(user, cohort):
+    """The cohort's enrolments, or None when the user may not see children's records."""
+    from minipolice.accounts.scoping import get_scope
+
+    if not get_scope(user).has(Perm.CHILDREN_READ):
+        return None
+    return (
+        Enrolment.objects.filter(cohort=cohort, child__in=visible_children(user))
+        .select_related("child")
+        .order_by("left", "child__last_name", "child__first_name")
+    )

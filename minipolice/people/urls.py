@@ -1,0 +1,22 @@
+from django.urls import path
+
+from minipolice.people import imports, views
+
+app_name = "people"
+urlpatterns = [
+    path("children/", views.child_list, name="child_list"),
+    path("cohorts/<int:cohort_pk>/children/new/", views.child_create, name="child_create"),
+    path("cohorts/<int:pk>/import/", imports.cohort_import, name="cohort_import"),
+    path("children/<int:pk>/", views.child_detail, name="child_detail"),
+    path("children/<int:pk>/edit/", views.child_edit, name="child_edit"),
+    path("children/<int:pk>/move/", views.child_move, name="child_move"),
+    path("children/<int:pk>/leave/", views.child_leave, name="child_leave"),
+    path("children/<int:child_pk>/guardians/new/", views.guardian_add, name="guardian_add"),
+    path("guardians/", views.guardian_list, name="guardian_list"),
+    path("guardians/<int:pk>/", views.guardian_detail, name="guardian_detail"),
+    path("guardians/<int:pk>/edit/", views.guardian_edit, name="guardian_edit"),
+    path("leaders/", views.leader_list, name="leader_list"),
+    path("leaders/<int:pk>/", views.leader_detail, name="leader_detail"),
+    path("leaders/<int:pk>/vetting/new/", views.leader_vetting_add, name="leader_vetting_add"),
+    path("leaders/<int:pk>/training/new/", views.leader_training_add, name="leader_training_add"),
+]

@@ -1,0 +1,355 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from minipolice.accounts.permissions import Perm
+from minipolice.lib.access import require_permission
+from minipolice.lib.forms import apply_service_errors
+from minipolice.lib.listing import build_listing
+from minipolice.organisations.selectors import get_cohort_for_user, visible_cohorts
+from minipolice.people import selectors, services
+from minipolice.people.forms import (
+    AddGuardianForm,
+    ChildForm,
+    GuardianForm,
+    LeaveForm,
+    MoveChildForm,
+    TrainingForm,
+    VettingForm,
+)
+
+
+def _may_see_notes(user, child) -> bool:
+    return selectors.visible_children(user, Perm.CHILD_NOTES).filter(pk=child.pk).exists()
+
+
+# Children ------------------------------------------------------------------------------------
+@require_permission(Perm.CHILDREN_READ)
+def child_list(request):
+    listing = build_listing(
+        request,
+        selectors.children_list(request.user),
+        search_fields=["first_name", "last_name"],
+        sort_fields={
+            "last_name": ("Last name", "last_name"),
+            "first_name": ("First name", "first_name"),
+            "year": ("Year", "year_group"),
+        },
+        default_sort="last_name",
+    )
+    return render(
+        request, "people/child_list.html", {"listing": listing, "extra_headers": ["Cohort"]}
+    )
+
+
+@require_permission(Perm.CHILDREN_MANAGE)
+def child_create(request, cohort_pk):
+    cohort = get_cohort_for_user(request.user, cohort_pk, Perm.CHILDREN_MANAGE)
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.add_child_to_cohort(
+                acting_user=request.user, cohort=cohort, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{child.full_name} added to {cohort.name}.")
+            return redirect("people:child_detail", pk=child.pk)
+    return render(
+        request,
+        "people/form.html",
+        {
+            "form": form,
+            "title": f"Add a child to {cohort.name}",
+            "cancel_href": cohort.get_absolute_url(),
+        },
+    )
+
+
+@require_permission(Perm.CHILDREN_READ)
+def child_detail(request, pk):
+    child = selectors.get_child_for_user(request.user, pk)
+    context = {
+        "child": child,
+        "enrolments": selectors.child_enrolments(child),
+        "guardianships": selectors.child_guardianships(child),
+        "show_notes": _may_see_notes(request.user, child),
+        "can_manage": selectors.visible_children(request.user, Perm.CHILDREN_MANAGE)
+        .filter(pk=child.pk)
+        .exists(),
+    }
+    return render(request, "people/child_detail.html", context)
+
+
+@require_permission(Perm.CHILDREN_MANAGE)
+def child_edit(request, pk):
+    child = selectors.get_child_for_user(request.user, pk, Perm.CHILDREN_MANAGE)
+    form = ChildForm(
+        request.POST or None, instance=child, show_notes=_may_see_notes(request.user, child)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_child(acting_user=request.user, child=child, **form.cleaned_data)
+        messages.success(request, "Child's details saved.")
+        return redirect("people:child_detail", pk=child.pk)
+    return render(
+        request,
+        "people/form.html",
+        {
+            "form": form,
+            "title": f"Change {child.full_name}'s details",
+            "cancel_href": child.get_absolute_url(),
+        },
+    )
+
+
+def _current_cohorts(user, child):
+    return visible_cohorts(user, Perm.CHILDREN_MANAGE).filter(
+        enrolments__child=child, enrolments__left__isnull=True
+    )
+
+
+@require_permission(Perm.CHILDREN_MANAGE)
+def child_move(request, pk):
+    child = selectors.get_child_for_user(request.user, pk, Perm.CHILDREN_MANAGE)
+    current = _current_cohorts(request.user, child)
+    targets = (
+        visible_cohorts(request.user, Perm.CHILDREN_MANAGE)
+        .filter(unit__school__area__force_id=child.force_id, end_date__gte=timezone.localdate())
+        .exclude(pk__in=current.values("pk"))
+    )
+    form = MoveChildForm(request.POST or None, current=current, targets=targets)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_child(acting_user=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{child.full_name} moved to {form.cleaned_data['to_cohort'].name}."
+            )
+            return redirect("people:child_detail", pk=child.pk)
+    return render(
+        request,
+        "people/form.html",
+        {
+            "form": form,
+            "title": f"Move {child.full_name} to another cohort",
+            "submit_label": "Move",
+            "cancel_href": child.get_absolute_url(),
+        },
+    )
+
+
+@require_permission(Perm.CHILDREN_MANAGE)
+def child_leave(request, pk):
+    child = selectors.get_child_for_user(request.user, pk, Perm.CHILDREN_MANAGE)
+    current = _current_cohorts(request.user, child)
+    form = LeaveForm(request.POST or None, current=current, initial={"left": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        enrolment = child.enrolments.get(cohort=form.cleaned_data["cohort"], left__isnull=True)
+        try:
+            services.leave_cohort(
+                acting_user=request.user, enrolment=enrolment, left=form.cleaned_data["left"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{child.full_name} has left {enrolment.cohort.name}.")
+            return redirect("people:child_detail", pk=child.pk)
+    return render(
+        request,
+        "people/form.html",
+        {
+            "form": form,
+            "title": f"{child.full_name} leaves a cohort",
+            "submit_label": "Record leaving",
+            "cancel_href": child.get_absolute_url(),
+        },
+    )
+
+
+@require_permission(Perm.CHILDREN_MANAGE)
+def guardian_add(request, child_pk):
+    child = selectors.get_child_for_user(request.user, child_pk, Perm.CHILDREN_MANAGE)
+    form = AddGuardianForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            guardian = services.create_guardian(
+                acting_user=request.user,
+                force=child.force,
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+            )
+            services.link_guardian(
+                acting_user=request.user,
+                child=child,
+                guardian=guardian,
+                relationship=data["relationship"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{guardian.name} added as {child.first_name}'s guardian.")
+            return redirect("people:child_detail", pk=child.pk)
+    return render(
+        request,
+        "people/form.html",
+        {
+            "form": form,
+            "title": f"Add a guardian for {child.full_name}",
+            "cancel_href": child.get_absolute_url(),
+        },
+    )
+
+
+# Guardians -----------------------------------------------------------------------------------
+@require_permission(Perm.CHILDREN_READ)
+def guardian_list(request):
+    listing = build_listing(
+        request,
+        selectors.guardians_list(request.user),
+        search_fields=["name", "email", "phone"],
+        sort_fields={"name": ("Name", "name"), "email": ("Email", "email")},
+        default_sort="name",
+    )
+    return render(
+        request,
+        "people/guardian_list.html",
+        {"listing": listing, "extra_headers": ["Phone", "Children"]},
+    )
+
+
+@require_permission(Perm.CHILDREN_READ)
+def guardian_detail(request, pk):
+    guardian = selectors.get_guardian_for_user(request.user, pk)
+    can_manage = (
+        selectors.visible_guardians(request.user, Perm.CHILDREN_MANAGE)
+        .filter(pk=guardian.pk)
+        .exists()
+    )
+    return render(
+        request, "people/guardian_detail.html", {"guardian": guardian, "can_manage": can_manage}
+    )
+
+
+@require_permission(Perm.CHILDREN_MANAGE)
+def guardian_edit(request, pk):
+    guardian = selectors.get_guardian_for_user(request.user, pk, Perm.CHILDREN_MANAGE)
+    form = GuardianForm(request.POST or None, instance=guardian)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_guardian(
+                acting_user=request.user, guardian=guardian, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Guardian's details saved.")
+            return redirect("people:guardian_detail", pk=guardian.pk)
+    return render(
+        request,
+        "people/form.html",
+        {
+            "form": form,
+            "title": f"Change {guardian.name}'s details",
+            "cancel_href": guardian.get_absolute_url(),
+        },
+    )
+
+
+# Leaders -------------------------------------------------------------------------------------
+@require_permission(Perm.LEADERS_READ)
+def leader_list(request):
+    listing = build_listing(
+        request,
+        selectors.leaders_list(request.user),
+        search_fields=["full_name", "email"],
+        sort_fields={
+            "name": ("Name", "full_name"),
+            "vetting": ("Vetting expires", "vetting_expires"),
+            "training": ("Training expires", "training_expires"),
+        },
+        default_sort="name",
+    )
+    return render(
+        request,
+        "people/leader_list.html",
+        {"listing": listing, "extra_headers": ["Units"], "today": timezone.localdate()},
+    )
+
+
+@require_permission(Perm.LEADERS_READ)
+def leader_detail(request, pk):
+    leader = selectors.get_leader_for_user(request.user, pk)
+    can_manage = (
+        selectors.visible_leaders(request.user, Perm.LEADERS_MANAGE).filter(pk=leader.pk).exists()
+    )
+    return render(
+        request,
+        "people/leader_detail.html",
+        {
+            "leader": leader,
+            "vettings": leader.vettings.all(),
+            "trainings": leader.safeguarding_trainings.all(),
+            "can_manage": can_manage,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _leader_force(leader):
+    assignment = next(iter(leader.leader_assignments), None)
+    return assignment.unit.school.area.force if assignment else None
+
+
+@require_permission(Perm.LEADERS_MANAGE)
+def leader_vetting_add(request, pk):
+    leader = selectors.get_leader_for_user(request.user, pk, Perm.LEADERS_MANAGE)
+    form = VettingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_vetting(
+            acting_user=request.user,
+            leader=leader,
+            force=_leader_force(leader),
+            **form.cleaned_data,
+        )
+        messages.success(request, "Vetting recorded.")
+        return redirect("people:leader_detail", pk=leader.pk)
+    return render(
+        request,
+        "people/form.html",
+        {
+            "form": form,
+            "title": f"Record vetting for {leader.full_name}",
+            "cancel_href": reverse("people:leader_detail", args=[leader.pk]),
+        },
+    )
+
+
+@require_permission(Perm.LEADERS_MANAGE)
+def leader_training_add(request, pk):
+    leader = selectors.get_leader_for_user(request.user, pk, Perm.LEADERS_MANAGE)
+    form = TrainingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_safeguarding_training(
+            acting_user=request.user,
+            leader=leader,
+            force=_leader_force(leader),
+            **form.cleaned_data,
+        )
+        messages.success(request, "Safeguarding training recorded.")
+        return redirect("people:leader_detail", pk=leader.pk)
+    return render(
+        request,
+        "people/form.html",
+        {
+            "form": form,
+            "title": f"Record safeguarding training for {leader.full_name}",
+            "cancel_href": reverse("people:leader_detail", args=[leader.pk]),
+        },
+    )

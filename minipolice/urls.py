@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from minipolice.accounts import views as account_views
+from minipolice.lib.health import healthz
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("minipolice.organisations.urls")),
+    path("", include("minipolice.people.urls")),
+    path("audit/", include("minipolice.audit.urls")),
+]
+
+handler403 = "minipolice.lib.errors.forbidden"
+handler404 = "minipolice.lib.errors.not_found"
