@@ -34,14 +34,29 @@ def changed_fields(instance: models.Model, before: dict, names: list[str]) -> di
     """Map each field that changed to [old, new], as strings safe to store in JSON."""
     changes = {}
     for name in names:
-        old, new = before.get(name), getattr(instance, name)
+        old, new = before.get(name), getattr(instance, _column(instance, name))
         if old != new:
             changes[name] = [_jsonable(old), _jsonable(new)]
     return changes
 
 
 def snapshot(instance: models.Model, names: list[str]) -> dict:
-    return {name: getattr(instance, name) for name in names}
+    """The stored values of `names`, read from the database rather than the instance.
+
+    A bound ModelForm has already copied the user's input onto its instance, so the instance
+    cannot tell us what changed.
+    """
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values(*_columns(instance, names)).get()
+    return {name: stored[_column(instance, name)] for name in names}
+
+
+def _column(instance, name):
+    field = instance._meta.get_field(name)
+    return field.attname if field.is_relation else name
+
+
+def _columns(instance, names):
+    return [_column(instance, name) for name in names]
 
 
 def _jsonable(value):

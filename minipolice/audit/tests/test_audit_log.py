@@ -1,0 +1,33 @@
+import pytest
+
+from minipolice.audit.models import AuditEntry
+
+
+def test_audit_entries_cannot_be_changed_or_deleted(world):
+    entry = AuditEntry.objects.first()
+    entry.object_label = "tampered"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.update(object_label="x")
+
+
+def test_coordinator_sees_who_changed_what_in_their_force_only(world, client_for):
+    client = client_for(world.users["coordinator"])
+    client.post(
+        f"/children/{world.child.pk}/edit/",
+        {"first_name": "Ada", "last_name": "Byron", "year_group": "5", "leader_notes": ""},
+    )
+    body = client.get("/audit/?action=update").content.decode()
+    assert "coord@example.org" in body and "Ada Byron" in body
+    body = client.get("/audit/?q=Outside").content.decode()
+    assert "Bo Outside" not in body  # another force's child
+
+
+def test_audit_log_filters_by_action(world, client_for):
+    body = client_for(world.users["coordinator"]).get("/audit/?action=export").content.decode()
+    assert "No entries found" in body

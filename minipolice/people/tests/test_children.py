@@ -1,0 +1,135 @@
+import datetime
+
+from django.utils import timezone
+
+from minipolice.audit.models import AuditEntry
+from minipolice.people.models import Child, Enrolment, Guardianship
+
+
+def test_teacher_adds_a_child_to_a_cohort_and_it_is_audited(world, client_for):
+    client = client_for(world.users["teacher"])
+    response = client.post(
+        f"/cohorts/{world.cohort.pk}/children/new/",
+        {"first_name": "Grace", "last_name": "Hopper", "year_group": "6"},
+    )
+    child = Child.objects.get(last_name="Hopper")
+    assert response["Location"] == f"/children/{child.pk}/"
+    assert Enrolment.objects.filter(child=child, cohort=world.cohort, left__isnull=True).exists()
+    entry = AuditEntry.objects.get(object_type="child", object_id=str(child.pk), action="create")
+    assert entry.actor == world.users["teacher"] and entry.force == world.force
+
+
+def test_year_group_must_be_5_or_6(world, client_for):
+    client = client_for(world.users["teacher"])
+    response = client.post(
+        f"/cohorts/{world.cohort.pk}/children/new/",
+        {"first_name": "Tiny", "last_name": "Tim", "year_group": "3"},
+    )
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert not Child.objects.filter(last_name="Tim").exists()
+
+
+def test_leader_notes_are_hidden_from_teachers_and_area_leads(world, client_for):
+    url = f"/children/{world.child.pk}/"
+    assert "hearing aid" in client_for(world.users["leader"]).get(url).content.decode()
+    assert "hearing aid" in client_for(world.users["coordinator"]).get(url).content.decode()
+    assert "hearing aid" not in client_for(world.users["teacher"]).get(url).content.decode()
+    assert "hearing aid" not in client_for(world.users["area_lead"]).get(url).content.decode()
+
+
+def test_teacher_editing_a_child_cannot_wipe_leader_notes(world, client_for):
+    client = client_for(world.users["teacher"])
+    client.post(
+        f"/children/{world.child.pk}/edit/",
+        {"first_name": "Ada", "last_name": "King", "year_group": "5"},
+    )
+    world.child.refresh_from_db()
+    assert world.child.last_name == "King"
+    assert world.child.leader_notes == "Uses a hearing aid."
+
+
+def test_editing_notes_is_audited_without_their_content(world, client_for):
+    client = client_for(world.users["leader"])
+    client.post(
+        f"/children/{world.child.pk}/edit/",
+        {
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "year_group": "5",
+            "leader_notes": "Allergic to nuts.",
+        },
+    )
+    entry = AuditEntry.objects.filter(object_type="child", action="update").latest("at")
+    assert entry.fields["leader_notes"] == ["(hidden)", "(hidden)"]
+    assert "nuts" not in str(entry.fields)
+
+
+def test_move_child_to_another_cohort_keeps_history(world, client_for):
+    from minipolice.organisations import services as org
+
+    today = timezone.localdate()
+    other = org.create_cohort(
+        acting_user=None,
+        unit=world.unit,
+        name="Year 6",
+        start_date=today,
+        end_date=today + datetime.timedelta(days=60),
+    )
+    client = client_for(world.users["leader"])
+    response = client.post(
+        f"/children/{world.child.pk}/move/", {"from_cohort": world.cohort.pk, "to_cohort": other.pk}
+    )
+    assert response.status_code == 302
+    enrolments = {e.cohort_id: e.left for e in world.child.enrolments.all()}
+    assert enrolments[world.cohort.pk] == today and enrolments[other.pk] is None
+
+
+def test_record_leaving_a_cohort(world, client_for):
+    client = client_for(world.users["leader"])
+    today = timezone.localdate()
+    response = client.post(
+        f"/children/{world.child.pk}/leave/", {"cohort": world.cohort.pk, "left": today.isoformat()}
+    )
+    assert response.status_code == 302
+    assert world.child.enrolments.get(cohort=world.cohort).left == today
+    assert "Not in a cohort now" in client.get("/children/").content.decode()
+
+
+def test_leaving_date_before_joining_is_an_error(world, client_for):
+    client = client_for(world.users["leader"])
+    too_early = world.child.enrolments.get().joined - datetime.timedelta(days=1)
+    response = client.post(
+        f"/children/{world.child.pk}/leave/",
+        {"cohort": world.cohort.pk, "left": too_early.isoformat()},
+    )
+    assert response.status_code == 200
+    assert "cannot be before" in response.content.decode()
+    assert world.child.enrolments.get().left is None
+
+
+def test_add_guardian_needs_email_or_phone(world, client_for):
+    client = client_for(world.users["teacher"])
+    url = f"/children/{world.child.pk}/guardians/new/"
+    response = client.post(
+        url, {"name": "Bob Lovelace", "email": "", "phone": "", "relationship": "parent"}
+    )
+    assert (
+        response.status_code == 200
+        and "email address or a phone number" in response.content.decode()
+    )
+    response = client.post(
+        url,
+        {"name": "Bob Lovelace", "email": "BOB@example.com", "phone": "", "relationship": "carer"},
+    )
+    assert response.status_code == 302
+    link = Guardianship.objects.get(child=world.child, guardian__name="Bob Lovelace")
+    assert link.relationship == "carer" and link.guardian.email == "bob@example.com"
+
+
+def test_guardian_list_and_detail_only_show_visible_children(world, client_for):
+    client = client_for(world.users["coordinator"])
+    body = client.get("/guardians/").content.decode()
+    assert "Ann Lovelace" in body and "Ada Lovelace" in body
+    body = client.get(f"/guardians/{world.guardian.pk}/").content.decode()
+    assert "ann@example.com" in body
