@@ -130,6 +130,7 @@ MATRIX = {
     "people:guardian_detail": ("get", UNIT_STAFF),
     "people:guardian_edit": ("get", UNIT_STAFF),
     "people:leader_list": ("get", AREA),
+    "people:leader_create": ("get", AREA),
     "people:leader_detail": ("get", AREA),
     "people:leader_vetting_add": ("get", AREA),
     "people:leader_training_add": ("get", AREA),

@@ -91,3 +91,27 @@ class TrainingForm(forms.Form):
         ):
             self.add_error("expires", "The expiry date must be after the date it was completed.")
         return cleaned
+
+
+class NewLeaderForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name", max_length=120, help_text="For example, PCSO Sam Rivers"
+    )
+    email = forms.EmailField(label="Work email address", help_text="They sign in with this address")
+    unit = forms.ModelChoiceField(
+        label="Unit they will lead", queryset=None, empty_label="Choose a unit"
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean_email(self):
+        from minipolice.accounts.models import User
+
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                "Someone already signs in with this email address. Add them to the unit from the unit's page."
+            )
+        return email

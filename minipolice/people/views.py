@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import get_scope
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
 from minipolice.lib.listing import build_listing
-from minipolice.organisations.selectors import get_cohort_for_user, visible_cohorts
+from minipolice.organisations.selectors import get_cohort_for_user, visible_cohorts, visible_units
 from minipolice.people import selectors, services
 from minipolice.people.forms import (
     AddGuardianForm,
@@ -16,6 +17,7 @@ from minipolice.people.forms import (
     GuardianForm,
     LeaveForm,
     MoveChildForm,
+    NewLeaderForm,
     TrainingForm,
     VettingForm,
 )
@@ -276,11 +278,55 @@ def leader_list(request):
         },
         default_sort="name",
     )
+    can_add = get_scope(request.user).has(Perm.LEADERS_MANAGE)
     return render(
         request,
         "people/leader_list.html",
-        {"listing": listing, "extra_headers": ["Units"], "today": timezone.localdate()},
+        {
+            "listing": listing,
+            "extra_headers": ["Units"],
+            "today": timezone.localdate(),
+            "can_add": can_add,
+        },
     )
+
+
+@require_permission(Perm.LEADERS_MANAGE)
+def leader_create(request):
+    form = NewLeaderForm(
+        request.POST or None, units=visible_units(request.user, Perm.LEADERS_MANAGE)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            leader = services.add_leader(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            send_set_password_email(request, leader.email)
+            messages.success(
+                request,
+                f"{leader.full_name} added. We have emailed them a link to choose a password; "
+                "record their vetting and safeguarding training before they can see children's records.",
+            )
+            return redirect("people:leader_detail", pk=leader.pk)
+    return render(
+        request,
+        "people/form.html",
+        {
+            "form": form,
+            "title": "Add a leader",
+            "submit_label": "Add leader",
+            "cancel_href": reverse("people:leader_list"),
+        },
+    )
+
+
+def send_set_password_email(request, email: str) -> None:
+    from allauth.account.forms import ResetPasswordForm
+
+    form = ResetPasswordForm(data={"email": email})
+    if form.is_valid():
+        form.save(request)
 
 
 @require_permission(Perm.LEADERS_READ)

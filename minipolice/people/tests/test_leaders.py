@@ -56,3 +56,41 @@ def test_funder_home_shows_aggregates_only(world, client_for):
     assert "Active units" in body
     assert "Lovelace" not in body
     assert "Fewer than 5" in body  # one child: the cell is hidden
+
+
+def test_area_lead_adds_a_leader_who_gets_a_set_password_email(world, client_for, mailoutbox):
+    from minipolice.accounts.models import Role, RoleAssignment, User
+
+    client = client_for(world.users["area_lead"])
+    response = client.post(
+        "/leaders/new/",
+        {"full_name": "PCSO Sam Rivers", "email": "Sam.Rivers@example.org", "unit": world.unit.pk},
+    )
+    leader = User.objects.get(email="sam.rivers@example.org")
+    assert response["Location"] == f"/leaders/{leader.pk}/"
+    assert not leader.has_usable_password()
+    assert RoleAssignment.objects.filter(
+        user=leader, role=Role.UNIT_LEADER, unit=world.unit
+    ).exists()
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["sam.rivers@example.org"]
+    # Not cleared yet: no vetting recorded, so no children's records.
+    leader_client = client_for(leader)
+    assert leader_client.get(f"/children/{world.child.pk}/").status_code == 403
+
+
+def test_adding_a_leader_with_an_email_already_in_use_is_an_error(world, client_for):
+    client = client_for(world.users["coordinator"])
+    response = client.post(
+        "/leaders/new/", {"full_name": "Dup", "email": "teacher@example.org", "unit": world.unit.pk}
+    )
+    assert response.status_code == 200
+    assert "already signs in with this email" in response.content.decode()
+
+
+def test_area_lead_cannot_add_a_leader_to_a_unit_of_another_force(world, client_for):
+    client = client_for(world.users["area_lead"])
+    response = client.post(
+        "/leaders/new/", {"full_name": "X", "email": "x@example.org", "unit": world.other_unit.pk}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
