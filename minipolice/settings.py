@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "minipolice.accounts",
     "minipolice.organisations",
     "minipolice.people",
+    "minipolice.consent",
     "minipolice.demo",
 ]
 
@@ -143,15 +144,34 @@ ACCOUNT_ADAPTER = "minipolice.accounts.adapters.AccountAdapter"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_RATE_LIMITS = False if TESTING else {}
+# allauth's forms with GOV.UK labels and error messages (markup: templates/account, mfa).
+ACCOUNT_FORMS = {
+    "login": "minipolice.accounts.adapters.LoginForm",
+    "reauthenticate": "minipolice.accounts.adapters.ReauthenticateForm",
+    "change_password": "minipolice.accounts.adapters.ChangePasswordForm",
+    "set_password": "minipolice.accounts.adapters.SetPasswordForm",
+    "reset_password": "minipolice.accounts.adapters.ResetPasswordForm",
+    "reset_password_from_key": "minipolice.accounts.adapters.ResetPasswordKeyForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mini Police Hub"
-MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_ADAPTER = "minipolice.accounts.adapters.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "minipolice.accounts.adapters.AuthenticateForm",
+    "reauthenticate": "minipolice.accounts.adapters.MFAReauthenticateForm",
+    "activate_totp": "minipolice.accounts.adapters.ActivateTOTPForm",
+}
+# Every sign-in asks for the code: no "trust this browser".
+MFA_TRUST_ENABLED = False
 
 # Lockout after repeated failures (django-axes): 5 tries, then an hour's wait.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_USERNAME_FORM_FIELD = "login"
+# allauth hands the backends {"email": ..., "password": ...} (the email already lower-cased),
+# so that is the key axes must read; "login" (the form field) would count every failure
+# against no username at all.
+AXES_USERNAME_FORM_FIELD = "email"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 

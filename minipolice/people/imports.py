@@ -1,11 +1,161 @@
-"""Class-list import for a cohort (CSV or XLSX): preview, then all-or-nothing."""
+"""Class-list import for a cohort (CSV or XLSX): preview, then all-or-nothing.
 
-from django.http import Http404
+1. The upload page checks the whole file (people.classlist) and shows every problem at once.
+2. A clean file is kept as a ClassListImport (see its docstring for why a table) and the user is
+   sent to its preview, `?preview=<id>` on the same URL: what will be added, what is already on
+   record.
+3. Confirm (a POST naming the import) applies it in one transaction
+   (services.confirm_class_list_import), matching against the database again; Cancel deletes it.
+"""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from minipolice.accounts.permissions import Perm
 from minipolice.lib.access import require_permission
+from minipolice.organisations.selectors import get_cohort_for_user
+from minipolice.people import classlist, services
+
+
+class ClassListForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a class list",
+        help_text=(
+            f"A CSV or XLSX file smaller than {classlist.MAX_FILE_BYTES // (1024 * 1024)} MB, "
+            f"with up to {classlist.MAX_ROWS} children."
+        ),
+        error_messages={
+            "required": "Select a CSV or XLSX file",
+            "empty": "The file is empty.",
+            "invalid": "Select a CSV or XLSX file",
+        },
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    row_errors: list = []
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > classlist.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"The file must be smaller than {classlist.MAX_FILE_BYTES // (1024 * 1024)} MB."
+            )
+        try:
+            parsed = classlist.parse_class_list(
+                upload.name, upload.read(classlist.MAX_FILE_BYTES + 1)
+            )
+        except classlist.ClassListError as error:
+            raise forms.ValidationError(str(error)) from None
+        self.row_errors = parsed.errors
+        if parsed.errors:
+            count = len(parsed.errors)
+            raise forms.ValidationError(
+                f"The file has {count} problem{'s' if count != 1 else ''}. "
+                "Fix them and upload the file again. Nothing has been imported."
+            )
+        return parsed
 
 
 @require_permission(Perm.CHILDREN_MANAGE)
+@require_http_methods(["GET", "POST"])
 def cohort_import(request, pk):
-    raise Http404  # replaced by the class-list import work in progress
+    """One URL for the whole journey: upload, `?preview=<id>`, and confirm or cancel by POST."""
+    cohort = get_cohort_for_user(request.user, pk, Perm.CHILDREN_MANAGE)
+    import_id = request.POST.get("import") or request.GET.get("preview")
+    if import_id:
+        return _preview(request, cohort, import_id)
+    form = ClassListForm(request.POST, request.FILES) if request.method == "POST" else None
+    if form is not None and form.is_valid():
+        pending = services.preview_class_list_import(
+            acting_user=request.user,
+            cohort=cohort,
+            file_name=request.FILES["file"].name,
+            rows=form.cleaned_data["file"].rows,
+        )
+        return redirect(_preview_url(cohort, pending))
+    form = form or ClassListForm()
+    return render(
+        request,
+        "people/import_upload.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "row_errors": form.row_errors,
+            "columns": classlist.TEMPLATE_HEADINGS,
+        },
+    )
+
+
+def _preview(request, cohort, import_id):
+    # 404 unless it is this user's own import for this cohort: never someone else's.
+    pending = classlist.get_class_list_import_for_user(request.user, cohort, import_id)
+    if pending.status == pending.Status.APPLIED:
+        messages.info(request, "This class list has already been imported.")
+        return redirect(cohort)
+    if pending.is_expired(timezone.now()):
+        services.cancel_class_list_import(acting_user=request.user, class_list_import=pending)
+        messages.info(request, "That preview has expired. Upload the file again.")
+        return redirect("people:cohort_import", pk=cohort.pk)
+    errors = []
+    if request.method == "POST":
+        if request.POST.get("action") == "cancel":
+            services.cancel_class_list_import(acting_user=request.user, class_list_import=pending)
+            messages.info(request, "Import cancelled. Nothing was saved.")
+            return redirect(cohort)
+        try:
+            counts = services.confirm_class_list_import(
+                acting_user=request.user, class_list_import=pending
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _summary(counts))
+            return redirect(cohort)
+    return render(
+        request,
+        "people/import_preview.html",
+        {
+            "cohort": cohort,
+            "pending": pending,
+            "plan": classlist.plan_import(cohort, pending.rows),
+            "errors": errors,
+        },
+    )
+
+
+def _preview_url(cohort, pending) -> str:
+    return f"{reverse('people:cohort_import', args=[cohort.pk])}?preview={pending.pk}"
+
+
+@require_permission(Perm.CHILDREN_MANAGE)
+def cohort_import_template(request, pk):
+    get_cohort_for_user(request.user, pk, Perm.CHILDREN_MANAGE)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="class-list-template.csv"'
+    csv.writer(response).writerow(classlist.TEMPLATE_HEADINGS)
+    return response
+
+
+def _summary(counts: dict) -> str:
+    def n(count, one, many):
+        return f"{count} {one if count == 1 else many}"
+
+    return (
+        f"Class list imported: {n(counts['children_added'], 'child', 'children')} added, "
+        f"{counts['children_skipped']} already in the cohort, "
+        f"{n(counts['guardians_added'], 'guardian', 'guardians')} added, "
+        f"{counts['guardians_reused']} already on record."
+    )

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -142,3 +144,44 @@ class SafeguardingTraining(models.Model):
 
     def __str__(self):
         return f"Safeguarding training until {self.expires}"
+
+
+class ClassListImport(models.Model):
+    """A checked class list waiting for the uploader to confirm it (people.imports).
+
+    Why a table and not the session or memory: web processes are stateless and may be many, so
+    the preview must live in the database; a row names its cohort and its uploader, so a user can
+    only ever confirm their own import of a cohort they may still manage (both are checked again
+    on confirm), and a status lets a double-clicked "Confirm" apply the list once. The rows hold
+    children's and guardians' details, so they are kept only as long as needed: cleared once
+    applied, deleted on cancel, and previews older than LIFETIME are refused and purged.
+    """
+
+    LIFETIME = datetime.timedelta(hours=1)
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        APPLIED = "applied", "Applied"
+
+    cohort = models.ForeignKey(
+        "organisations.Cohort", on_delete=models.CASCADE, related_name="class_list_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField()
+    rows = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"Class list for {self.cohort_id} by {self.uploaded_by_id} ({self.status})"
+
+    def is_expired(self, now: datetime.datetime) -> bool:
+        return self.created_at < now - self.LIFETIME

@@ -196,6 +196,17 @@ def link_guardian(
 
 
 @transaction.atomic
+def add_leader(*, acting_user, full_name: str, email: str, unit):
+    """A new leader's account and their first unit. They choose a password from an email link."""
+    from minipolice.accounts.services import create_user
+    from minipolice.organisations.services import assign_unit_leader
+
+    leader = create_user(acting_user=acting_user, email=email, full_name=full_name)
+    assign_unit_leader(acting_user=acting_user, unit=unit, leader=leader)
+    return leader
+
+
+@transaction.atomic
 def record_vetting(*, acting_user, leader, level: str, granted, expires, force=None) -> Vetting:
     vetting = Vetting(user=leader, level=level, granted=granted, expires=expires)
     vetting.full_clean()
@@ -233,3 +244,126 @@ def record_safeguarding_training(
         fields={"completed": str(completed), "expires": str(expires)},
     )
     return training
+
+
+# Class-list import ---------------------------------------------------------------------------
+# Imports are local so this block can be appended without touching the imports at the top.
+
+
+@transaction.atomic
+def preview_class_list_import(*, acting_user, cohort: Cohort, file_name: str, rows: list[dict]):
+    """Keep a checked class list until its uploader confirms or cancels it.
+
+    Previews nobody confirmed within ClassListImport.LIFETIME are deleted here, so children's
+    details do not linger in the staging table.
+    """
+    from minipolice.people.models import ClassListImport
+
+    now = timezone.now()
+    ClassListImport.objects.filter(
+        status=ClassListImport.Status.PREVIEWED, created_at__lt=now - ClassListImport.LIFETIME
+    ).delete()
+    return ClassListImport.objects.create(
+        cohort=cohort,
+        uploaded_by=acting_user,
+        file_name=file_name[:255],
+        created_at=now,
+        rows=rows,
+    )
+
+
+@transaction.atomic
+def cancel_class_list_import(*, acting_user, class_list_import) -> None:
+    from minipolice.people.models import ClassListImport
+
+    ClassListImport.objects.filter(
+        pk=class_list_import.pk,
+        uploaded_by=acting_user,
+        status=ClassListImport.Status.PREVIEWED,
+    ).delete()
+
+
+@transaction.atomic
+def confirm_class_list_import(*, acting_user, class_list_import) -> dict:
+    """Apply a previewed class list once, as the user who uploaded it; then drop its rows."""
+    from minipolice.people.models import ClassListImport
+
+    now = timezone.now()
+    if class_list_import.uploaded_by_id != acting_user.pk:
+        raise ValidationError("Only the person who uploaded a class list can confirm it.")
+    if class_list_import.is_expired(now):
+        raise ValidationError("This preview has expired. Upload the file again.")
+    # Claim the preview first: of two concurrent confirmations only one finds it unclaimed.
+    claimed = ClassListImport.objects.filter(
+        pk=class_list_import.pk, status=ClassListImport.Status.PREVIEWED
+    ).update(status=ClassListImport.Status.APPLIED, applied_at=now)
+    if not claimed:
+        raise ValidationError("This class list has already been imported.")
+    counts = import_class_list(
+        acting_user=acting_user, cohort=class_list_import.cohort, rows=class_list_import.rows
+    )
+    ClassListImport.objects.filter(pk=class_list_import.pk).update(rows=[], summary=counts)
+    class_list_import.status = ClassListImport.Status.APPLIED
+    class_list_import.applied_at = now
+    class_list_import.rows = []
+    class_list_import.summary = counts
+    return counts
+
+
+@transaction.atomic
+def import_class_list(*, acting_user, cohort: Cohort, rows: list[dict]) -> dict:
+    """Add a checked class list to a cohort: all rows or none.
+
+    The rows are checked and matched against the database again here, inside the transaction,
+    so children or guardians added since the preview are reused rather than duplicated.
+    Returns the counts that were also written to the audit log.
+    """
+    from minipolice.people import classlist
+
+    errors = classlist.recheck_rows(rows)
+    if errors:
+        raise ValidationError([str(error) for error in errors])
+    plan = classlist.plan_import(cohort, rows)
+    force = _force_of(cohort)
+    children: dict[tuple, Child] = {}
+    guardians: dict[tuple, Guardian] = {}
+    for planned in plan.rows:
+        ckey = classlist.child_key(planned.first_name, planned.last_name, planned.year_group)
+        gkey = classlist.guardian_key(
+            planned.guardian_name, planned.guardian_email, planned.guardian_phone
+        )
+        try:
+            child = children.get(ckey) or planned.child
+            if child is None:
+                child = add_child_to_cohort(
+                    acting_user=acting_user,
+                    cohort=cohort,
+                    first_name=planned.first_name,
+                    last_name=planned.last_name,
+                    year_group=planned.year_group,
+                )
+            children[ckey] = child
+            guardian = guardians.get(gkey) or planned.guardian
+            if guardian is None:
+                guardian = create_guardian(
+                    acting_user=acting_user,
+                    force=force,
+                    name=planned.guardian_name,
+                    email=planned.guardian_email,
+                    phone=planned.guardian_phone,
+                )
+            guardians[gkey] = guardian
+            if planned.new_link:
+                link_guardian(acting_user=acting_user, child=child, guardian=guardian)
+        except ValidationError as error:
+            raise ValidationError(f"Row {planned.row}: {' '.join(error.messages)}") from error
+    counts = plan.counts()
+    record_audit(
+        acting_user=acting_user,
+        action="import",
+        obj=cohort,
+        force=force,
+        label=f"Class list imported into {cohort}",
+        fields=counts,
+    )
+    return counts
