@@ -361,6 +361,9 @@ def cohort_detail(request, pk):
             "cohort": cohort,
             "enrolments": cohort_enrolments(request.user, cohort),
             "can_manage": can_manage,
+            "can_add_children": selectors.visible_cohorts(request.user, Perm.CHILDREN_MANAGE)
+            .filter(pk=cohort.pk)
+            .exists(),
         },
     )
 
