@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "minipolice.organisations",
     "minipolice.people",
     "minipolice.consent",
+    "minipolice.programme",
+    "minipolice.delivery",
+    "minipolice.community",
+    "minipolice.public",
+    "minipolice.api",
     "minipolice.demo",
 ]
 
@@ -163,6 +168,11 @@ MFA_FORMS = {
 }
 # Every sign-in asks for the code: no "trust this browser".
 MFA_TRUST_ENABLED = False
+# allauth refuses to set up a factor while the account has an unverified email address (it
+# guards open sign-up, where a stranger could claim someone's address first). Sign-up is
+# closed here, and merely asking for a password reset records the address as unverified:
+# without this, anyone could stop a member of staff from ever setting up their app.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 
 # Lockout after repeated failures (django-axes): 5 tries, then an hour's wait.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from minipolice.accounts import views as account_views
+from minipolice.api.api import api
 from minipolice.lib.health import healthz
 
 urlpatterns = [
@@ -10,6 +11,12 @@ urlpatterns = [
     path("", include("minipolice.organisations.urls")),
     path("", include("minipolice.people.urls")),
     path("audit/", include("minipolice.audit.urls")),
+    path("", include("minipolice.consent.urls")),
+    path("", include("minipolice.programme.urls")),
+    path("", include("minipolice.delivery.urls")),
+    path("", include("minipolice.community.urls")),
+    path("", include("minipolice.public.urls")),
+    path("api/v1/", api.urls),
 ]
 
 handler403 = "minipolice.lib.errors.forbidden"

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.urls import reverse
 
 from minipolice.accounts.middleware import may_skip_second_factor
 from minipolice.accounts.permissions import Perm
@@ -22,12 +23,19 @@ def roles(request):
     if user is None or not user.is_authenticated:
         return {"navigation": [], "demo_without_mfa": False, "scope": None}
     scope = get_scope(user)
+    navigation = []
+    for label, name, perm in NAVIGATION:
+        if perm is not None and not scope.has(perm):
+            continue
+        url = reverse(name)
+        current = (
+            "page"
+            if request.path == url
+            else ("true" if url != "/" and request.path.startswith(url) else "")
+        )
+        navigation.append({"label": label, "url": url, "current": current})
     return {
         "scope": scope,
-        "navigation": [
-            {"label": label, "url_name": name}
-            for label, name, perm in NAVIGATION
-            if perm is None or scope.has(perm)
-        ],
+        "navigation": navigation,
         "demo_without_mfa": may_skip_second_factor(user) and settings.DEBUG,
     }

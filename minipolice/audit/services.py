@@ -46,7 +46,12 @@ def snapshot(instance: models.Model, names: list[str]) -> dict:
     A bound ModelForm has already copied the user's input onto its instance, so the instance
     cannot tell us what changed.
     """
-    stored = type(instance)._default_manager.filter(pk=instance.pk).values(*_columns(instance, names)).get()
+    stored = (
+        type(instance)
+        ._default_manager.filter(pk=instance.pk)
+        .values(*_columns(instance, names))
+        .get()
+    )
     return {name: stored[_column(instance, name)] for name in names}
 
 
