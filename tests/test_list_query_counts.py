@@ -34,14 +34,30 @@ def grow(world, n):
         school = org.create_school(acting_user=None, area=area, name=f"School {i}")
         unit = org.create_unit(acting_user=None, school=school, name=f"Unit {i}", status="active")
         cohort = org.create_cohort(
-            acting_user=None, unit=unit, name=f"Cohort {i}", start_date=today, end_date=today + datetime.timedelta(days=90)
+            acting_user=None,
+            unit=unit,
+            name=f"Cohort {i}",
+            start_date=today,
+            end_date=today + datetime.timedelta(days=90),
         )
-        child = people.add_child_to_cohort(acting_user=None, cohort=cohort, first_name=f"Kid{i}", last_name="Grow", year_group=5)
-        guardian = people.create_guardian(acting_user=None, force=world.force, name=f"Parent {i}", email=f"p{i}@example.com")
+        child = people.add_child_to_cohort(
+            acting_user=None, cohort=cohort, first_name=f"Kid{i}", last_name="Grow", year_group=5
+        )
+        guardian = people.create_guardian(
+            acting_user=None, force=world.force, name=f"Parent {i}", email=f"p{i}@example.com"
+        )
         people.link_guardian(acting_user=None, child=child, guardian=guardian)
-        leader = create_user(acting_user=None, email=f"leader{i}@example.org", full_name=f"Leader {i}")
+        leader = create_user(
+            acting_user=None, email=f"leader{i}@example.org", full_name=f"Leader {i}"
+        )
         assign_role(acting_user=None, user=leader, role=Role.UNIT_LEADER, unit=unit)
-        people.record_vetting(acting_user=None, leader=leader, level="nppv2", granted=today, expires=today + datetime.timedelta(days=20))
+        people.record_vetting(
+            acting_user=None,
+            leader=leader,
+            level="nppv2",
+            granted=today,
+            expires=today + datetime.timedelta(days=20),
+        )
 
 
 def count_queries(client, url):

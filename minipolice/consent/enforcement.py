@@ -29,9 +29,9 @@ ALLOWED = Decision(True)
 
 def with_latest_consent(children: QuerySet, kind: str, trip_reference: str = "") -> QuerySet:
     """Annotate each child with its latest consent of `kind`: status, expiry, media uses, date."""
-    latest = Consent.objects.filter(child=OuterRef("pk"), kind=kind, trip_reference=trip_reference).order_by(
-        "-given_at", "-id"
-    )
+    latest = Consent.objects.filter(
+        child=OuterRef("pk"), kind=kind, trip_reference=trip_reference
+    ).order_by("-given_at", "-id")
     return children.annotate(
         consent_status=Subquery(latest.values("status")[:1]),
         consent_expires=Subquery(latest.values("expires")[:1]),
@@ -40,7 +40,9 @@ def with_latest_consent(children: QuerySet, kind: str, trip_reference: str = "")
     )
 
 
-def decide(kind: str, status, expires, given_at, uses=None, use: str | None = None, today=None) -> Decision:
+def decide(
+    kind: str, status, expires, given_at, uses=None, use: str | None = None, today=None
+) -> Decision:
     """The rule itself, on plain values: granted, not expired and (for media) covering the use."""
     today = today or timezone.localdate()
     label = ConsentKind(kind).label.lower()
@@ -94,4 +96,6 @@ def trip_decisions(children, trip_reference: str, today=None) -> dict[int, Decis
 
 
 def may_go_on_trip(child, trip_reference: str, today=None) -> Decision:
-    return trip_decisions([child], trip_reference, today).get(child.pk, Decision(False, "Unknown child"))
+    return trip_decisions([child], trip_reference, today).get(
+        child.pk, Decision(False, "Unknown child")
+    )

@@ -40,7 +40,11 @@ class Consent(models.Model):
     media_uses = models.JSONField(default=list, blank=True)
     method = models.CharField(max_length=10, choices=ConsentMethod.choices)
     given_by = models.ForeignKey(
-        "people.Guardian", null=True, blank=True, on_delete=models.SET_NULL, related_name="consents_given"
+        "people.Guardian",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consents_given",
     )
     given_by_name = models.CharField(max_length=120, blank=True)
     recorded_by = models.ForeignKey(

@@ -27,7 +27,9 @@ def record_consent(
     note: str = "",
 ) -> Consent:
     if kind == ConsentKind.MEDIA and status == "granted" and not media_uses:
-        raise ValidationError({"media_uses": "Choose at least one use of photos, or record a refusal."})
+        raise ValidationError(
+            {"media_uses": "Choose at least one use of photos, or record a refusal."}
+        )
     unknown = set(media_uses) - set(MediaUse.values)
     if unknown:
         raise ValidationError({"media_uses": f"Unknown uses: {', '.join(sorted(unknown))}"})
@@ -61,6 +63,12 @@ def record_consent(
         obj=consent,
         force=child.force,
         label=f"{consent.get_kind_display()} consent for {child}",
-        fields={"kind": kind, "status": status, "method": method, "uses": sorted(media_uses), "trip": trip_reference},
+        fields={
+            "kind": kind,
+            "status": status,
+            "method": method,
+            "uses": sorted(media_uses),
+            "trip": trip_reference,
+        },
     )
     return consent

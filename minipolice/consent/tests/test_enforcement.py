@@ -13,7 +13,9 @@ from minipolice.people import services as people
 
 def consent(world, kind="participation", status="granted", **extra):
     extra.setdefault("method", "paper")
-    return record_consent(acting_user=world.users["teacher"], child=world.child, kind=kind, status=status, **extra)
+    return record_consent(
+        acting_user=world.users["teacher"], child=world.child, kind=kind, status=status, **extra
+    )
 
 
 def test_no_consent_means_no_attendance(world):
@@ -57,7 +59,9 @@ def test_trip_consent_is_per_trip(world):
 
 
 def test_only_a_guardian_of_the_child_can_give_consent(world):
-    stranger = people.create_guardian(acting_user=None, force=world.force, name="Not A Parent", email="n@example.com")
+    stranger = people.create_guardian(
+        acting_user=None, force=world.force, name="Not A Parent", email="n@example.com"
+    )
     with pytest.raises(ValidationError):
         consent(world, method="portal", given_by=stranger)
     recorded = consent(world, method="portal", given_by=world.guardian)
@@ -66,7 +70,13 @@ def test_only_a_guardian_of_the_child_can_give_consent(world):
 
 def test_register_decisions_cost_one_query_for_any_number_of_children(world):
     for i in range(30):
-        people.add_child_to_cohort(acting_user=None, cohort=world.cohort, first_name=f"K{i}", last_name="Many", year_group=5)
+        people.add_child_to_cohort(
+            acting_user=None,
+            cohort=world.cohort,
+            first_name=f"K{i}",
+            last_name="Many",
+            year_group=5,
+        )
     children = world.cohort.enrolments.values("child")
     from minipolice.people.models import Child
 
