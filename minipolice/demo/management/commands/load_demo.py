@@ -1,6 +1,8 @@
 import datetime
+import importlib
 import itertools
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +21,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = self.load()
+        # Each app may add its own demo records in `minipolice/<app>/demo.py: load_demo_data()`,
+        # which must itself be idempotent.
+        for app in apps.get_app_configs():
+            if app.name.startswith("minipolice.") and app.name != "minipolice.demo":
+                try:
+                    module = importlib.import_module(f"{app.name}.demo")
+                except ModuleNotFoundError:
+                    continue
+                with transaction.atomic():
+                    module.load_demo_data()
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data loaded." if created else "Demo data already loaded: nothing changed."
