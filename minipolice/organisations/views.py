@@ -261,7 +261,7 @@ def unit_status(request, pk):
     return render(request, "organisations/unit_status.html", {"form": form, "unit": unit})
 
 
-def _leader_candidates(user, unit):
+def _leader_candidates(unit):
     """Users in the unit's force who may lead: existing leaders in the force, or unassigned staff."""
     force_id = unit.school.area.force_id
     return (
@@ -278,7 +278,7 @@ def _leader_candidates(user, unit):
 @require_permission(Perm.UNIT_MANAGE)
 def unit_leaders(request, pk):
     unit = selectors.get_unit_for_user(request.user, pk, Perm.UNIT_MANAGE)
-    form = AssignLeaderForm(request.POST or None, candidates=_leader_candidates(request.user, unit))
+    form = AssignLeaderForm(request.POST or None, candidates=_leader_candidates(unit))
     if request.method == "POST" and form.is_valid():
         leader = form.cleaned_data["leader"]
         services.assign_unit_leader(acting_user=request.user, unit=unit, leader=leader)

@@ -108,8 +108,6 @@ def get_leader_for_user(user, pk, perm: Perm = Perm.LEADERS_READ) -> User:
 
 def cohort_enrolments(user, cohort):
     """The cohort's enrolments, or None when the user may not see children's records."""
-    from minipolice.accounts.scoping import get_scope
-
     if not get_scope(user).has(Perm.CHILDREN_READ):
         return None
     return (
