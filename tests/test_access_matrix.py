@@ -253,7 +253,8 @@ def test_objects_of_another_force_are_not_found(name, world, client):
     [
         n
         for n in OBJECT_URLS
-        if n in CORE_NAMES and not any(word in n for word in ("leader", "area", "school", "guardian_"))
+        if n in CORE_NAMES
+        and not any(word in n for word in ("leader", "area", "school", "guardian_"))
     ],
 )
 def test_units_cohorts_and_children_of_another_force_are_not_found_for_staff(name, world, client):
