@@ -148,6 +148,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "minipolice.accounts.adapters.AccountAdapter"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
+# allauth's defaults outside tests. Its "login_failed" limit (5 per 5 minutes per account,
+# shared with authenticator codes) can answer a 6th wrong password before django-axes does:
+# then the sign-in form says "You have tried to sign in too many times" instead of the axes
+# lockout page. Both refuse even the right password; raising allauth's limit to let axes
+# answer would also allow more guesses at authenticator codes, which axes does not count.
 ACCOUNT_RATE_LIMITS = False if TESTING else {}
 # allauth's forms with GOV.UK labels and error messages (markup: templates/account, mfa).
 ACCOUNT_FORMS = {
@@ -173,6 +178,14 @@ MFA_TRUST_ENABLED = False
 # closed here, and merely asking for a password reset records the address as unverified:
 # without this, anyone could stop a member of staff from ever setting up their app.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
+
+# Behind a load balancer the client's address is in X-Forwarded-For: say how many proxies to
+# trust, or every failure would count against the proxy's address and lock everyone out.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Lockout after repeated failures (django-axes): 5 tries, then an hour's wait.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -7,6 +7,9 @@ from minipolice.lib.health import healthz
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    # The email address is the sign-in name and is changed by a coordinator, never by its owner:
+    # allauth's page for adding addresses is switched off.
+    path("accounts/email/", account_views.email_addresses_closed),
     path("accounts/", include("allauth.urls")),
     path("", include("minipolice.organisations.urls")),
     path("", include("minipolice.people.urls")),

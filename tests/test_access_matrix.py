@@ -32,7 +32,7 @@ MATRIX = {
     "account_inactive": ("get", PUBLIC),
     "account_signup": ("get", row(anonymous=200, **{r: 302 for r in ROLES[1:]})),
     "account_reauthenticate": ("get", EVERYONE),
-    "account_email": ("get", EVERYONE),
+    "account_email": ("get", row(**dict.fromkeys(ROLES, 404))),
     "account_email_verification_sent": ("get", PUBLIC),
     "account_change_password": ("get", EVERYONE),
     "account_set_password": ("get", row(anonymous=302, **{r: 302 for r in ROLES[1:]})),

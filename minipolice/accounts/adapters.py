@@ -1,7 +1,169 @@
+"""How django-allauth behaves here: closed sign-up, GOV.UK wording, the session clock.
+
+Forms are the allauth forms with GOV.UK labels and error messages; their markup is in
+templates/account/ and templates/mfa/.
+"""
+
+import time
+from datetime import UTC, datetime
+
+from allauth.account import app_settings as account_settings
+from allauth.account import forms as account_forms
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
+
+from minipolice.accounts.middleware import (
+    SIGNED_IN_AT,
+    SIGNED_IN_THROUGH_FORM,
+    start_session_clock,
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # The same answer whether or not the account exists.
+        "email_password_mismatch": "Enter a correct email address and password",
+        "incorrect_password": "Enter your correct password",
+        "too_many_login_attempts": "You have tried to sign in too many times. Try again later",
+        "rate_limited": "You have sent too many requests. Wait a minute and try again",
+    }
+
     def is_open_for_signup(self, request):
         # Accounts are created by coordinators, never by self-registration.
         return False
+
+    def login(self, request, user):
+        super().login(request, user)
+        start_session_clock(request)
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """allauth asks for the password again before any change to the second factor. Staff
+        are sent to set up their first authenticator app straight after signing in, so in
+        those first minutes, while every factor they have was added since signing in, the
+        sign-in itself counts."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        if app != "allauth.mfa":
+            return True
+        return not _setting_up_just_after_sign_in(context.request)
+
+
+def _setting_up_just_after_sign_in(request) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    if request is None or not request.user.is_authenticated:
+        return False
+    signed_in_at = request.session.get(SIGNED_IN_AT)
+    if signed_in_at is None or not request.session.get(SIGNED_IN_THROUGH_FORM):
+        return False
+    if time.time() - signed_in_at >= account_settings.REAUTHENTICATION_TIMEOUT:
+        return False
+    signed_in = datetime.fromtimestamp(signed_in_at, tz=UTC)
+    return not Authenticator.objects.filter(user=request.user, created_at__lt=signed_in).exists()
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": "The code is not correct. Codes change every 30 seconds: enter the code your app shows now",
+    }
+
+
+class GovukFieldsMixin:
+    """GOV.UK labels and error messages; no placeholders (the label and hint say it all)."""
+
+    govuk_fields: dict[str, dict] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, spec in self.govuk_fields.items():
+            field = self.fields[name]
+            field.label = spec["label"]
+            if "hint" in spec:
+                field.help_text = spec["hint"]
+            field.error_messages.update(spec.get("errors", {}))
+            field.widget.attrs.pop("placeholder", None)
+            field.widget.attrs.update(spec.get("attrs", {}))
+
+
+EMAIL = {
+    "label": "Email address",
+    "errors": {
+        "required": "Enter your email address",
+        "invalid": "Enter an email address in the correct format, like name@example.org",
+    },
+    "attrs": {"spellcheck": "false", "autocomplete": "username"},
+}
+PASSWORD = {"label": "Password", "hint": "", "errors": {"required": "Enter your password"}}
+NEW_PASSWORD = {"label": "New password", "errors": {"required": "Enter a new password"}}
+NEW_PASSWORD_AGAIN = {
+    "label": "Confirm new password",
+    "errors": {"required": "Enter the new password again"},
+}
+CODE_ATTRS = {
+    "inputmode": "numeric",
+    "autocomplete": "one-time-code",
+    "spellcheck": "false",
+    "class": "govuk-input--width-10",
+}
+SIGN_IN_CODE = {
+    "label": "Code",
+    "hint": "The 6-digit code from your authenticator app, or one of your recovery codes",
+    "errors": {"required": "Enter the code from your authenticator app"},
+    "attrs": CODE_ATTRS,
+}
+
+
+class LoginForm(GovukFieldsMixin, account_forms.LoginForm):
+    govuk_fields = {"login": EMAIL, "password": PASSWORD}
+
+
+class ReauthenticateForm(GovukFieldsMixin, account_forms.ReauthenticateForm):
+    govuk_fields = {"password": PASSWORD}
+
+
+class ChangePasswordForm(GovukFieldsMixin, account_forms.ChangePasswordForm):
+    govuk_fields = {
+        "oldpassword": {
+            "label": "Current password",
+            "hint": "",
+            "errors": {"required": "Enter your current password"},
+        },
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD_AGAIN,
+    }
+
+
+class SetPasswordForm(GovukFieldsMixin, account_forms.SetPasswordForm):
+    govuk_fields = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD_AGAIN}
+
+
+class ResetPasswordForm(GovukFieldsMixin, account_forms.ResetPasswordForm):
+    govuk_fields = {"email": {**EMAIL, "attrs": {"spellcheck": "false"}}}
+
+
+class ResetPasswordKeyForm(GovukFieldsMixin, account_forms.ResetPasswordKeyForm):
+    govuk_fields = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD_AGAIN}
+
+
+class AuthenticateForm(GovukFieldsMixin, mfa_forms.AuthenticateForm):
+    govuk_fields = {"code": SIGN_IN_CODE}
+
+
+class MFAReauthenticateForm(GovukFieldsMixin, mfa_forms.ReauthenticateForm):
+    govuk_fields = {"code": SIGN_IN_CODE}
+
+
+class ActivateTOTPForm(GovukFieldsMixin, totp_forms.ActivateTOTPForm):
+    govuk_fields = {
+        "code": {
+            "label": "Code from your authenticator app",
+            "hint": "The code is 6 digits, like 123456",
+            "errors": {"required": "Enter the 6-digit code your authenticator app shows now"},
+            "attrs": CODE_ATTRS,
+        }
+    }

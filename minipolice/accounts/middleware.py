@@ -1,16 +1,63 @@
-import time
+"""Session timeouts and the second-factor rule for staff.
 
+Both middlewares sit before Django's MessageMiddleware in settings.MIDDLEWARE, so they decide
+in `__call__` (before any view code sees the user) but answer in `process_view`, which Django
+runs after every middleware's request phase: by then messages can be added, and the redirect
+goes back out through MessageMiddleware, which stores them.
+"""
+
+import time
+from urllib.parse import urlsplit
+
+from allauth.mfa.signals import authenticator_removed
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.shortcuts import redirect, resolve_url
 
 from minipolice.accounts.models import Role
 from minipolice.accounts.scoping import get_scope
 
 # Sign-in, sign-out and second-factor pages stay reachable while a factor is being set up.
+# They hold nothing about children: only the signed-in user's own account.
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz")
+
+SIGNED_IN_AT = "signed_in_at"
+SIGNED_IN_THROUGH_FORM = "signed_in_through_form"  # not force_login, not an older session
+LAST_SEEN_AT = "last_seen_at"
+MFA_ENROLLED = "mfa_enrolled"
+
+TIMED_OUT_MESSAGE = "You were signed out to keep children's data safe. Sign in again."
+SET_UP_MFA_MESSAGE = "Set up an authenticator app before you continue."
+
+
+def start_session_clock(request) -> None:
+    """Called when someone signs in: both timeouts count from now."""
+    now = time.time()
+    request.session[SIGNED_IN_AT] = now
+    request.session[SIGNED_IN_THROUGH_FORM] = True
+    request.session[LAST_SEEN_AT] = now
+    request.session.pop(MFA_ENROLLED, None)
+
+
+def _redirect(request, url):
+    """A redirect that also works for htmx requests, which would otherwise swap the target
+    page into a fragment: htmx follows HX-Redirect with a full page load."""
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=200, headers={"HX-Redirect": url})
+    return redirect(url)
+
+
+def _current_page(request) -> str:
+    """The page to come back to: for htmx, the page the fragment was requested from."""
+    current = request.headers.get("HX-Current-URL") if request.headers.get("HX-Request") else ""
+    if current:
+        parts = urlsplit(current)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.get_full_path()
 
 
 class SessionTimeoutMiddleware:
@@ -25,29 +72,46 @@ class SessionTimeoutMiddleware:
         if request.user.is_authenticated:
             now = time.time()
             session = request.session
-            started = session.setdefault("signed_in_at", now)
-            last_seen = session.get("last_seen_at", now)
+            # Set at sign-in (AccountAdapter.login); the default covers other ways in.
+            started = session.setdefault(SIGNED_IN_AT, now)
+            last_seen = session.get(LAST_SEEN_AT, now)
             idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
             absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
             if now - last_seen > idle or now - started > absolute:
+                # Sign out before any view runs, so nothing below sees the old user.
                 logout(request)
-                messages.info(
-                    request, "You were signed out to keep children's data safe. Sign in again."
-                )
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
-            if now - last_seen >= self.TOUCH_EVERY or "last_seen_at" not in session:
-                session["last_seen_at"] = now
+                request.minipolice_timed_out = True
+            elif now - last_seen >= self.TOUCH_EVERY or LAST_SEEN_AT not in session:
+                session[LAST_SEEN_AT] = now
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(request, "minipolice_timed_out", False):
+            messages.info(request, TIMED_OUT_MESSAGE)
+            if request.path == resolve_url(settings.LOGIN_URL):
+                return None  # already where they need to be
+            login = redirect_to_login(_current_page(request))
+            return _redirect(request, login["Location"])
+        return None
 
 
 def may_skip_second_factor(user) -> bool:
-    return settings.ALLOW_DEMO_WITHOUT_MFA and user.is_demo
+    """Demo accounts, on a DEBUG server whose settings allow it (never in production)."""
+    return bool(settings.DEBUG and settings.ALLOW_DEMO_WITHOUT_MFA and user.is_demo)
 
 
 def needs_second_factor(user) -> bool:
-    """Staff need TOTP. Guardians (parent portal) sign in by email link instead."""
-    roles = get_scope(user).roles
-    return bool(roles - {Role.GUARDIAN}) or user.is_staff
+    """Everyone but guardians needs TOTP. Guardians (parent portal) sign in by email link."""
+    if user.is_staff or user.is_superuser:
+        return True
+    # A user with no role yet is treated as staff: the safe default.
+    return get_scope(user).roles != {Role.GUARDIAN}
+
+
+def has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class RequireSecondFactorMiddleware:
@@ -57,23 +121,27 @@ class RequireSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-            and not request.session.get("mfa_enrolled")
-            and not may_skip_second_factor(user)
-            and needs_second_factor(user)
-        ):
-            if has_totp(user):
-                request.session["mfa_enrolled"] = True
-            else:
-                messages.warning(request, "Set up an authenticator app before you continue.")
-                return redirect("mfa_activate_totp")
         return self.get_response(request)
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if (
+            not user.is_authenticated
+            or request.path.startswith(MFA_EXEMPT_PREFIXES)
+            or request.session.get(MFA_ENROLLED)
+            or may_skip_second_factor(user)
+            or not needs_second_factor(user)
+        ):
+            return None
+        if has_totp(user):
+            request.session[MFA_ENROLLED] = True
+            return None
+        messages.warning(request, SET_UP_MFA_MESSAGE)
+        return _redirect(request, resolve_url("mfa_activate_totp"))
 
-def has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+@receiver(authenticator_removed, dispatch_uid="minipolice_mfa_removed")
+def forget_enrolment(sender, request, user, authenticator, **kwargs):
+    """Removing the authenticator app sends its owner back to set one up on the next page."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(MFA_ENROLLED, None)

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 
 from minipolice.accounts import selectors
@@ -6,6 +7,10 @@ from minipolice.accounts.models import Role
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
 from minipolice.people.selectors import visible_children
+
+
+def email_addresses_closed(request):
+    raise Http404
 
 
 @login_required
