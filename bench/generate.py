@@ -1,0 +1,455 @@
+"""Generate a national-size dataset for the benchmarks (or a small one to try things out).
+
+    .venv/bin/python bench/generate.py --scale national          # ~40,000 children
+    .venv/bin/python bench/generate.py --scale small --reset     # a few hundred, wipe first
+
+The database is bench/bench.sqlite3 unless DATABASE_URL names another; the schema is created
+with `migrate` first. Everything is invented ("Force 01", "Leader 0001", names drawn from the
+lists below) and deterministic: the same seed and the same day give the same rows.
+
+This is bench data, so it is written with bulk_create in batches, bypassing the services: no
+full_clean, and audit entries are written directly (one "create" per child, guardian and unit,
+as the services would have left) rather than through record_audit. Never use this shape for
+real data.
+"""
+
+import argparse
+import datetime
+import random
+import sys
+import time
+from dataclasses import dataclass
+
+from setup_django import setup
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Scale:
+    forces: int
+    areas: int  # per force
+    schools: int  # per average force
+    units: int  # per average force
+    cohorts: int  # per unit
+    children: int  # per cohort
+
+
+SCALES = {
+    # England and Wales have 43 territorial forces.
+    "national": Scale(forces=43, areas=6, schools=40, units=30, cohorts=2, children=15),
+    "small": Scale(forces=3, areas=2, schools=6, units=4, cohorts=2, children=10),
+}
+
+AREA_NAMES = ["North", "South", "East", "West", "Central", "Coast", "Vale", "Moor", "Valley"]
+SCHOOL_WORDS = [
+    "Oakfield", "Ashgrove", "Brookside", "Hillview", "Meadowbank", "Riverside", "Elmwood",
+    "Fernhill", "Greenacre", "Hawthorn", "Kingsmead", "Larkrise", "Millbrook", "Northgate",
+    "Orchard", "Parkside", "Queensway", "Redwood", "Stonebridge", "Thornbury", "Upton",
+    "Westfield", "Willowbank", "Yewtree", "Beechwood", "Castlefield", "Dalehead", "Foxhill",
+]  # fmt: skip
+SCHOOL_KINDS = ["Primary School", "Primary Academy", "Church of England Primary", "Junior School"]
+TOWNS = ["Ambridge", "Brackley Vale", "Casterton", "Dunwick", "Eastcombe", "Fallowmere"]
+FIRST_NAMES = [
+    "Amara", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Harvey", "Isla", "Jack", "Kai",
+    "Layla", "Max", "Nia", "Oscar", "Poppy", "Reuben", "Sana", "Theo", "Una", "Vinnie",
+    "Willow", "Yusuf", "Zara", "Alfie", "Bea", "Callum", "Daisy", "Ethan", "Freya", "Gethin",
+    "Hana", "Idris", "Jasmine", "Kian", "Lowri", "Mohammed", "Noor", "Olly", "Priya", "Rhys",
+    "Sofia", "Tomos", "Uma", "Wren", "Ximena", "Yara", "Zain",
+]  # fmt: skip
+LAST_NAMES = [
+    "Ashworth", "Bramley", "Carrow", "Dunmore", "Eastleigh", "Fenwick", "Garside", "Hollins",
+    "Ingleby", "Jessop", "Kershaw", "Lintott", "Marlow", "Norbury", "Oakden", "Pilling",
+    "Quarmby", "Rudd", "Sowerby", "Thwaite", "Uttley", "Varley", "Whitlock", "Yardley",
+    "Abbot", "Brennan", "Cadwallader", "Dacre", "Ellery", "Fothergill", "Gwilliam", "Haverley",
+    "Ibbotson", "Jolliffe", "Kettleby", "Lumsden", "Maddock", "Nettleship", "Ormerod", "Penhale",
+    "Rowntree", "Scattergood", "Tregarthen", "Underhill", "Verity", "Wadsworth", "Yelland",
+]  # fmt: skip
+GUARDIAN_FIRST = ["Alex", "Sam", "Jo", "Chris", "Pat", "Lee", "Kim", "Robin", "Jamie", "Ali"]
+RELATIONSHIPS = ["parent"] * 17 + ["carer", "grandparent", "other"]
+STATUSES = ["active"] * 12 + ["trial"] * 2 + ["paused"] * 2 + ["proposed"] * 2 + ["closed"] * 2
+NOTES = ["Uses a hearing aid.", "Needs extra time to read aloud.", "Nut allergy: no snacks."]
+
+
+def force_weights(count: int) -> list[float]:
+    """Force sizes, largest first: from 1.6x to 0.4x the average, averaging 1."""
+    if count == 1:
+        return [1.0]
+    return [1.6 - 1.2 * i / (count - 1) for i in range(count)]
+
+
+class Timer:
+    def __init__(self):
+        self.start = self.last = time.perf_counter()
+
+    def lap(self, label: str, rows: int | None = None) -> None:
+        now = time.perf_counter()
+        suffix = f" ({rows:,} rows)" if rows is not None else ""
+        print(f"  {label:<28} {now - self.last:7.2f} s{suffix}", flush=True)
+        self.last = now
+
+    @property
+    def total(self) -> float:
+        return time.perf_counter() - self.start
+
+
+def generate(scale: Scale, seed: int) -> dict[str, int]:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from minipolice.accounts.models import Role, RoleAssignment, User
+    from minipolice.audit.models import AuditEntry
+    from minipolice.organisations.models import (
+        Area,
+        Cohort,
+        Force,
+        School,
+        Unit,
+        UnitStatusChange,
+    )
+    from minipolice.people.models import (
+        Child,
+        Enrolment,
+        Guardian,
+        Guardianship,
+        SafeguardingTraining,
+        Vetting,
+    )
+
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    days = datetime.timedelta
+    year_start = datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    timer = Timer()
+
+    def at(day: datetime.date, minute: int) -> datetime.datetime:
+        return datetime.datetime.combine(day, datetime.time(9), tzinfo=tz) + days(minutes=minute)
+
+    def bulk(model, objects):
+        model.objects.bulk_create(objects, batch_size=BATCH)
+        return objects
+
+    with transaction.atomic():
+        weights = force_weights(scale.forces)
+        forces = bulk(
+            Force,
+            [
+                Force(
+                    name=f"Force {n:02d}",
+                    short_name=f"force-{n:02d}",
+                    # The last four stand for the Welsh forces.
+                    welsh_language=n > scale.forces - 4 and scale.forces >= 43,
+                )
+                for n in range(1, scale.forces + 1)
+            ],
+        )
+        areas_by_force = {}
+        area_rows = []
+        for force in forces:
+            areas_by_force[force.pk] = [
+                Area(force=force, name=f"{force.name} {AREA_NAMES[i]}") for i in range(scale.areas)
+            ]
+            area_rows += areas_by_force[force.pk]
+        bulk(Area, area_rows)
+        timer.lap("forces and areas", len(forces) + len(area_rows))
+
+        schools_by_force = {}
+        school_rows = []
+        urn = 100000
+        for force, weight in zip(forces, weights, strict=True):
+            count = max(1, round(scale.schools * weight))
+            names_used = set()
+            schools_by_force[force.pk] = []
+            for i in range(count):
+                area = areas_by_force[force.pk][i % scale.areas]
+                name = f"{rng.choice(SCHOOL_WORDS)} {rng.choice(SCHOOL_KINDS)}"
+                while (area.pk, name) in names_used:
+                    name = f"{name} {len(names_used)}"
+                names_used.add((area.pk, name))
+                urn += 1
+                school = School(area=area, name=name, urn=str(urn), town=rng.choice(TOWNS))
+                schools_by_force[force.pk].append(school)
+                school_rows.append(school)
+        bulk(School, school_rows)
+        timer.lap("schools", len(school_rows))
+
+        unit_rows = []
+        force_of_unit = {}
+        for force, weight in zip(forces, weights, strict=True):
+            schools = schools_by_force[force.pk]
+            count = min(len(schools), max(1, round(scale.units * weight)))
+            for school in rng.sample(schools, count):
+                unit = Unit(
+                    school=school,
+                    name=f"{school.name} Mini Police",
+                    status=rng.choice(STATUSES),
+                    status_since=today - days(rng.randint(30, 2000)),
+                    funding_source="Police and Crime Commissioner",
+                )
+                unit_rows.append(unit)
+                force_of_unit[id(unit)] = force
+        bulk(Unit, unit_rows)
+        # One history row per unit (its current status), enough for the pages measured here.
+        bulk(
+            UnitStatusChange,
+            [
+                UnitStatusChange(
+                    unit=u, from_status="", to_status=u.status, changed_on=u.status_since
+                )
+                for u in unit_rows
+            ],
+        )
+        timer.lap("units", len(unit_rows))
+
+        cohort_rows = []
+        for unit in unit_rows:
+            for k in range(scale.cohorts):
+                years_ago = scale.cohorts - 1 - k
+                start = year_start.replace(year=year_start.year - years_ago)
+                if years_ago == 0 and rng.random() < 0.1:
+                    start = today + days(rng.randint(1, 30))  # starting soon: on home pages
+                end = datetime.date(start.year + 1 if start.month >= 8 else start.year, 7, 18)
+                label = f"{start.year if start.month >= 8 else start.year - 1}"
+                label = f"{label}/{(int(label) + 1) % 100:02d} Year {6 if years_ago else 5}"
+                cohort_rows.append(Cohort(unit=unit, name=label, start_date=start, end_date=end))
+        bulk(Cohort, cohort_rows)
+        timer.lap("cohorts", len(cohort_rows))
+
+        # Staff: a national viewer, a coordinator per force, an area lead per area, a leader
+        # per unit. Unusable passwords: the bench signs in with force_login.
+        def staff(email, name):
+            user = User(email=email, full_name=name)
+            user.set_unusable_password()
+            return user
+
+        national = staff("national@example.org", "National office (bench)")
+        coordinators = [
+            staff(f"coordinator-{n:02d}@example.org", f"Coordinator, {f.name}")
+            for n, f in enumerate(forces, 1)
+        ]
+        area_leads = [
+            staff(f"area-lead-{n:02d}-{i}@example.org", f"Area lead, {a.name}")
+            for n, f in enumerate(forces, 1)
+            for i, a in enumerate(areas_by_force[f.pk], 1)
+        ]
+        leaders = [
+            staff(f"leader-{n:04d}@example.org", f"Leader {n:04d}")
+            for n in range(1, len(unit_rows) + 1)
+        ]
+        bulk(User, [national, *coordinators, *area_leads, *leaders])
+        assignments = [RoleAssignment(user=national, role=Role.NATIONAL_VIEWER)]
+        assignments += [
+            RoleAssignment(user=u, role=Role.FORCE_COORDINATOR, force=f)
+            for u, f in zip(coordinators, forces, strict=True)
+        ]
+        assignments += [
+            RoleAssignment(user=u, role=Role.AREA_LEAD, force_id=a.force_id, area=a)
+            for u, a in zip(area_leads, area_rows, strict=True)
+        ]
+        assignments += [
+            RoleAssignment(user=u, role=Role.UNIT_LEADER, force=force_of_unit[id(unit)], unit=unit)
+            for u, unit in zip(leaders, unit_rows, strict=True)
+        ]
+        bulk(RoleAssignment, assignments)
+
+        # Clearances: most in date; a few lapsed or lapsing within 30 days. The first leader
+        # of each force is always cleared, so the bench has a leader who sees children.
+        first_leader = {}
+        for leader, unit in zip(leaders, unit_rows, strict=True):
+            first_leader.setdefault(force_of_unit[id(unit)].pk, leader)
+        cleared = {u.pk for u in first_leader.values()}
+        vettings, trainings = [], []
+        for leader in leaders:
+            roll = 0.5 if leader.pk in cleared else rng.random()
+            expires = today + days(
+                rng.randint(-60, -1)
+                if roll < 0.04
+                else rng.randint(0, 30)
+                if roll < 0.08
+                else rng.randint(31, 1000)
+            )
+            level = rng.choice(Vetting.Level.values)
+            vettings.append(
+                Vetting(user=leader, level=level, granted=expires - days(3 * 365), expires=expires)
+            )
+            t_expires = today + days(rng.randint(31, 700) if roll >= 0.02 else -10)
+            trainings.append(
+                SafeguardingTraining(
+                    user=leader, completed=t_expires - days(2 * 365), expires=t_expires
+                )
+            )
+        bulk(Vetting, vettings)
+        bulk(SafeguardingTraining, trainings)
+        timer.lap("staff, roles, clearances", len(assignments) + len(vettings) + len(trainings))
+
+        leader_of_unit = {id(u): leader for u, leader in zip(unit_rows, leaders, strict=True)}
+        children, placements = [], []
+        for cohort in cohort_rows:
+            force = force_of_unit[id(cohort.unit)]
+            year = 6 if cohort.start_date < year_start else 5
+            for _ in range(scale.children):
+                child = Child(
+                    force=force,
+                    first_name=rng.choice(FIRST_NAMES),
+                    last_name=rng.choice(LAST_NAMES),
+                    year_group=year,
+                    leader_notes=rng.choice(NOTES) if rng.random() < 0.05 else "",
+                )
+                children.append(child)
+                placements.append(cohort)
+        bulk(Child, children)
+        timer.lap("children", len(children))
+
+        guardians = bulk(
+            Guardian,
+            [
+                Guardian(
+                    force=c.force,
+                    name=f"{rng.choice(GUARDIAN_FIRST)} {c.last_name}",
+                    email=f"guardian-{n:05d}@example.org",
+                    # Ofcom keeps 07700 900000-900999 for fiction.
+                    phone=f"07700 900{n % 1000:03d}",
+                )
+                for n, c in enumerate(children, 1)
+            ],
+        )
+        bulk(
+            Guardianship,
+            [
+                Guardianship(child=c, guardian=g, relationship=rng.choice(RELATIONSHIPS))
+                for c, g in zip(children, guardians, strict=True)
+            ],
+        )
+        timer.lap("guardians", len(guardians) * 2)
+
+        enrolments = bulk(
+            Enrolment,
+            [
+                Enrolment(
+                    cohort=cohort,
+                    child=child,
+                    joined=cohort.start_date,
+                    left=cohort.end_date if cohort.end_date < today else None,
+                )
+                for child, cohort in zip(children, placements, strict=True)
+            ],
+        )
+        timer.lap("enrolments", len(enrolments))
+
+        entries = []
+        coordinator_of = {f.pk: u for f, u in zip(forces, coordinators, strict=True)}
+        for unit in unit_rows:
+            force = force_of_unit[id(unit)]
+            coordinator = coordinator_of[force.pk]
+            entries.append(
+                AuditEntry(
+                    actor=coordinator,
+                    actor_label=coordinator.email,
+                    action="create",
+                    object_type="unit",
+                    object_id=str(unit.pk),
+                    object_label=unit.name,
+                    fields={"name": unit.name, "status": unit.status},
+                    force=force,
+                    at=at(unit.status_since, 0),
+                )
+            )
+        for n, (child, guardian, cohort) in enumerate(
+            zip(children, guardians, placements, strict=True)
+        ):
+            leader = leader_of_unit[id(cohort.unit)]
+            when = at(min(cohort.start_date, today), n % 600)
+            common = {"actor": leader, "actor_label": leader.email, "action": "create"}
+            entries.append(
+                AuditEntry(
+                    **common,
+                    object_type="child",
+                    object_id=str(child.pk),
+                    object_label=child.full_name,
+                    fields={
+                        "first_name": child.first_name,
+                        "last_name": child.last_name,
+                        "year_group": str(child.year_group),
+                    },
+                    force=child.force,
+                    at=when,
+                )
+            )
+            entries.append(
+                AuditEntry(
+                    **common,
+                    object_type="guardian",
+                    object_id=str(guardian.pk),
+                    object_label=guardian.name,
+                    fields={"name": guardian.name, "email": guardian.email},
+                    force=guardian.force,
+                    at=when + days(minutes=1),
+                )
+            )
+        bulk(AuditEntry, entries)
+        timer.lap("audit entries", len(entries))
+
+    return {
+        "forces": len(forces),
+        "areas": len(area_rows),
+        "schools": len(school_rows),
+        "units": len(unit_rows),
+        "cohorts": len(cohort_rows),
+        "children": len(children),
+        "guardians": len(guardians),
+        "leaders": len(leaders),
+        "role_assignments": len(assignments),
+        "audit_entries": len(entries),
+        "seconds": round(timer.total, 2),
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="national")
+    parser.add_argument("--seed", type=int, default=2017, help="random seed (default 2017)")
+    parser.add_argument(
+        "--reset", action="store_true", help="empty the database first if it holds data"
+    )
+    args = parser.parse_args(argv)
+
+    database = setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from minipolice.accounts.models import User
+    from minipolice.organisations.models import Force
+
+    print(f"Database: {database}")
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    print(f"  {'migrate':<28} {time.perf_counter() - started:7.2f} s")
+
+    if Force.objects.exists() or User.objects.exists():
+        if not args.reset:
+            print(
+                "The database already holds data. Run again with --reset to empty it first.",
+                file=sys.stderr,
+            )
+            return 1
+        started = time.perf_counter()
+        call_command("flush", interactive=False, verbosity=0)
+        print(f"  {'flush (--reset)':<28} {time.perf_counter() - started:7.2f} s")
+
+    print(f"Generating the {args.scale} dataset (seed {args.seed})")
+    counts = generate(SCALES[args.scale], args.seed)
+    if connection.vendor == "postgresql":
+        # Autovacuum would gather statistics soon after a real load; do it now so the
+        # benchmarks see the plans a settled database would use.
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"  {'analyze':<28} {time.perf_counter() - started:7.2f} s")
+    summary = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items() if k != "seconds")
+    print(f"Generated {summary}\nin {counts['seconds']:.1f} s (after migrate).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
