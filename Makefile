@@ -24,10 +24,10 @@ $(FRONT_STAMP): frontend/package.json frontend/package-lock.json frontend/build.
 	touch $(FRONT_STAMP)
 
 migrate: setup
-	$(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py migrate --no-input
 
 demo: migrate
-	$(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py load_demo
 
 run: demo ## migrate, load the demo, start the task worker and serve on 127.0.0.1:$(PORT)
 	@echo "Serving http://127.0.0.1:$(PORT) (task worker running alongside). Ctrl-C stops both."
