@@ -15,6 +15,22 @@ NAVIGATION = [
     ("Guardians", "people:guardian_list", Perm.CHILDREN_READ),
     ("Leaders", "people:leader_list", Perm.LEADERS_READ),
     ("Audit log", "audit:entry_list", Perm.AUDIT_READ),
+    ("My sessions", "delivery:my_sessions", Perm.SESSION_READ),
+    ("Curriculum", "programme:module_list", Perm.MODULE_READ),
+    ("Community actions", "community:action_list", Perm.COMMUNITY_READ),
+    ("Action totals", "community:totals", Perm.COMMUNITY_TOTALS),
+    ("School holidays", "delivery:holiday_list", Perm.HOLIDAYS_MANAGE),
+]
+# Stories (minipolice.public) and API tokens (minipolice.api).
+NAVIGATION += [
+    ("Stories", "public:story_list", Perm.STORY_WRITE),
+    ("API tokens", "public:api_token_list", Perm.API_TOKENS_MANAGE),
+]
+# The parent portal, emails to parents and data protection (minipolice.consent, people).
+NAVIGATION += [
+    ("Parent portal", "consent:portal_home", Perm.OWN_CHILDREN),
+    ("Emails to parents", "consent:email_list", Perm.DATA_PROTECTION),
+    ("Data protection", "people:retention", Perm.DATA_PROTECTION),
 ]
 
 

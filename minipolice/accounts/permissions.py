@@ -26,19 +26,49 @@ class Perm(StrEnum):
     AUDIT_READ = "audit_read"
     AGGREGATES_READ = "aggregates_read"
     OWN_CHILDREN = "own_children"
+    DATA_PROTECTION = "data_protection"  # subject access, erasure, retention, emails to parents
+    STORY_WRITE = "story_write"  # draft stories about a unit and tag children in photos
+    STORY_PUBLISH = "story_publish"  # publish stories on the force's public pages
+    API_TOKENS_MANAGE = "api_tokens_manage"  # see and revoke the API tokens of the force's users
+    # Programme delivery: curriculum, sessions, registers, holidays, community actions.
+    MODULE_READ = "module_read"
+    MODULE_MANAGE = "module_manage"  # the force's own copies of modules and templates
+    SESSION_READ = "session_read"
+    SESSION_MANAGE = "session_manage"  # plan, move, cancel, add sessions; leaders and notes
+    REGISTER_TAKE = "register_take"  # mark children present, absent or excused
+    HOLIDAYS_MANAGE = "holidays_manage"  # school holidays that session planning skips
+    COMMUNITY_READ = "community_read"
+    COMMUNITY_MANAGE = "community_manage"
+    COMMUNITY_TOTALS = "community_totals"  # reach totals, no names
 
 
 P = Perm
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     #                      areas          schools          units          cohorts          children            leaders           other
     Role.NATIONAL_VIEWER: frozenset({                                                                                            P.AGGREGATES_READ}),
-    Role.FORCE_COORDINATOR: frozenset({P.AREA_MANAGE, P.SCHOOL_MANAGE, P.UNIT_MANAGE, P.COHORT_MANAGE, P.CHILDREN_MANAGE, P.CHILD_NOTES, P.LEADERS_MANAGE, P.AUDIT_READ, P.AGGREGATES_READ}),
-    Role.AREA_LEAD:       frozenset({P.AREA_READ,   P.SCHOOL_MANAGE, P.UNIT_MANAGE, P.COHORT_MANAGE, P.CHILDREN_MANAGE, P.LEADERS_MANAGE}),
-    Role.UNIT_LEADER:     frozenset({               P.SCHOOL_READ,   P.UNIT_READ,   P.COHORT_MANAGE, P.CHILDREN_MANAGE, P.CHILD_NOTES}),
+    Role.FORCE_COORDINATOR: frozenset({P.AREA_MANAGE, P.SCHOOL_MANAGE, P.UNIT_MANAGE, P.COHORT_MANAGE, P.CHILDREN_MANAGE, P.CHILD_NOTES, P.LEADERS_MANAGE, P.AUDIT_READ, P.AGGREGATES_READ, P.STORY_PUBLISH, P.API_TOKENS_MANAGE, P.DATA_PROTECTION}),
+    Role.AREA_LEAD:       frozenset({P.AREA_READ,   P.SCHOOL_MANAGE, P.UNIT_MANAGE, P.COHORT_MANAGE, P.CHILDREN_MANAGE, P.LEADERS_MANAGE,                 P.STORY_WRITE}),
+    Role.UNIT_LEADER:     frozenset({               P.SCHOOL_READ,   P.UNIT_READ,   P.COHORT_MANAGE, P.CHILDREN_MANAGE, P.CHILD_NOTES,                    P.STORY_WRITE}),
     Role.TEACHER:         frozenset({               P.SCHOOL_READ,   P.UNIT_READ,   P.COHORT_MANAGE, P.CHILDREN_MANAGE}),
     Role.GUARDIAN:        frozenset({                                                                                            P.OWN_CHILDREN}),
     Role.FUNDER:          frozenset({                                                                                            P.AGGREGATES_READ}),
 }  # fmt: skip
+
+# Programme delivery (curriculum, sessions, registers, school holidays, community actions),
+# joined to the table above role by role.
+DELIVERY_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    #                        curriculum       sessions          registers        holidays            community           reach totals
+    Role.NATIONAL_VIEWER:   frozenset({                                                                                  P.COMMUNITY_TOTALS}),
+    Role.FORCE_COORDINATOR: frozenset({P.MODULE_MANAGE, P.SESSION_MANAGE, P.REGISTER_TAKE, P.HOLIDAYS_MANAGE, P.COMMUNITY_MANAGE, P.COMMUNITY_TOTALS}),
+    Role.AREA_LEAD:         frozenset({P.MODULE_READ,   P.SESSION_MANAGE, P.REGISTER_TAKE, P.HOLIDAYS_MANAGE, P.COMMUNITY_MANAGE, P.COMMUNITY_TOTALS}),
+    Role.UNIT_LEADER:       frozenset({P.MODULE_READ,   P.SESSION_MANAGE, P.REGISTER_TAKE,                    P.COMMUNITY_MANAGE, P.COMMUNITY_TOTALS}),
+    Role.TEACHER:           frozenset({P.MODULE_READ,   P.SESSION_READ,   P.REGISTER_TAKE,                    P.COMMUNITY_READ,   P.COMMUNITY_TOTALS}),
+    Role.GUARDIAN:          frozenset(),
+    Role.FUNDER:            frozenset({                                                                                  P.COMMUNITY_TOTALS}),
+}  # fmt: skip
+ROLE_PERMISSIONS = {
+    role: perms | DELIVERY_PERMISSIONS[role] for role, perms in ROLE_PERMISSIONS.items()
+}
 
 IMPLIES: dict[Perm, Perm] = {
     P.AREA_MANAGE: P.AREA_READ,
@@ -47,11 +77,15 @@ IMPLIES: dict[Perm, Perm] = {
     P.COHORT_MANAGE: P.COHORT_READ,
     P.CHILDREN_MANAGE: P.CHILDREN_READ,
     P.LEADERS_MANAGE: P.LEADERS_READ,
+    P.MODULE_MANAGE: P.MODULE_READ,
+    P.SESSION_MANAGE: P.SESSION_READ,
+    P.COMMUNITY_MANAGE: P.COMMUNITY_READ,
+    P.STORY_PUBLISH: P.STORY_WRITE,
 }
 
 # Permissions over children's records: a unit leader holds them only while their vetting and
-# safeguarding training are in date.
-NEEDS_CLEARANCE = frozenset({P.CHILDREN_READ, P.CHILDREN_MANAGE, P.CHILD_NOTES})
+# safeguarding training are in date. A register lists children, so taking one needs them too.
+NEEDS_CLEARANCE = frozenset({P.CHILDREN_READ, P.CHILDREN_MANAGE, P.CHILD_NOTES, P.REGISTER_TAKE})
 
 # Which roles' assignments are scoped at which level of the hierarchy.
 ROLE_LEVEL = {

@@ -75,3 +75,18 @@ def headline_figures(user):
         "children_enrolled": children if children >= SMALL_NUMBER else None,
         "cohorts": Cohort.objects.filter(unit__in=units).count(),
     }
+
+
+# Programme delivery alerts (sessions and registers) --------------------------------------------
+def units_without_recent_session(user, today=None):
+    """Units in term, running a cohort for three weeks or more, with no session in three weeks."""
+    from minipolice.delivery.selectors import units_without_recent_session as quiet
+
+    return quiet(visible_units(user, Perm.SESSION_MANAGE), today)
+
+
+def registers_not_taken(user, today=None):
+    """Sessions more than two days ago whose register nobody has taken."""
+    from minipolice.delivery.selectors import registers_overdue
+
+    return registers_overdue(user, today)

@@ -25,18 +25,36 @@ class Decision:
 
 
 ALLOWED = Decision(True)
+# An anonymised child (retention or erasure) takes part in nothing new, whatever was consented.
+ERASED = Decision(False, "This child's personal data has been erased")
 
 
-def with_latest_consent(children: QuerySet, kind: str, trip_reference: str = "") -> QuerySet:
-    """Annotate each child with its latest consent of `kind`: status, expiry, media uses, date."""
+def with_latest_consent(
+    children: QuerySet, kind: str, trip_reference: str = "", prefix: str = "consent"
+) -> QuerySet:
+    """Annotate each child with its latest consent of `kind`: status, expiry, media uses, date.
+
+    The annotations are `<prefix>_status`, `<prefix>_expires`, `<prefix>_uses` and
+    `<prefix>_given_at`; pass a prefix per kind to annotate several kinds at once.
+    """
     latest = Consent.objects.filter(
         child=OuterRef("pk"), kind=kind, trip_reference=trip_reference
     ).order_by("-given_at", "-id")
     return children.annotate(
-        consent_status=Subquery(latest.values("status")[:1]),
-        consent_expires=Subquery(latest.values("expires")[:1]),
-        consent_uses=Subquery(latest.values("media_uses")[:1], output_field=JSONField()),
-        consent_given_at=Subquery(latest.values("given_at")[:1]),
+        **{
+            f"{prefix}_status": Subquery(latest.values("status")[:1]),
+            f"{prefix}_expires": Subquery(latest.values("expires")[:1]),
+            f"{prefix}_uses": Subquery(latest.values("media_uses")[:1], output_field=JSONField()),
+            f"{prefix}_given_at": Subquery(latest.values("given_at")[:1]),
+        }
+    )
+
+
+def needs_answer(status, expires, today=None) -> bool:
+    """Nobody has answered, or the answer has expired: the guardians should be asked."""
+    today = today or timezone.localdate()
+    return status is None or (
+        status == ConsentStatus.GRANTED and expires is not None and expires < today
     )
 
 
@@ -64,11 +82,18 @@ def _decisions(children, kind, trip_reference="", use=None, today=None) -> dict[
     if not isinstance(children, QuerySet):
         children = Child.objects.filter(pk__in=[getattr(c, "pk", c) for c in children])
     rows = with_latest_consent(children.order_by(), kind, trip_reference).values_list(
-        "pk", "consent_status", "consent_expires", "consent_uses", "consent_given_at"
+        "pk",
+        "consent_status",
+        "consent_expires",
+        "consent_uses",
+        "consent_given_at",
+        "anonymised_at",
     )
     return {
-        pk: decide(kind, status, expires, given_at, uses=uses, use=use, today=today)
-        for pk, status, expires, uses, given_at in rows
+        pk: ERASED
+        if anonymised_at is not None
+        else decide(kind, status, expires, given_at, uses=uses, use=use, today=today)
+        for pk, status, expires, uses, given_at, anonymised_at in rows
     }
 
 

@@ -70,3 +70,156 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.get_status_display()} for {self.child_id}"
+
+    @property
+    def use_labels(self) -> list[str]:
+        return [MediaUse(use).label for use in MediaUse.values if use in self.media_uses]
+
+
+class ConsentRequest(models.Model):
+    """Staff asked a guardian, by email, to answer the consents of their children in a cohort."""
+
+    cohort = models.ForeignKey(
+        "organisations.Cohort", on_delete=models.CASCADE, related_name="consent_requests"
+    )
+    guardian = models.ForeignKey(
+        "people.Guardian", on_delete=models.CASCADE, related_name="consent_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    delivery = models.ForeignKey(
+        "consent.EmailDelivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["cohort", "guardian", "-requested_at"])]
+
+    def __str__(self):
+        return f"Consent request to guardian {self.guardian_id} for cohort {self.cohort_id}"
+
+
+class EmailDelivery(models.Model):
+    """One email to a parent or carer, sent by a background task: the outbox coordinators see.
+
+    Nothing secret is stored: an email carrying a sign-in link gets a fresh link each time the
+    task tries to send it, and only a hash of that link is kept (PortalToken).
+    """
+
+    MAX_ATTEMPTS = 3
+
+    class Kind(models.TextChoices):
+        PORTAL_LINK = "portal_link", "Sign-in link to the parent portal"
+        CONSENT_REQUEST = "consent_request", "Request to answer consent questions"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    force = models.ForeignKey("organisations.Force", on_delete=models.PROTECT, related_name="+")
+    guardian = models.ForeignKey(
+        "people.Guardian",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="email_deliveries",
+    )
+    cohort = models.ForeignKey(
+        "organisations.Cohort", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    to_email = models.EmailField(blank=True)
+    subject = models.CharField(max_length=200)
+    base_url = models.URLField(help_text="Where the links in the email point: the site's address.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["force", "-created_at"]),
+            models.Index(fields=["status"]),
+        ]
+        verbose_name_plural = "email deliveries"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to guardian {self.guardian_id} ({self.status})"
+
+
+class PortalToken(models.Model):
+    """A single-use sign-in link for a guardian. Only the SHA-256 hash of the token is stored."""
+
+    LIFETIME_HOURS = 72
+
+    guardian = models.ForeignKey(
+        "people.Guardian", on_delete=models.CASCADE, related_name="portal_tokens"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    delivery = models.ForeignKey(
+        EmailDelivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="tokens"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Portal link for guardian {self.guardian_id}"
+
+
+class PortalLinkRequest(models.Model):
+    """Someone asked for a new sign-in link: counted to rate-limit requests.
+
+    Stores keyed hashes of the email address and IP address, never the addresses themselves,
+    and is pruned after a day.
+    """
+
+    at = models.DateTimeField(db_index=True)
+    email_digest = models.CharField(max_length=64)
+    ip_digest = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email_digest", "at"]),
+            models.Index(fields=["ip_digest", "at"]),
+        ]
+
+    def __str__(self):
+        return f"Link request at {self.at:%Y-%m-%d %H:%M}"
+
+
+class RetentionRun(models.Model):
+    """One real run of the retention rule (people.retention): what it anonymised, by force.
+
+    Holds record ids and counts only, never names.
+    """
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    today = models.DateField(help_text="The date the rule was applied for.")
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    children_count = models.PositiveIntegerField(default=0)
+    guardians_count = models.PositiveIntegerField(default=0)
+    by_force = models.JSONField(default=dict, blank=True)
+    child_ids = models.JSONField(default=list, blank=True)
+    guardian_ids = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"Retention run for {self.today}"

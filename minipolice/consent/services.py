@@ -1,13 +1,30 @@
 """Writes for consent: every decision is a new, audited row; history is never changed."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from minipolice.accounts.models import Role, RoleAssignment, User
+from minipolice.accounts.services import assign_role, create_user
 from minipolice.audit.services import record_audit
-from minipolice.consent.models import Consent, ConsentKind, ConsentMethod, MediaUse
+from minipolice.consent import emails, portal, selectors
+from minipolice.consent.enforcement import with_latest_consent
+from minipolice.consent.models import (
+    Consent,
+    ConsentKind,
+    ConsentMethod,
+    ConsentRequest,
+    ConsentStatus,
+    EmailDelivery,
+    MediaUse,
+    PortalLinkRequest,
+    PortalToken,
+)
+from minipolice.people.models import Child, Guardian
+from minipolice.people.services import update_guardian
 
 
 @transaction.atomic
@@ -71,4 +88,314 @@ def record_consent(
             "trip": trip_reference,
         },
     )
+    # A decision that no longer covers the force's website takes the child's photos down now.
+    from minipolice.public.services import unpublish_photos_for_child
+
+    unpublish_photos_for_child(acting_user=acting_user, child=child, consent=consent)
     return consent
+
+
+# Consent requests, the parent portal and its emails ------------------------------------------
+
+REQUEST_AGAIN_AFTER = datetime.timedelta(hours=24)
+
+
+@transaction.atomic
+def request_consents_for_cohort(*, acting_user, cohort, base_url: str) -> dict:
+    """Email every guardian of a child in `cohort` who has not answered (or whose answer has
+    expired) for taking part or for photos: one email per guardian, with a portal link.
+
+    Guardians asked about this cohort in the last REQUEST_AGAIN_AFTER are not asked again, so a
+    second press of the button does not flood anyone's inbox. Returns the counts it audited.
+    """
+    now = timezone.now()
+    rows = selectors.consent_board(acting_user, cohort, perm_manage=True)
+    guardians = {}
+    no_email = set()
+    for row in rows:
+        if not row.missing:
+            continue
+        for guardian in row.guardians:
+            if guardian.email:
+                guardians[guardian.pk] = guardian
+            else:
+                no_email.add(guardian.pk)
+    recently_asked = set(
+        ConsentRequest.objects.filter(
+            cohort=cohort,
+            guardian_id__in=list(guardians),
+            requested_at__gt=now - REQUEST_AGAIN_AFTER,
+        ).values_list("guardian_id", flat=True)
+    )
+    sent = 0
+    for guardian in guardians.values():
+        if guardian.pk in recently_asked:
+            continue
+        delivery = emails.queue_email(
+            acting_user=acting_user,
+            guardian=guardian,
+            kind=EmailDelivery.Kind.CONSENT_REQUEST,
+            base_url=base_url,
+            cohort=cohort,
+        )
+        ConsentRequest.objects.create(
+            cohort=cohort,
+            guardian=guardian,
+            requested_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            requested_at=now,
+            delivery=delivery,
+        )
+        sent += 1
+    counts = {
+        "sent": sent,
+        "asked_recently": len(recently_asked),
+        "no_email": len(no_email - set(guardians)),
+    }
+    record_audit(
+        acting_user=acting_user,
+        action="create",
+        obj=cohort,
+        force=cohort.unit.school.area.force,
+        label=f"Consent requests emailed for {cohort}",
+        fields=counts,
+    )
+    return counts
+
+
+@transaction.atomic
+def export_media_list(*, acting_user, cohort, use: str) -> list[Child]:
+    """The children of `cohort` who may appear in photos for `use` (enforcement decides), for
+    a download. The export is audited with how many were listed and left out."""
+    allowed, left_out = selectors.media_export(acting_user, cohort, use)
+    record_audit(
+        acting_user=acting_user,
+        action="export",
+        obj=cohort,
+        force=cohort.unit.school.area.force,
+        label=f"Photo consent list for {cohort}",
+        fields={"use": use, "children": len(allowed), "left_out": left_out},
+    )
+    return allowed
+
+
+@transaction.atomic
+def request_portal_link(*, email: str, ip: str, base_url: str) -> None:
+    """Someone asked for a sign-in link. Sends one if the address belongs to a guardian with a
+    child in the programme; says nothing either way. Raises ValidationError when this address
+    or this IP address has asked too often in the last hour."""
+    now = timezone.now()
+    email = email.strip().lower()
+    if portal.is_rate_limited(email, ip, now):
+        raise ValidationError(
+            {"email": "You have asked for too many links. Wait an hour, then try again."},
+            code="rate_limited",
+        )
+    PortalLinkRequest.objects.filter(at__lt=now - portal.KEEP_REQUESTS_FOR).delete()
+    PortalLinkRequest.objects.create(
+        at=now, email_digest=portal.email_digest(email), ip_digest=portal.ip_digest(ip)
+    )
+    guardian = (
+        Guardian.objects.filter(
+            email=email,
+            anonymised_at__isnull=True,
+            guardianships__child__anonymised_at__isnull=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if guardian is not None:
+        emails.queue_email(
+            acting_user=None,
+            guardian=guardian,
+            kind=EmailDelivery.Kind.PORTAL_LINK,
+            base_url=base_url,
+        )
+
+
+class PortalLinkError(Exception):
+    """A sign-in link that cannot be used: `reason` is "invalid", "used" or "expired"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def check_portal_token(raw_token: str):
+    """The guardian a link signs in, without using the link up. Raises PortalLinkError."""
+
+    token = (
+        PortalToken.objects.select_related("guardian")
+        .filter(token_hash=portal.hash_token(raw_token))
+        .first()
+    )
+    if token is None or token.guardian.anonymised_at is not None:
+        raise PortalLinkError("invalid")
+    if token.used_at is not None:
+        raise PortalLinkError("used")
+    if token.expires_at <= timezone.now():
+        raise PortalLinkError("expired")
+    return token
+
+
+@transaction.atomic
+def use_portal_token(*, raw_token: str):
+    """Use up a sign-in link and return the user it signs in, and whether that user may be
+    signed in by a link at all (only accounts that are nothing but a parent's may).
+
+    The guardian's account is created on first use (no password) with a guardian role for
+    every record of theirs under the same email address."""
+
+    token = check_portal_token(raw_token)
+    # Claim the link: of two concurrent uses only one finds it unused.
+    claimed = PortalToken.objects.filter(pk=token.pk, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+    if not claimed:
+        raise PortalLinkError("used")
+    user = prepare_portal_user(guardian=token.guardian)
+    return user, may_sign_in_by_link(user)
+
+
+def may_sign_in_by_link(user) -> bool:
+    """Staff sign in with a password and an authenticator app, never by an emailed link."""
+    if user.is_staff or user.is_superuser or not user.is_active:
+        return False
+    return not RoleAssignment.objects.filter(user=user).exclude(role=Role.GUARDIAN).exists()
+
+
+@transaction.atomic
+def prepare_portal_user(*, guardian):
+    """The user who signs in as `guardian`: theirs if they have one, else a new one."""
+    user = guardian.user
+    if user is None:
+        assignment = (
+            RoleAssignment.objects.filter(role=Role.GUARDIAN, guardian=guardian)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        user = assignment.user if assignment else None
+    if user is None and guardian.email:
+        user = User.objects.filter(email=guardian.email).first()
+    if user is None:
+        if not guardian.email:
+            raise PortalLinkError("invalid")
+        user = create_user(acting_user=None, email=guardian.email, full_name=guardian.name)
+    same_person = [guardian]
+    if guardian.email:
+        same_person += list(
+            Guardian.objects.filter(email=guardian.email, anonymised_at__isnull=True).exclude(
+                pk=guardian.pk
+            )
+        )
+    for record in same_person:
+        assign_role(acting_user=None, user=user, role=Role.GUARDIAN, guardian=record)
+    if guardian.user_id is None and not Guardian.objects.filter(user=user).exists():
+        guardian.user = user
+        guardian.save(update_fields=["user"])
+    return user
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A guardian's answer in the portal: yes or no to one consent (and for photos, the uses)."""
+
+    kind: str
+    agree: bool
+    media_uses: tuple[str, ...] = ()
+    trip_reference: str = ""
+
+
+@transaction.atomic
+def answer_consents(*, acting_user, guardian, child, answers: list[Answer]) -> list[Consent]:
+    """Record a guardian's answers from the portal. Only answers that change something are
+    recorded; "no" to a consent that stands granted is recorded as a withdrawal."""
+    today = timezone.localdate()
+    recorded = []
+    for answer in answers:
+        current = (
+            with_latest_consent(
+                Child.objects.filter(pk=child.pk), answer.kind, answer.trip_reference, "current"
+            )
+            .values("current_status", "current_uses", "current_expires")
+            .get()
+        )
+        status, uses = current["current_status"], sorted(current["current_uses"] or [])
+        expired = current["current_expires"] is not None and current["current_expires"] < today
+        if answer.agree:
+            new_status = ConsentStatus.GRANTED
+            unchanged = status == new_status and uses == sorted(answer.media_uses) and not expired
+        else:
+            new_status = (
+                ConsentStatus.WITHDRAWN
+                if status == ConsentStatus.GRANTED
+                else ConsentStatus.REFUSED
+            )
+            unchanged = status in (ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN)
+        if unchanged:
+            continue
+        recorded.append(
+            record_consent(
+                acting_user=acting_user,
+                child=child,
+                kind=answer.kind,
+                status=new_status,
+                method=ConsentMethod.PORTAL,
+                given_by=guardian,
+                media_uses=answer.media_uses if answer.agree else (),
+                trip_reference=answer.trip_reference,
+            )
+        )
+    return recorded
+
+
+@transaction.atomic
+def update_own_contact_details(*, acting_user, guardians, name: str, email: str, phone: str):
+    """A guardian corrects their name, email and phone in the portal (every record of theirs).
+    An account that is only a parent's keeps the same email address as its records."""
+
+    for guardian in guardians:
+        update_guardian(
+            acting_user=acting_user, guardian=guardian, name=name, email=email, phone=phone
+        )
+    user = acting_user
+    email = email.strip().lower()
+    if (
+        email
+        and user.email != email
+        and may_sign_in_by_link(user)
+        and not User.objects.filter(email=email).exclude(pk=user.pk).exists()
+    ):
+        old = user.email
+        user.email = email
+        user.full_name = name.strip()
+        user.save(update_fields=["email", "full_name"])
+        record_audit(
+            acting_user=acting_user,
+            action="update",
+            obj=user,
+            force=guardians[0].force if guardians else None,
+            fields={"email": [old, email]},
+        )
+
+
+@transaction.atomic
+def retry_email_delivery(*, acting_user, delivery):
+    """Send a failed email again, from a fresh count of attempts."""
+
+    if delivery.status != EmailDelivery.Status.FAILED:
+        raise ValidationError("Only an email that failed can be sent again.")
+    delivery.status = EmailDelivery.Status.QUEUED
+    delivery.attempts = 0
+    delivery.next_attempt_at = None
+    delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
+    record_audit(
+        acting_user=acting_user,
+        action="update",
+        obj=delivery,
+        force=delivery.force,
+        label=f"Email {delivery.pk} sent again",
+        fields={"status": ["failed", "queued"]},
+    )
+    emails.schedule(delivery)
+    return delivery

@@ -367,3 +367,199 @@ def import_class_list(*, acting_user, cohort: Cohort, rows: list[dict]) -> dict:
         fields=counts,
     )
     return counts
+
+
+# Data protection: anonymisation, erasure on request, retention -------------------------------
+# Imports are local so this block can be appended without touching the imports at the top.
+
+ANONYMISED = "Anonymised"
+
+
+@transaction.atomic
+def anonymise_child(*, acting_user, child: Child, reason: str, details: dict | None = None):
+    """Overwrite a child's personal data in place; the row, their enrolments and everything
+    counted about them (attendance, surveys) stay, so aggregates survive.
+
+    The fixed values are written without full_clean: an empty last name is the point.
+    """
+    from minipolice.people.privacy import hooks
+
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    if child.anonymised_at is not None:
+        return child
+    child.first_name, child.last_name, child.leader_notes = ANONYMISED, "", ""
+    child.anonymised_at = timezone.now()
+    child.save(update_fields=["first_name", "last_name", "leader_notes", "anonymised_at"])
+    for anonymise in hooks("anonymise_child"):
+        anonymise(child)
+    record_audit(
+        acting_user=acting_user,
+        action="update",
+        obj=child,
+        force=child.force,
+        label=f"Child #{child.pk} anonymised",
+        fields={"anonymised": reason, **(details or {})},
+    )
+    return child
+
+
+@transaction.atomic
+def anonymise_guardian(
+    *, acting_user, guardian: Guardian, reason: str, details: dict | None = None
+):
+    """Overwrite a guardian's name and contacts; end their parent-portal access. A user account
+    that was only theirs is switched off and cleared too."""
+    from minipolice.accounts.models import Role, RoleAssignment
+    from minipolice.people.privacy import hooks
+
+    guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)
+    if guardian.anonymised_at is not None:
+        return guardian
+    users = {a.user for a in RoleAssignment.objects.filter(role=Role.GUARDIAN, guardian=guardian)}
+    if guardian.user is not None:
+        users.add(guardian.user)
+    guardian.name, guardian.email, guardian.phone = ANONYMISED, "", ""
+    guardian.user = None
+    guardian.anonymised_at = timezone.now()
+    guardian.save(update_fields=["name", "email", "phone", "user", "anonymised_at"])
+    for assignment in RoleAssignment.objects.filter(role=Role.GUARDIAN, guardian=guardian):
+        record_audit(
+            acting_user=acting_user,
+            action="delete",
+            obj=assignment,
+            force=guardian.force,
+            label=f"Parent portal access of guardian #{guardian.pk}",
+        )
+        assignment.delete()
+    for user in users:
+        if not RoleAssignment.objects.filter(user=user).exists() and not user.is_staff:
+            user.email = f"anonymised-user-{user.pk}@anonymised.invalid"
+            user.full_name = ANONYMISED
+            user.is_active = False
+            user.set_unusable_password()
+            user.save(update_fields=["email", "full_name", "is_active", "password"])
+    for anonymise in hooks("anonymise_guardian"):
+        anonymise(guardian)
+    record_audit(
+        acting_user=acting_user,
+        action="update",
+        obj=guardian,
+        force=guardian.force,
+        label=f"Guardian #{guardian.pk} anonymised",
+        fields={"anonymised": reason, **(details or {})},
+    )
+    return guardian
+
+
+def guardians_only_of(children) -> list[Guardian]:
+    """Guardians of `children` (a queryset) with no other child whose data is kept."""
+    from minipolice.people.retention import guardians_left_without_children
+
+    return list(guardians_left_without_children(children).order_by("name", "pk"))
+
+
+@transaction.atomic
+def erase_child(*, acting_user, child: Child, reason: str) -> list[Guardian]:
+    """Erasure on request: anonymise the child now, and their guardians who have no other
+    child in the programme. The reason goes in the audit log. Returns those guardians."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter the reason for erasing this child's data"})
+    guardians = guardians_only_of(Child.objects.filter(pk=child.pk))
+    anonymise_child(
+        acting_user=acting_user, child=child, reason="erasure", details={"reason": reason}
+    )
+    for guardian in guardians:
+        anonymise_guardian(
+            acting_user=acting_user,
+            guardian=guardian,
+            reason="erasure",
+            details={"reason": reason, "with_child": child.pk},
+        )
+    return guardians
+
+
+@transaction.atomic
+def erase_guardian(*, acting_user, guardian: Guardian, reason: str) -> Guardian:
+    """Erasure on request of one parent or carer: their children's records stay."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter the reason for erasing this person's data"})
+    return anonymise_guardian(
+        acting_user=acting_user, guardian=guardian, reason="erasure", details={"reason": reason}
+    )
+
+
+@transaction.atomic
+def record_subject_access_export(*, acting_user, subject, fmt: str, sections: list[str]):
+    """Audit a subject access export of a child or guardian (the export is made by
+    people.subject_access)."""
+    return record_audit(
+        acting_user=acting_user,
+        action="export",
+        obj=subject,
+        force=subject.force,
+        label=f"Subject access export of {subject}",
+        fields={"format": fmt, "sections": sections},
+    )
+
+
+@transaction.atomic
+def apply_retention(*, acting_user=None, today: datetime.date | None = None, force_ids=None):
+    """Anonymise everyone the retention rule says is due (people/retention.py) and record the
+    run: a RetentionRun with ids and counts, and an audit entry per person anonymised."""
+    from minipolice.consent.models import RetentionRun
+    from minipolice.organisations.models import Force
+    from minipolice.people.retention import children_due, guardians_left_without_children
+
+    today = today or timezone.localdate()
+    run = RetentionRun.objects.create(
+        started_at=timezone.now(),
+        today=today,
+        triggered_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    due = list(children_due(today, force_ids).select_related("force").order_by("pk"))
+    due_ids = [child.pk for child in due]
+    guardians = list(
+        guardians_left_without_children(Child.objects.filter(pk__in=due_ids)).order_by("pk")
+    )
+    by_force: dict[str, dict[str, int]] = {}
+    for child in due:
+        anonymise_child(
+            acting_user=acting_user,
+            child=child,
+            reason="retention",
+            details={"run": run.pk, "last_cohort_ended": str(child.last_cohort_ended)},
+        )
+        counts = by_force.setdefault(str(child.force_id), {"children": 0, "guardians": 0})
+        counts["children"] += 1
+    for guardian in guardians:
+        anonymise_guardian(
+            acting_user=acting_user, guardian=guardian, reason="retention", details={"run": run.pk}
+        )
+        counts = by_force.setdefault(str(guardian.force_id), {"children": 0, "guardians": 0})
+        counts["guardians"] += 1
+    run.finished_at = timezone.now()
+    run.children_count, run.guardians_count = len(due), len(guardians)
+    run.child_ids, run.guardian_ids = due_ids, [g.pk for g in guardians]
+    run.by_force = by_force
+    for force in Force.objects.filter(pk__in=[int(pk) for pk in by_force]):
+        record_audit(
+            acting_user=acting_user,
+            action="update",
+            obj=run,
+            force=force,
+            label=f"Retention run {run.pk} for {today}",
+            fields=by_force[str(force.pk)],
+        )
+    run.save(
+        update_fields=[
+            "finished_at",
+            "children_count",
+            "guardians_count",
+            "child_ids",
+            "guardian_ids",
+            "by_force",
+        ]
+    )
+    return run

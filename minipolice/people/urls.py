@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minipolice.people import imports, views
+from minipolice.people import imports, privacy_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -25,4 +25,22 @@ urlpatterns = [
     path("leaders/<int:pk>/", views.leader_detail, name="leader_detail"),
     path("leaders/<int:pk>/vetting/new/", views.leader_vetting_add, name="leader_vetting_add"),
     path("leaders/<int:pk>/training/new/", views.leader_training_add, name="leader_training_add"),
+    # Data protection: subject access, erasure on request, retention.
+    path(
+        "children/<int:pk>/export.json", privacy_views.child_export_json, name="child_export_json"
+    ),
+    path("children/<int:pk>/export.pdf", privacy_views.child_export_pdf, name="child_export_pdf"),
+    path("children/<int:pk>/erase/", privacy_views.child_erase, name="child_erase"),
+    path(
+        "guardians/<int:pk>/export.json",
+        privacy_views.guardian_export_json,
+        name="guardian_export_json",
+    ),
+    path(
+        "guardians/<int:pk>/export.pdf",
+        privacy_views.guardian_export_pdf,
+        name="guardian_export_pdf",
+    ),
+    path("guardians/<int:pk>/erase/", privacy_views.guardian_erase, name="guardian_erase"),
+    path("data-protection/", privacy_views.retention_overview, name="retention"),
 ]

@@ -83,3 +83,12 @@ def test_register_decisions_cost_one_query_for_any_number_of_children(world):
     with CaptureQueriesContext(connection) as queries:
         decisions = enforcement.attendance_decisions(Child.objects.filter(pk__in=children))
     assert len(queries) == 1 and len(decisions) == 31
+
+
+def test_an_anonymised_child_is_allowed_nothing(world):
+    consent(world)
+    consent(world, kind="media", media_uses=["press"])
+    people.erase_child(acting_user=world.users["coordinator"], child=world.child, reason="Asked")
+    assert not enforcement.may_attend(world.child)
+    decision = enforcement.may_use_media(world.child, "press")
+    assert not decision and decision.reason == "This child's personal data has been erased"

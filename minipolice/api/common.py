@@ -1,0 +1,91 @@
+"""What every API resource shares: input types, the error body, pages, and the permission gate.
+
+Inputs are bounded here (ids fit a 64-bit column, text has no NUL and fits its column), so that
+no request can reach the database with a value it would refuse: bad input is a 400, never a 500.
+"""
+
+from typing import Annotated, Generic, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from ninja import Field, Schema
+from pydantic import AfterValidator, BaseModel, StringConstraints
+
+from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import get_scope
+
+ID_MAX = 2**63 - 1  # the largest value a BigAutoField holds, on SQLite and PostgreSQL alike
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+
+
+def _clean_text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("Text cannot contain NUL characters.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("Text must be valid Unicode.") from None
+    return value
+
+
+def Text(max_length: int, min_length: int = 0):  # noqa: N802 (a type factory, used like a type)
+    """A string of at most `max_length` characters that the database will always accept."""
+    return Annotated[
+        str,
+        StringConstraints(max_length=max_length, min_length=min_length),
+        AfterValidator(_clean_text),
+    ]
+
+
+class ErrorOut(Schema):
+    """Every error answer: a sentence, and for bad input the reasons per field."""
+
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+READ_ERRORS = (400, 401, 403, 404)
+WRITE_ERRORS = (400, 401, 403, 404, 409)
+
+
+def responses(ok: dict, errors=READ_ERRORS) -> dict:
+    """The documented answers of one operation: its success body and the errors it may give."""
+    return {**ok, **dict.fromkeys(errors, ErrorOut)}
+
+
+def require(request, perm: Perm) -> None:
+    """The role must hold `perm` somewhere (else 403); selectors then scope the objects (404)."""
+    if not get_scope(request.user).has(perm):
+        raise PermissionDenied
+
+
+def require_any(request, *perms: Perm) -> None:
+    scope = get_scope(request.user)
+    if not any(scope.has(perm) for perm in perms):
+        raise PermissionDenied
+
+
+class PageQuery(Schema):
+    limit: int = Field(25, ge=1, le=100, description="How many items to return (at most 100)")
+    offset: int = Field(0, ge=0, le=1_000_000, description="How many items to skip")
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    count: int
+    limit: int
+    offset: int
+    items: list[T]
+
+
+def paginate(queryset: QuerySet, query: PageQuery, *ordering: str) -> dict:
+    """One page of `queryset` in a stable order (ties broken by id) and the total count."""
+    queryset = queryset.order_by(*ordering, "pk")
+    return {
+        "count": queryset.count(),
+        "limit": query.limit,
+        "offset": query.offset,
+        "items": list(queryset[query.offset : query.offset + query.limit]),
+    }

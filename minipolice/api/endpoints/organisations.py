@@ -1,0 +1,474 @@
+"""Forces, areas, schools, units (with their status history) and cohorts.
+
+Each operation reads through organisations.selectors with the token's user and writes through
+organisations.services, exactly like the pages.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from minipolice.accounts.permissions import Perm
+from minipolice.api.common import (
+    WRITE_ERRORS,
+    Id,
+    Page,
+    PageQuery,
+    Text,
+    paginate,
+    require,
+    require_any,
+    responses,
+)
+from minipolice.api.errors import Conflict
+from minipolice.api.references import resolve
+from minipolice.api.reports import forces_for_aggregates
+from minipolice.organisations import selectors, services
+from minipolice.organisations.models import UnitStatus
+
+router = Router()
+
+StatusName = Literal["proposed", "trial", "active", "paused", "closed"]
+Latitude = Field(None, ge=-90, le=90, allow_inf_nan=False)
+Longitude = Field(None, ge=-180, le=180, allow_inf_nan=False)
+
+
+def _coordinate(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 5)))
+
+
+# Forces ------------------------------------------------------------------------------------
+class ForceOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    welsh_language: bool
+    brand_colour: str
+    chief_constable_name: str
+    pcc_name: str
+
+
+def _forces(user):
+    """Forces the user works in (any read role), and those they may report on."""
+    return (selectors.visible_forces(user, Perm.UNIT_READ) | forces_for_aggregates(user)).distinct()
+
+
+@router.get("/forces", response=responses({200: Page[ForceOut]}), tags=["forces"])
+def list_forces(request, query: Query[PageQuery]):
+    require_any(request, Perm.UNIT_READ, Perm.AGGREGATES_READ)
+    return paginate(_forces(request.user), query, "name")
+
+
+@router.get("/forces/{force_id}", response=responses({200: ForceOut}), tags=["forces"])
+def get_force(request, force_id: Id):
+    require_any(request, Perm.UNIT_READ, Perm.AGGREGATES_READ)
+    return get_object_or_404(_forces(request.user), pk=force_id)
+
+
+# Areas -------------------------------------------------------------------------------------
+class AreaOut(Schema):
+    id: int
+    force: int
+    name: str
+    school_count: int
+
+    @staticmethod
+    def resolve_force(obj):
+        return obj.force_id
+
+
+class AreaFilters(PageQuery):
+    force: Id | None = None
+    q: Text(100) | None = Field(None, description="Part of the name")
+
+
+class AreaIn(Schema):
+    force: Id
+    name: Text(120, 1)
+
+
+class AreaPatch(Schema):
+    name: Text(120, 1)
+
+
+@router.get("/areas", response=responses({200: Page[AreaOut]}), tags=["areas"])
+def list_areas(request, filters: Query[AreaFilters]):
+    require(request, Perm.AREA_READ)
+    areas = selectors.visible_areas(request.user)
+    if filters.force:
+        areas = areas.filter(force_id=filters.force)
+    if filters.q:
+        areas = areas.filter(name__icontains=filters.q)
+    return paginate(areas, filters, "name")
+
+
+@router.post("/areas", response=responses({201: AreaOut}, WRITE_ERRORS), tags=["areas"])
+def create_area(request, payload: AreaIn):
+    require(request, Perm.AREA_MANAGE)
+    force = resolve(
+        selectors.visible_forces(request.user, Perm.AREA_MANAGE), payload.force, "force"
+    )
+    area = services.create_area(acting_user=request.user, force=force, name=payload.name)
+    return Status(201, selectors.get_area_for_user(request.user, area.pk))
+
+
+@router.get("/areas/{area_id}", response=responses({200: AreaOut}), tags=["areas"])
+def get_area(request, area_id: Id):
+    require(request, Perm.AREA_READ)
+    return selectors.get_area_for_user(request.user, area_id)
+
+
+@router.patch("/areas/{area_id}", response=responses({200: AreaOut}, WRITE_ERRORS), tags=["areas"])
+def update_area(request, area_id: Id, payload: AreaPatch):
+    require(request, Perm.AREA_MANAGE)
+    area = selectors.get_area_for_user(request.user, area_id, Perm.AREA_MANAGE)
+    services.update_area(acting_user=request.user, area=area, name=payload.name)
+    return selectors.get_area_for_user(request.user, area.pk)
+
+
+# Schools -----------------------------------------------------------------------------------
+class SchoolOut(Schema):
+    id: int
+    area: int
+    force: int
+    name: str
+    urn: str
+    address: str
+    town: str
+    postcode: str
+    latitude: float | None
+    longitude: float | None
+    unit_count: int
+
+    @staticmethod
+    def resolve_area(obj):
+        return obj.area_id
+
+    @staticmethod
+    def resolve_force(obj):
+        return obj.area.force_id
+
+
+class SchoolFilters(PageQuery):
+    force: Id | None = None
+    area: Id | None = None
+    urn: Text(6) | None = None
+    q: Text(100) | None = Field(None, description="Part of the name, town or postcode")
+
+
+class SchoolIn(Schema):
+    area: Id
+    name: Text(160, 1)
+    urn: Text(6) = Field("", description="The 6-digit Unique Reference Number, if known")
+    address: Text(255) = ""
+    town: Text(120) = ""
+    postcode: Text(8) = ""
+    latitude: float | None = Latitude
+    longitude: float | None = Longitude
+
+
+class SchoolPatch(Schema):
+    area: Id | None = None
+    name: Text(160, 1) | None = None
+    urn: Text(6) | None = None
+    address: Text(255) | None = None
+    town: Text(120) | None = None
+    postcode: Text(8) | None = None
+    latitude: float | None = Latitude
+    longitude: float | None = Longitude
+
+
+@router.get("/schools", response=responses({200: Page[SchoolOut]}), tags=["schools"])
+def list_schools(request, filters: Query[SchoolFilters]):
+    require(request, Perm.SCHOOL_READ)
+    schools = selectors.visible_schools(request.user)
+    if filters.force:
+        schools = schools.filter(area__force_id=filters.force)
+    if filters.area:
+        schools = schools.filter(area_id=filters.area)
+    if filters.urn:
+        schools = schools.filter(urn=filters.urn)
+    if filters.q:
+        schools = schools.filter(
+            Q(name__icontains=filters.q)
+            | Q(town__icontains=filters.q)
+            | Q(postcode__icontains=filters.q)
+        )
+    return paginate(schools, filters, "name")
+
+
+@router.post("/schools", response=responses({201: SchoolOut}, WRITE_ERRORS), tags=["schools"])
+def create_school(request, payload: SchoolIn):
+    require(request, Perm.SCHOOL_MANAGE)
+    data = payload.dict()
+    area = resolve(
+        selectors.visible_areas(request.user, Perm.SCHOOL_MANAGE), data.pop("area"), "area"
+    )
+    data["latitude"], data["longitude"] = (
+        _coordinate(payload.latitude),
+        _coordinate(payload.longitude),
+    )
+    school = services.create_school(acting_user=request.user, area=area, **data)
+    return Status(201, selectors.get_school_for_user(request.user, school.pk))
+
+
+@router.get("/schools/{school_id}", response=responses({200: SchoolOut}), tags=["schools"])
+def get_school(request, school_id: Id):
+    require(request, Perm.SCHOOL_READ)
+    return selectors.get_school_for_user(request.user, school_id)
+
+
+@router.patch(
+    "/schools/{school_id}", response=responses({200: SchoolOut}, WRITE_ERRORS), tags=["schools"]
+)
+def update_school(request, school_id: Id, payload: SchoolPatch):
+    """Change the fields given; a field left out keeps its value."""
+    require(request, Perm.SCHOOL_MANAGE)
+    school = selectors.get_school_for_user(request.user, school_id, Perm.SCHOOL_MANAGE)
+    changes = payload.dict(exclude_unset=True)
+    for key in ("name", "urn", "address", "town", "postcode", "area"):
+        if key in changes and changes[key] is None:
+            changes.pop(key)
+    if "area" in changes:
+        changes["area"] = resolve(
+            selectors.visible_areas(request.user, Perm.SCHOOL_MANAGE), changes["area"], "area"
+        )
+    for key in ("latitude", "longitude"):
+        if key in changes:
+            changes[key] = _coordinate(changes[key])
+    services.update_school(acting_user=request.user, school=school, **changes)
+    return selectors.get_school_for_user(request.user, school.pk)
+
+
+# Units -------------------------------------------------------------------------------------
+class StatusChangeOut(Schema):
+    from_status: str
+    to_status: str
+    changed_on: datetime.date
+    note: str
+
+
+class UnitOut(Schema):
+    id: int
+    school: int
+    area: int
+    force: int
+    name: str
+    status: StatusName
+    status_since: datetime.date
+    funding_source: str
+    has_leader: bool
+    status_history: list[StatusChangeOut]
+
+    @staticmethod
+    def resolve_school(obj):
+        return obj.school_id
+
+    @staticmethod
+    def resolve_area(obj):
+        return obj.school.area_id
+
+    @staticmethod
+    def resolve_force(obj):
+        return obj.school.area.force_id
+
+    @staticmethod
+    def resolve_status_history(obj):
+        return list(obj.status_changes.all())
+
+
+class UnitFilters(PageQuery):
+    force: Id | None = None
+    area: Id | None = None
+    school: Id | None = None
+    status: StatusName | None = None
+    q: Text(100) | None = Field(None, description="Part of the unit's or school's name")
+
+
+class UnitIn(Schema):
+    school: Id
+    name: Text(160, 1)
+    status: StatusName = "proposed"
+    status_since: datetime.date | None = Field(None, description="Defaults to today")
+    funding_source: Text(160) = ""
+
+
+class UnitPatch(Schema):
+    name: Text(160, 1) | None = None
+    funding_source: Text(160) | None = None
+
+
+class StatusChangeIn(Schema):
+    to_status: StatusName
+    changed_on: datetime.date | None = Field(None, description="Defaults to today")
+    note: Text(255) = ""
+
+
+def _units(user, perm=Perm.UNIT_READ):
+    return selectors.visible_units(user, perm).prefetch_related("status_changes")
+
+
+@router.get("/units", response=responses({200: Page[UnitOut]}), tags=["units"])
+def list_units(request, filters: Query[UnitFilters]):
+    require(request, Perm.UNIT_READ)
+    units = _units(request.user)
+    if filters.force:
+        units = units.filter(school__area__force_id=filters.force)
+    if filters.area:
+        units = units.filter(school__area_id=filters.area)
+    if filters.school:
+        units = units.filter(school_id=filters.school)
+    if filters.status:
+        units = units.filter(status=filters.status)
+    if filters.q:
+        units = units.filter(Q(name__icontains=filters.q) | Q(school__name__icontains=filters.q))
+    return paginate(units, filters, "name")
+
+
+@router.post("/units", response=responses({201: UnitOut}, WRITE_ERRORS), tags=["units"])
+def create_unit(request, payload: UnitIn):
+    require(request, Perm.UNIT_MANAGE)
+    school = resolve(
+        selectors.visible_schools(request.user, Perm.UNIT_MANAGE), payload.school, "school"
+    )
+    unit = services.create_unit(
+        acting_user=request.user,
+        school=school,
+        name=payload.name,
+        status=payload.status,
+        status_since=payload.status_since,
+        funding_source=payload.funding_source,
+    )
+    return Status(201, _units(request.user).get(pk=unit.pk))
+
+
+@router.get("/units/{unit_id}", response=responses({200: UnitOut}), tags=["units"])
+def get_unit(request, unit_id: Id):
+    require(request, Perm.UNIT_READ)
+    return get_object_or_404(_units(request.user), pk=unit_id)
+
+
+@router.patch("/units/{unit_id}", response=responses({200: UnitOut}, WRITE_ERRORS), tags=["units"])
+def update_unit(request, unit_id: Id, payload: UnitPatch):
+    """Change the name or funding source. The status changes through /units/{id}/status."""
+    require(request, Perm.UNIT_MANAGE)
+    unit = selectors.get_unit_for_user(request.user, unit_id, Perm.UNIT_MANAGE)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    services.update_unit(acting_user=request.user, unit=unit, **changes)
+    return _units(request.user).get(pk=unit.pk)
+
+
+@router.post(
+    "/units/{unit_id}/status", response=responses({200: UnitOut}, WRITE_ERRORS), tags=["units"]
+)
+def change_unit_status(request, unit_id: Id, payload: StatusChangeIn):
+    """Move the unit along proposed → trial → active ⇄ paused → closed.
+
+    A change the current status does not allow is a 409 (the request is well formed but
+    conflicts with the unit's state), with the reason under `errors.to_status`.
+    """
+    require(request, Perm.UNIT_MANAGE)
+    unit = selectors.get_unit_for_user(request.user, unit_id, Perm.UNIT_MANAGE)
+    if payload.to_status not in unit.allowed_next_statuses():
+        current = UnitStatus(unit.status).label.lower()
+        target = UnitStatus(payload.to_status).label.lower()
+        article = "An" if current[0] in "aeiou" else "A"
+        raise Conflict(
+            ValidationError({"to_status": f"{article} {current} unit cannot become {target}."})
+        )
+    services.change_unit_status(
+        acting_user=request.user,
+        unit=unit,
+        to_status=payload.to_status,
+        changed_on=payload.changed_on,
+        note=payload.note,
+    )
+    return _units(request.user).get(pk=unit.pk)
+
+
+# Cohorts -----------------------------------------------------------------------------------
+class CohortOut(Schema):
+    id: int
+    unit: int
+    name: str
+    start_date: datetime.date
+    end_date: datetime.date
+    children_count: int
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit_id
+
+
+class CohortFilters(PageQuery):
+    force: Id | None = None
+    school: Id | None = None
+    unit: Id | None = None
+    running_on: datetime.date | None = Field(None, description="Cohorts running on this date")
+
+
+class CohortIn(Schema):
+    unit: Id
+    name: Text(120, 1)
+    start_date: datetime.date
+    end_date: datetime.date
+
+
+class CohortPatch(Schema):
+    name: Text(120, 1) | None = None
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+
+
+@router.get("/cohorts", response=responses({200: Page[CohortOut]}), tags=["cohorts"])
+def list_cohorts(request, filters: Query[CohortFilters]):
+    require(request, Perm.COHORT_READ)
+    cohorts = selectors.visible_cohorts(request.user)
+    if filters.force:
+        cohorts = cohorts.filter(unit__school__area__force_id=filters.force)
+    if filters.school:
+        cohorts = cohorts.filter(unit__school_id=filters.school)
+    if filters.unit:
+        cohorts = cohorts.filter(unit_id=filters.unit)
+    if filters.running_on:
+        cohorts = cohorts.filter(
+            start_date__lte=filters.running_on, end_date__gte=filters.running_on
+        )
+    return paginate(cohorts, filters, "-start_date", "name")
+
+
+@router.post("/cohorts", response=responses({201: CohortOut}, WRITE_ERRORS), tags=["cohorts"])
+def create_cohort(request, payload: CohortIn):
+    require(request, Perm.COHORT_MANAGE)
+    unit = resolve(selectors.visible_units(request.user, Perm.COHORT_MANAGE), payload.unit, "unit")
+    cohort = services.create_cohort(
+        acting_user=request.user,
+        unit=unit,
+        name=payload.name,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+    )
+    return Status(201, selectors.get_cohort_for_user(request.user, cohort.pk))
+
+
+@router.get("/cohorts/{cohort_id}", response=responses({200: CohortOut}), tags=["cohorts"])
+def get_cohort(request, cohort_id: Id):
+    require(request, Perm.COHORT_READ)
+    return selectors.get_cohort_for_user(request.user, cohort_id)
+
+
+@router.patch(
+    "/cohorts/{cohort_id}", response=responses({200: CohortOut}, WRITE_ERRORS), tags=["cohorts"]
+)
+def update_cohort(request, cohort_id: Id, payload: CohortPatch):
+    require(request, Perm.COHORT_MANAGE)
+    cohort = selectors.get_cohort_for_user(request.user, cohort_id, Perm.COHORT_MANAGE)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    services.update_cohort(acting_user=request.user, cohort=cohort, **changes)
+    return selectors.get_cohort_for_user(request.user, cohort.pk)

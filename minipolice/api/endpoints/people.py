@@ -1,0 +1,394 @@
+"""Children, guardians and enrolments, read through people.selectors and written through
+people.services. Notes for leaders are shown only to those who may read them (else null)."""
+
+import datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+from pydantic import model_validator
+
+from minipolice.accounts.permissions import Perm
+from minipolice.api.common import (
+    WRITE_ERRORS,
+    Id,
+    Page,
+    PageQuery,
+    Text,
+    paginate,
+    require,
+    responses,
+)
+from minipolice.api.references import resolve
+from minipolice.organisations.selectors import visible_cohorts
+from minipolice.people import selectors, services
+from minipolice.people.models import Enrolment
+
+router = Router()
+
+YearGroup = Literal[5, 6]
+Relationship = Literal["parent", "carer", "grandparent", "other"]
+
+
+# Children ----------------------------------------------------------------------------------
+class ChildOut(Schema):
+    id: int
+    force: int
+    first_name: str
+    last_name: str
+    year_group: YearGroup
+    leader_notes: str | None = Field(
+        description="Notes for leaders; null when your role may not read them"
+    )
+    current_cohorts: list[int]
+
+    @staticmethod
+    def resolve_force(obj):
+        return obj.force_id
+
+    @staticmethod
+    def resolve_leader_notes(obj, context):
+        visible = getattr(context["request"], "notes_visible", set())
+        return obj.leader_notes if obj.pk in visible else None
+
+    @staticmethod
+    def resolve_current_cohorts(obj):
+        return [enrolment.cohort_id for enrolment in obj.current_enrolments]
+
+
+class ChildFilters(PageQuery):
+    cohort: Id | None = None
+    unit: Id | None = None
+    year_group: YearGroup | None = None
+    q: Text(100) | None = Field(None, description="Part of the first or last name")
+
+
+class ChildIn(Schema):
+    cohort: Id
+    first_name: Text(60, 1)
+    last_name: Text(60, 1)
+    year_group: YearGroup
+    leader_notes: Text(2000) = ""
+    joined: datetime.date | None = Field(None, description="Defaults to today, within the cohort")
+
+
+class ChildPatch(Schema):
+    first_name: Text(60, 1) | None = None
+    last_name: Text(60, 1) | None = None
+    year_group: YearGroup | None = None
+    leader_notes: Text(2000) | None = None
+
+
+def _notes_visible(request, children) -> None:
+    """Which of `children` the user may read leaders' notes for, in one query, for the schema."""
+    ids = [child.pk for child in children]
+    request.notes_visible = set(
+        selectors.visible_children(request.user, Perm.CHILD_NOTES)
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
+
+
+def _child(request, pk):
+    child = get_object_or_404(selectors.children_list(request.user), pk=pk)
+    _notes_visible(request, [child])
+    return child
+
+
+def _refuse_notes(may_write_notes: bool, leader_notes) -> None:
+    if leader_notes and not may_write_notes:
+        raise ValidationError(
+            {"leader_notes": "Your role may not read or write notes for leaders."}
+        )
+
+
+@router.get("/children", response=responses({200: Page[ChildOut]}), tags=["children"])
+def list_children(request, filters: Query[ChildFilters]):
+    require(request, Perm.CHILDREN_READ)
+    children = selectors.children_list(request.user)
+    if filters.cohort:
+        children = children.filter(
+            enrolments__cohort_id=filters.cohort, enrolments__left__isnull=True
+        )
+    if filters.unit:
+        children = children.filter(
+            enrolments__cohort__unit_id=filters.unit, enrolments__left__isnull=True
+        )
+    if filters.year_group:
+        children = children.filter(year_group=filters.year_group)
+    if filters.q:
+        children = children.filter(
+            Q(first_name__icontains=filters.q) | Q(last_name__icontains=filters.q)
+        )
+    page = paginate(children.distinct(), filters, "last_name", "first_name")
+    _notes_visible(request, page["items"])
+    return page
+
+
+@router.post("/children", response=responses({201: ChildOut}, WRITE_ERRORS), tags=["children"])
+def create_child(request, payload: ChildIn):
+    """Add a new child to a cohort (the child record and its enrolment, in one step)."""
+    require(request, Perm.CHILDREN_MANAGE)
+    cohort = resolve(visible_cohorts(request.user, Perm.CHILDREN_MANAGE), payload.cohort, "cohort")
+    may_write_notes = visible_cohorts(request.user, Perm.CHILD_NOTES).filter(pk=cohort.pk).exists()
+    _refuse_notes(may_write_notes, payload.leader_notes)
+    child = services.add_child_to_cohort(
+        acting_user=request.user,
+        cohort=cohort,
+        first_name=payload.first_name,
+        last_name=payload.last_name,
+        year_group=payload.year_group,
+        leader_notes=payload.leader_notes,
+        joined=payload.joined,
+    )
+    return Status(201, _child(request, child.pk))
+
+
+@router.get("/children/{child_id}", response=responses({200: ChildOut}), tags=["children"])
+def get_child(request, child_id: Id):
+    require(request, Perm.CHILDREN_READ)
+    return _child(request, child_id)
+
+
+@router.patch(
+    "/children/{child_id}", response=responses({200: ChildOut}, WRITE_ERRORS), tags=["children"]
+)
+def update_child(request, child_id: Id, payload: ChildPatch):
+    require(request, Perm.CHILDREN_MANAGE)
+    child = selectors.get_child_for_user(request.user, child_id, Perm.CHILDREN_MANAGE)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    if "leader_notes" in changes:
+        may = selectors.visible_children(request.user, Perm.CHILD_NOTES).filter(pk=child.pk)
+        _refuse_notes(may.exists(), True)
+    services.update_child(acting_user=request.user, child=child, **changes)
+    return _child(request, child.pk)
+
+
+# Guardians ---------------------------------------------------------------------------------
+class GuardianLinkOut(Schema):
+    child: int
+    relationship: Relationship
+
+    @staticmethod
+    def resolve_child(obj):
+        return obj.child_id
+
+
+class GuardianOut(Schema):
+    id: int
+    force: int
+    name: str
+    email: str
+    phone: str
+    children: list[GuardianLinkOut]
+
+    @staticmethod
+    def resolve_force(obj):
+        return obj.force_id
+
+    @staticmethod
+    def resolve_children(obj):
+        return obj.visible_links
+
+
+class GuardianFilters(PageQuery):
+    child: Id | None = None
+    q: Text(100) | None = Field(None, description="Part of the name or email address")
+
+
+class GuardianIn(Schema):
+    child: Id = Field(description="The child this guardian looks after")
+    relationship: Relationship = "parent"
+    name: Text(120, 1)
+    email: Text(254) = ""
+    phone: Text(30) = ""
+
+    @model_validator(mode="after")
+    def reachable(self):
+        if not self.email.strip() and not self.phone.strip():
+            raise ValueError("Give an email address or a phone number, so we can ask for consent.")
+        return self
+
+
+class GuardianPatch(Schema):
+    name: Text(120, 1) | None = None
+    email: Text(254) | None = None
+    phone: Text(30) | None = None
+
+
+class GuardianLinkIn(Schema):
+    child: Id
+    relationship: Relationship = "parent"
+
+
+def _guardian(request, pk):
+    return get_object_or_404(selectors.guardians_list(request.user), pk=pk)
+
+
+@router.get("/guardians", response=responses({200: Page[GuardianOut]}), tags=["guardians"])
+def list_guardians(request, filters: Query[GuardianFilters]):
+    require(request, Perm.CHILDREN_READ)
+    guardians = selectors.guardians_list(request.user)
+    if filters.child:
+        guardians = guardians.filter(guardianships__child_id=filters.child)
+    if filters.q:
+        guardians = guardians.filter(Q(name__icontains=filters.q) | Q(email__icontains=filters.q))
+    return paginate(guardians, filters, "name")
+
+
+@router.post("/guardians", response=responses({201: GuardianOut}, WRITE_ERRORS), tags=["guardians"])
+def create_guardian(request, payload: GuardianIn):
+    """Add a guardian of a child: the guardian and the link to the child, together."""
+    require(request, Perm.CHILDREN_MANAGE)
+    child = resolve(
+        selectors.visible_children(request.user, Perm.CHILDREN_MANAGE), payload.child, "child"
+    )
+    with transaction.atomic():
+        guardian = services.create_guardian(
+            acting_user=request.user,
+            force=child.force,
+            name=payload.name,
+            email=payload.email,
+            phone=payload.phone,
+        )
+        services.link_guardian(
+            acting_user=request.user,
+            child=child,
+            guardian=guardian,
+            relationship=payload.relationship,
+        )
+    return Status(201, _guardian(request, guardian.pk))
+
+
+@router.get("/guardians/{guardian_id}", response=responses({200: GuardianOut}), tags=["guardians"])
+def get_guardian(request, guardian_id: Id):
+    require(request, Perm.CHILDREN_READ)
+    return _guardian(request, guardian_id)
+
+
+@router.patch(
+    "/guardians/{guardian_id}",
+    response=responses({200: GuardianOut}, WRITE_ERRORS),
+    tags=["guardians"],
+)
+def update_guardian(request, guardian_id: Id, payload: GuardianPatch):
+    require(request, Perm.CHILDREN_MANAGE)
+    guardian = selectors.get_guardian_for_user(request.user, guardian_id, Perm.CHILDREN_MANAGE)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    services.update_guardian(acting_user=request.user, guardian=guardian, **changes)
+    return _guardian(request, guardian.pk)
+
+
+@router.post(
+    "/guardians/{guardian_id}/children",
+    response=responses({200: GuardianOut}, WRITE_ERRORS),
+    tags=["guardians"],
+)
+def link_guardian(request, guardian_id: Id, payload: GuardianLinkIn):
+    """Record that this guardian also looks after another child (a brother or sister)."""
+    require(request, Perm.CHILDREN_MANAGE)
+    guardian = selectors.get_guardian_for_user(request.user, guardian_id, Perm.CHILDREN_MANAGE)
+    child = resolve(
+        selectors.visible_children(request.user, Perm.CHILDREN_MANAGE), payload.child, "child"
+    )
+    services.link_guardian(
+        acting_user=request.user, child=child, guardian=guardian, relationship=payload.relationship
+    )
+    return _guardian(request, guardian.pk)
+
+
+# Enrolments --------------------------------------------------------------------------------
+class EnrolmentOut(Schema):
+    id: int
+    child: int
+    cohort: int
+    joined: datetime.date
+    left: datetime.date | None
+
+    @staticmethod
+    def resolve_child(obj):
+        return obj.child_id
+
+    @staticmethod
+    def resolve_cohort(obj):
+        return obj.cohort_id
+
+
+class EnrolmentFilters(PageQuery):
+    child: Id | None = None
+    cohort: Id | None = None
+    current: bool | None = Field(None, description="true: only children still in the cohort")
+
+
+class EnrolmentIn(Schema):
+    child: Id
+    cohort: Id
+    joined: datetime.date | None = Field(None, description="Defaults to today, within the cohort")
+
+
+class LeaveIn(Schema):
+    left: datetime.date | None = Field(None, description="Defaults to today")
+
+
+def _enrolments(user, perm=Perm.CHILDREN_READ):
+    """Enrolments of children the user may see, in cohorts the user may see."""
+    return Enrolment.objects.filter(
+        child__in=selectors.visible_children(user, perm),
+        cohort__in=visible_cohorts(user).values("pk"),
+    )
+
+
+@router.get("/enrolments", response=responses({200: Page[EnrolmentOut]}), tags=["enrolments"])
+def list_enrolments(request, filters: Query[EnrolmentFilters]):
+    require(request, Perm.CHILDREN_READ)
+    enrolments = _enrolments(request.user)
+    if filters.child:
+        enrolments = enrolments.filter(child_id=filters.child)
+    if filters.cohort:
+        enrolments = enrolments.filter(cohort_id=filters.cohort)
+    if filters.current is not None:
+        enrolments = enrolments.filter(left__isnull=filters.current)
+    return paginate(enrolments, filters, "joined")
+
+
+@router.post(
+    "/enrolments", response=responses({201: EnrolmentOut}, WRITE_ERRORS), tags=["enrolments"]
+)
+def create_enrolment(request, payload: EnrolmentIn):
+    """Enrol a child already known in another cohort (for example their Year 6 cohort)."""
+    require(request, Perm.CHILDREN_MANAGE)
+    child = resolve(
+        selectors.visible_children(request.user, Perm.CHILDREN_MANAGE), payload.child, "child"
+    )
+    cohort = resolve(visible_cohorts(request.user, Perm.CHILDREN_MANAGE), payload.cohort, "cohort")
+    enrolment = services.enrol_child(
+        acting_user=request.user, child=child, cohort=cohort, joined=payload.joined
+    )
+    return Status(201, enrolment)
+
+
+@router.get(
+    "/enrolments/{enrolment_id}", response=responses({200: EnrolmentOut}), tags=["enrolments"]
+)
+def get_enrolment(request, enrolment_id: Id):
+    require(request, Perm.CHILDREN_READ)
+    return get_object_or_404(_enrolments(request.user), pk=enrolment_id)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/leave",
+    response=responses({200: EnrolmentOut}, WRITE_ERRORS),
+    tags=["enrolments"],
+)
+def leave_cohort(request, enrolment_id: Id, payload: LeaveIn):
+    """Record that the child left the cohort. Leaving twice is a 400."""
+    require(request, Perm.CHILDREN_MANAGE)
+    enrolment = get_object_or_404(
+        _enrolments(request.user, Perm.CHILDREN_MANAGE).select_related("child__force", "cohort"),
+        pk=enrolment_id,
+    )
+    return services.leave_cohort(acting_user=request.user, enrolment=enrolment, left=payload.left)

@@ -1,0 +1,144 @@
+"""How the API answers when something is wrong. Every error body is {"detail", "errors"}.
+
+400  bad input: a request that does not fit the schema, or a service's ValidationError; the
+     reasons are listed per field in `errors` (`__all__` for reasons about the whole request)
+401  no token, an unknown token, or a revoked one
+403  the token's user holds no role that may do this at all
+404  no such object, or one outside the user's scope (the same answer: existence is not revealed)
+409  a conflict with data already stored: a duplicate (a name or URN already used), a change the
+     database refused, or a unit status change its current status does not allow
+500  a bug. It is logged with its traceback; the client sees only that it happened.
+"""
+
+import logging
+
+from django.apps import apps
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.db.models import UniqueConstraint
+from django.http import Http404
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+
+logger = logging.getLogger("minipolice.api")
+
+UNIQUE_CODES = {"unique", "unique_together"}
+
+
+def _unique_constraint_messages() -> set[str]:
+    """Django's default words for a violated conditional unique constraint, for each one."""
+    messages = set()
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, UniqueConstraint):
+                messages.add(str(constraint.get_violation_error_message()))
+    return messages
+
+
+class Conflict(Exception):
+    """A request that is valid in itself but conflicts with the current state (409)."""
+
+    def __init__(self, error: ValidationError):
+        self.error = error
+        super().__init__(error)
+
+
+DUPLICATE_MESSAGE = "Another record already has these details."
+
+
+def error_fields(error: ValidationError) -> dict[str, list[str]]:
+    """The messages per field; Django's bare "Constraint … is violated." said in words."""
+    unique_messages = _unique_constraint_messages()
+
+    def words(errs):
+        return [
+            DUPLICATE_MESSAGE if m in unique_messages else m for m in ValidationError(errs).messages
+        ]
+
+    if hasattr(error, "error_dict"):
+        return {field: words(errs) for field, errs in error.error_dict.items()}
+    return {NON_FIELD_ERRORS: words(error.error_list)}
+
+
+def is_duplicate(error: ValidationError) -> bool:
+    """True when a service refused a row because another row already holds its unique values."""
+    unique_messages = _unique_constraint_messages()
+    for item in _flatten(error):
+        if item.code in UNIQUE_CODES or str(item.message) in unique_messages:
+            return True
+    return False
+
+
+def _flatten(error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for errs in error.error_dict.values():
+            yield from errs
+    else:
+        yield from error.error_list
+
+
+def _body(detail: str, errors: dict | None = None) -> dict:
+    return {"detail": detail, "errors": errors}
+
+
+def _summary(errors: dict[str, list[str]]) -> str:
+    first = next((msgs[0] for msgs in errors.values() if msgs), "")
+    return first or "The request was not valid."
+
+
+def install(api) -> None:
+    """Register the handlers on `api` (a NinjaAPI)."""
+
+    @api.exception_handler(SchemaValidationError)
+    def bad_request(request, exc):
+        errors: dict[str, list[str]] = {}
+        for problem in exc.errors:
+            location = [str(part) for part in problem.get("loc", ())]
+            # ("body", "payload", "name") -> "name"; ("query", "limit") -> "limit"
+            if location and location[0] in {"body", "query", "path"}:
+                location = location[1:]
+                if location and location[0] == "payload":
+                    location = location[1:]  # a reason about the whole body has no field
+            field = ".".join(location) or NON_FIELD_ERRORS
+            message = str(problem.get("msg", "Invalid value.")).removeprefix("Value error, ")
+            errors.setdefault(field, []).append(message)
+        return api.create_response(request, _body("The request was not valid.", errors), status=400)
+
+    @api.exception_handler(ValidationError)
+    def service_refused(request, exc):
+        errors = error_fields(exc)
+        status = 409 if is_duplicate(exc) else 400
+        return api.create_response(request, _body(_summary(errors), errors), status=status)
+
+    @api.exception_handler(Conflict)
+    def conflict(request, exc):
+        errors = error_fields(exc.error)
+        return api.create_response(request, _body(_summary(errors), errors), status=409)
+
+    @api.exception_handler(IntegrityError)
+    def integrity(request, exc):
+        logger.warning("API write refused by the database: %s", exc)
+        return api.create_response(
+            request, _body("This conflicts with data already stored."), status=409
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, _body("Not found."), status=404)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return api.create_response(request, _body("Your role does not allow this."), status=403)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        response = api.create_response(request, _body(str(exc)), status=exc.status_code)
+        if exc.status_code == 401:
+            response["WWW-Authenticate"] = 'Bearer realm="Mini Police Hub API"'
+        return response
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc):
+        # A bug: log it with its traceback so it is seen and fixed; never hide it as a 4xx.
+        logger.exception("Unhandled error in %s %s", request.method, request.path)
+        return api.create_response(request, _body("Something went wrong on our side."), status=500)

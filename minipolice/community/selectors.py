@@ -1,0 +1,134 @@
+"""Scoped reads of community actions and their totals. Views use only these."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+
+from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import get_scope, scope_q
+from minipolice.community.models import MEASURES, CommunityAction, Participation
+from minipolice.consent.enforcement import Decision, attendance_decisions
+from minipolice.people.models import Child, Enrolment
+from minipolice.people.selectors import visible_children
+
+SMALL_NUMBER = 5  # children counts below this are hidden from aggregate-only roles
+
+ACTION_PATHS = {
+    "force": "unit__school__area__force_id",
+    "area": "unit__school__area_id",
+    "school": "unit__school_id",
+    "unit": "unit_id",
+}
+
+
+def _get_or_404(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _scope(user, perm: Perm) -> Q:
+    scope = get_scope(user)
+    if scope.is_national and scope.has(perm):
+        return Q()  # national viewers: every force, aggregates only
+    return scope_q(user, perm, **ACTION_PATHS)
+
+
+def visible_actions(user, perm: Perm = Perm.COMMUNITY_READ):
+    return (
+        CommunityAction.objects.filter(_scope(user, perm))
+        .select_related("unit", "unit__school", "unit__school__area")
+        .annotate(children_count=Count("participations"))
+    )
+
+
+def get_action_for_user(user, pk, perm: Perm = Perm.COMMUNITY_READ) -> CommunityAction:
+    return _get_or_404(visible_actions(user, perm), pk)
+
+
+def unit_actions(user, unit):
+    return visible_actions(user).filter(unit=unit).order_by("-date", "-id")
+
+
+def action_participants(user, action):
+    """The children who took part, as far as the user may see children."""
+    return (
+        visible_children(user)
+        .filter(participations__action=action)
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    child: Child
+    decision: Decision
+
+
+def eligible_children(user, unit, on: datetime.date, extra_ids=()):
+    """Children the user may see in one of the unit's cohorts that had started by the date and
+    they had not left (and those in `extra_ids`, already recorded as taking part)."""
+    enrolled = Enrolment.objects.filter(cohort__unit=unit, cohort__start_date__lte=on).filter(
+        Q(left__isnull=True) | Q(left__gte=on)
+    )
+    return (
+        visible_children(user)
+        .filter(Q(pk__in=enrolled.values("child_id")) | Q(pk__in=list(extra_ids)))
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+def participant_candidates(user, unit, on: datetime.date, extra_ids=()) -> list[Candidate]:
+    """Who may be ticked as taking part, each with the consent decision (taking part needs
+    participation consent, decided by consent.enforcement as of the action's date)."""
+    children = list(eligible_children(user, unit, on, extra_ids))
+    decisions = attendance_decisions([c.pk for c in children], today=on)
+    return [
+        Candidate(c, decisions.get(c.pk, Decision(False, "No consent recorded for taking part")))
+        for c in children
+    ]
+
+
+# Totals --------------------------------------------------------------------------------------
+LEVELS = {
+    "unit": ("unit_id", "unit__name", "Unit"),
+    "area": ("unit__school__area_id", "unit__school__area__name", "Area"),
+    "force": ("unit__school__area__force_id", "unit__school__area__force__name", "Force"),
+}
+
+
+def reach_totals(user, *, level: str, start: datetime.date, end: datetime.date) -> dict:
+    """Totals of every reach measure per unit, area or force for a date range, summed in SQL.
+
+    Children are counted once per group however many actions they joined; for aggregate-only
+    roles a count under 5 is hidden.
+    """
+    id_path, name_path, heading = LEVELS[level]
+    actions = CommunityAction.objects.filter(
+        _scope(user, Perm.COMMUNITY_TOTALS), date__gte=start, date__lte=end
+    )
+    sums = {name: Sum(name) for name in MEASURES}
+    rows = list(
+        actions.values(id_path, name_path)
+        .annotate(actions=Count("id"), **sums)
+        .order_by(name_path, id_path)
+    )
+    taking_part = Participation.objects.filter(action__in=actions.values("pk"))
+    children = dict(
+        taking_part.values_list(f"action__{id_path}")
+        .annotate(n=Count("child", distinct=True))
+        .values_list(f"action__{id_path}", "n")
+    )
+    overall = actions.aggregate(actions=Count("id"), **sums)
+    overall["children"] = taking_part.aggregate(n=Count("child", distinct=True))["n"]
+    hide_small = not get_scope(user).has(Perm.CHILDREN_READ)
+    for row in rows:
+        row["name"] = row[name_path]
+        row["children"] = children.get(row[id_path], 0)
+    for row in [*rows, overall]:
+        row["children_hidden"] = hide_small and 0 < row["children"] < SMALL_NUMBER
+        row["measures"] = [(words, row[name] or 0) for name, words in MEASURES.items()]
+    return {"rows": rows, "overall": overall, "heading": heading}

@@ -1,0 +1,180 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from minipolice.accounts.permissions import Perm
+from minipolice.community import selectors, services
+from minipolice.community.forms import ActionForm, KindForm, TotalsForm
+from minipolice.community.models import ActionKind
+from minipolice.lib.access import require_permission
+from minipolice.lib.forms import apply_service_errors
+from minipolice.lib.listing import build_listing
+from minipolice.organisations.selectors import get_unit_for_user, visible_units
+
+
+@require_permission(Perm.COMMUNITY_READ)
+def action_list(request):
+    actions = selectors.visible_actions(request.user)
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = (
+            visible_units(request.user, Perm.COMMUNITY_READ).filter(pk=request.GET["unit"]).first()
+        )
+        if unit is not None:
+            actions = actions.filter(unit=unit)
+    kind = request.GET.get("kind", "")
+    if kind in ActionKind.values:
+        actions = actions.filter(kind=kind)
+    listing = build_listing(
+        request,
+        actions,
+        search_fields=["place", "partners", "unit__name", "outcome"],
+        sort_fields={
+            "date": ("Date", "date"),
+            "kind": ("Kind", "kind"),
+            "unit": ("Unit", "unit__name"),
+            "place": ("Place", "place"),
+        },
+        default_sort="-date",
+    )
+    return render(
+        request,
+        "community/action_list.html",
+        {
+            "listing": listing,
+            "unit": unit,
+            "kinds": ActionKind.choices,
+            "kind": kind,
+            "extra_headers": ["Reach"],
+            "add_units": visible_units(request.user, Perm.COMMUNITY_MANAGE).order_by("name")[:50],
+        },
+    )
+
+
+def _action_date(request, default: datetime.date) -> datetime.date:
+    """The date the participant list is for: the one typed in, once it is a real date."""
+    try:
+        return datetime.date.fromisoformat(request.POST.get("date", ""))
+    except ValueError:
+        return default
+
+
+@require_permission(Perm.COMMUNITY_MANAGE)
+def action_create(request, unit_pk):
+    unit = get_unit_for_user(request.user, unit_pk, Perm.COMMUNITY_MANAGE)
+    kind = request.GET.get("kind", "")
+    if kind not in ActionKind.values:
+        form = KindForm(request.GET if "kind" in request.GET else None)
+        form.is_valid()
+        return render(request, "community/kind_form.html", {"form": form, "unit": unit})
+    on = _action_date(request, timezone.localdate())
+    candidates = selectors.participant_candidates(request.user, unit, on)
+    form = ActionForm(request.POST or None, kind=kind, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            action = services.record_action(acting_user=request.user, unit=unit, kind=kind, **data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{action} recorded for {unit.name}.")
+            return redirect(action)
+    return render(
+        request,
+        "community/action_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "kind_label": ActionKind(kind).label,
+            "title": f"Record a {ActionKind(kind).label.lower()}",
+            "change_kind_href": f"{reverse('community:action_create', args=[unit.pk])}?kind=",
+            "cancel_href": reverse("organisations:unit_detail", args=[unit.pk]),
+        },
+    )
+
+
+@require_permission(Perm.COMMUNITY_READ)
+def action_detail(request, pk):
+    action = selectors.get_action_for_user(request.user, pk)
+    return render(
+        request,
+        "community/action_detail.html",
+        {
+            "action": action,
+            "participants": selectors.action_participants(request.user, action),
+            "can_manage": selectors.visible_actions(request.user, Perm.COMMUNITY_MANAGE)
+            .filter(pk=pk)
+            .exists(),
+        },
+    )
+
+
+@require_permission(Perm.COMMUNITY_MANAGE)
+def action_edit(request, pk):
+    action = selectors.get_action_for_user(request.user, pk, Perm.COMMUNITY_MANAGE)
+    kind = request.GET.get("kind", action.kind)
+    if kind not in ActionKind.values:
+        kind = action.kind
+    current = list(action.participations.values_list("child_id", flat=True))
+    on = _action_date(request, action.date)
+    candidates = selectors.participant_candidates(request.user, action.unit, on, extra_ids=current)
+    form = ActionForm(
+        request.POST or None,
+        instance=action,
+        kind=kind,
+        candidates=candidates,
+        initial={"participants": current},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.update_action(
+                acting_user=request.user,
+                action=action,
+                kind=kind,
+                editable_ids=[c.child.pk for c in candidates],
+                **data,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Community action saved.")
+            return redirect(action)
+    return render(
+        request,
+        "community/action_form.html",
+        {
+            "form": form,
+            "unit": action.unit,
+            "kind_label": ActionKind(kind).label,
+            "title": f"Change the {ActionKind(kind).label.lower()}",
+            "change_kind_href": f"{reverse('community:action_edit', args=[action.pk])}?kind=",
+            "cancel_href": action.get_absolute_url(),
+        },
+    )
+
+
+def _academic_year_start(today: datetime.date) -> datetime.date:
+    return datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+
+
+@require_permission(Perm.COMMUNITY_TOTALS)
+def totals(request):
+    today = timezone.localdate()
+    defaults = {"start": _academic_year_start(today), "end": today, "level": "unit"}
+    form = TotalsForm(request.GET if "start" in request.GET else None, initial=defaults)
+    params = defaults
+    if form.is_bound and form.is_valid():
+        params = form.cleaned_data
+    result = (
+        selectors.reach_totals(request.user, **params)
+        if not form.is_bound or form.is_valid()
+        else None
+    )
+    return render(
+        request, "community/totals.html", {"form": form, "result": result, "params": params}
+    )

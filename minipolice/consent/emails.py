@@ -1,0 +1,139 @@
+"""Emails to parents and carers: written to the outbox, sent by a background task, retried.
+
+`queue_email` writes an EmailDelivery and enqueues `send_email_delivery` in the same
+transaction: with the database task backend the task row commits (or rolls back) together with
+the outbox row, so no email is lost and none is sent for work that was undone.
+
+`deliver` makes one attempt. A failure is recorded on the delivery (attempts, last error) and
+the task is enqueued again to run after a delay (BACKOFF); after EmailDelivery.MAX_ATTEMPTS
+failures the delivery is marked failed and shows on the coordinator's outbox page, where it can
+be sent again. A backend that cannot delay tasks (the immediate backend used in tests) retries
+at once.
+"""
+
+import datetime
+import logging
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from minipolice.consent import portal
+from minipolice.consent.models import EmailDelivery, PortalToken
+
+logger = logging.getLogger(__name__)
+
+# Wait after the first and the second failed attempt.
+BACKOFF = [datetime.timedelta(minutes=1), datetime.timedelta(minutes=10)]
+
+SUBJECTS = {
+    EmailDelivery.Kind.PORTAL_LINK: "Your link to the Mini Police parent portal",
+    EmailDelivery.Kind.CONSENT_REQUEST: "Mini Police: please answer some questions about consent",
+}
+
+
+def queue_email(*, acting_user, guardian, kind: str, base_url: str, cohort=None) -> EmailDelivery:
+    """Put an email in the outbox and enqueue its sending. Call inside the caller's transaction."""
+    delivery = EmailDelivery.objects.create(
+        force_id=guardian.force_id,
+        guardian=guardian,
+        cohort=cohort,
+        kind=kind,
+        to_email=guardian.email,
+        subject=SUBJECTS[kind],
+        base_url=base_url,
+        created_at=timezone.now(),
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    schedule(delivery)
+    return delivery
+
+
+def schedule(delivery: EmailDelivery, run_after: datetime.datetime | None = None):
+    from minipolice.consent.tasks import send_email_delivery
+
+    task = send_email_delivery
+    if run_after is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=run_after)
+    return task.enqueue(delivery.pk)
+
+
+def deliver(delivery_id: int) -> str:
+    """One attempt to send a queued email. Returns the delivery's status afterwards."""
+    with transaction.atomic():
+        delivery = (
+            EmailDelivery.objects.select_for_update(of=("self",))
+            .select_related("guardian", "cohort", "cohort__unit", "cohort__unit__school")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status != EmailDelivery.Status.QUEUED:
+            return delivery.status if delivery else "missing"
+        guardian = delivery.guardian
+        if guardian is None or guardian.anonymised_at is not None or not guardian.email:
+            delivery.status = EmailDelivery.Status.FAILED
+            delivery.last_error = "The parent or carer has no email address now."
+            delivery.next_attempt_at = None
+            delivery.save(update_fields=["status", "last_error", "next_attempt_at"])
+            return delivery.status
+        delivery.attempts += 1
+        delivery.to_email = guardian.email
+        delivery.save(update_fields=["attempts", "to_email"])
+        raw, token_hash = portal.new_token()
+        now = timezone.now()
+        token = PortalToken.objects.create(
+            guardian=guardian,
+            token_hash=token_hash,
+            delivery=delivery,
+            created_at=now,
+            expires_at=now + datetime.timedelta(hours=PortalToken.LIFETIME_HOURS),
+        )
+    try:
+        _message(delivery, raw, token).send()
+    except Exception as error:  # any failure of the mail server or the connection to it
+        logger.warning("Email %s: attempt %s failed: %s", delivery.pk, delivery.attempts, error)
+        return _failed(delivery, token, error)
+    delivery.status = EmailDelivery.Status.SENT
+    delivery.sent_at = timezone.now()
+    delivery.next_attempt_at = None
+    delivery.save(update_fields=["status", "sent_at", "next_attempt_at"])
+    return delivery.status
+
+
+def _failed(delivery: EmailDelivery, token: PortalToken, error: Exception) -> str:
+    # The link in an email that was not sent must never work.
+    PortalToken.objects.filter(pk=token.pk).delete()
+    delivery.last_error = f"{type(error).__name__}: {error}"[:500]
+    retry_at = None
+    if delivery.attempts < EmailDelivery.MAX_ATTEMPTS:
+        retry_at = timezone.now() + BACKOFF[min(delivery.attempts, len(BACKOFF)) - 1]
+        delivery.next_attempt_at = retry_at
+    else:
+        delivery.status = EmailDelivery.Status.FAILED
+        delivery.next_attempt_at = None
+    delivery.save(update_fields=["status", "last_error", "next_attempt_at"])
+    if retry_at is not None:
+        schedule(delivery, run_after=retry_at)
+        delivery.refresh_from_db(fields=["status"])
+    return delivery.status
+
+
+def _message(delivery: EmailDelivery, raw_token: str, token: PortalToken) -> EmailMessage:
+    guardian = delivery.guardian
+    base = delivery.base_url.rstrip("/")
+    children = guardian.guardianships.filter(child__anonymised_at__isnull=True).select_related(
+        "child"
+    )
+    context = {
+        "guardian": guardian,
+        "children": [link.child.first_name for link in children],
+        "cohort": delivery.cohort,
+        "link": base + reverse("consent:portal_sign_in", args=[raw_token]),
+        "new_link": base + reverse("consent:portal_link_request"),
+        "expires_at": timezone.localtime(token.expires_at),
+        "hours": PortalToken.LIFETIME_HOURS,
+    }
+    body = render_to_string(f"consent/email/{delivery.kind}.txt", context)
+    return EmailMessage(subject=delivery.subject, body=body, to=[delivery.to_email])

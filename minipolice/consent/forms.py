@@ -1,0 +1,195 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from minipolice.consent.models import ConsentKind, ConsentStatus, MediaUse
+from minipolice.lib.forms import GovukDateInput
+
+TRIP_REFERENCE_HINT = (
+    "The outing this consent is for, as the event's reference (for example event:12) or a short "
+    "name the school uses (for example zoo-june-2027)"
+)
+
+
+class PaperConsentForm(forms.Form):
+    """Staff copy a signed paper consent form into the hub."""
+
+    kind = forms.ChoiceField(
+        label="What is the consent for?", choices=ConsentKind.choices, widget=forms.RadioSelect
+    )
+    trip_reference = forms.CharField(
+        label="Trip or outing (only for a trip)",
+        required=False,
+        max_length=40,
+        help_text=TRIP_REFERENCE_HINT,
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )
+    status = forms.ChoiceField(
+        label="What did the form say?", choices=ConsentStatus.choices, widget=forms.RadioSelect
+    )
+    media_uses = forms.MultipleChoiceField(
+        label="Uses of photos agreed (only for photos and stories)",
+        choices=MediaUse.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    given_by = forms.ModelChoiceField(
+        label="Who signed the form?",
+        queryset=None,
+        required=False,
+        empty_label="Someone not listed here",
+    )
+    given_by_name = forms.CharField(
+        label="Name of the person who signed, if not listed",
+        max_length=120,
+        required=False,
+    )
+    given_on = forms.DateField(label="Date on the form", widget=GovukDateInput())
+    expires = forms.DateField(
+        label="Expires (optional)",
+        required=False,
+        widget=GovukDateInput(),
+        help_text="Leave empty if the form gives no end date",
+    )
+    note = forms.CharField(label="Note (optional)", max_length=255, required=False)
+
+    def __init__(self, *args, guardians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_by"].queryset = guardians
+
+    def clean_trip_reference(self):
+        value = self.cleaned_data["trip_reference"].strip().lower()
+        if value and not all(ch.isalnum() or ch in "-_:" for ch in value):
+            raise forms.ValidationError("Use letters, numbers, hyphens and a colon only")
+        return value
+
+    def clean_given_on(self):
+        value = self.cleaned_data["given_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date on the form cannot be in the future")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, status = cleaned.get("kind"), cleaned.get("status")
+        if kind == ConsentKind.TRIP and not cleaned.get("trip_reference"):
+            self.add_error("trip_reference", "Enter the trip or outing this consent is for")
+        if kind != ConsentKind.TRIP and cleaned.get("trip_reference"):
+            self.add_error("trip_reference", "Only a trip consent names a trip")
+        if kind == ConsentKind.MEDIA and status == ConsentStatus.GRANTED:
+            if not cleaned.get("media_uses"):
+                self.add_error("media_uses", "Choose at least one use of photos")
+        elif cleaned.get("media_uses"):
+            self.add_error("media_uses", "Only consent granted for photos has uses")
+        if not cleaned.get("given_by") and not cleaned.get("given_by_name", "").strip():
+            self.add_error("given_by_name", "Enter the name of the person who signed the form")
+        given_on, expires = cleaned.get("given_on"), cleaned.get("expires")
+        if given_on and expires and expires < given_on:
+            self.add_error("expires", "The expiry date must be after the date on the form")
+        return cleaned
+
+    def given_at(self) -> datetime.datetime:
+        """Today's forms count from now; older forms from the start of their day, so any answer
+        given later that day (for example in the portal) still wins."""
+        on = self.cleaned_data["given_on"]
+        if on == timezone.localdate():
+            return timezone.now()
+        return timezone.make_aware(datetime.datetime.combine(on, datetime.time.min))
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class PortalConsentForm(forms.Form):
+    """A parent's answers for one child: taking part, photos (with uses), and any trips."""
+
+    participation = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect)
+    media = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect)
+    media_uses = forms.MultipleChoiceField(
+        choices=MediaUse.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, child, trips: list[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        name = child.first_name
+        self.fields["participation"].label = f"May {name} take part in Mini Police?"
+        self.fields["participation"].error_messages["required"] = (
+            f"Choose yes or no for {name} taking part"
+        )
+        self.fields["media"].label = f"May photos of {name} be used?"
+        self.fields["media"].error_messages["required"] = f"Choose yes or no for photos of {name}"
+        self.fields["media_uses"].label = "If yes, where may photos be used?"
+        self.fields["media_uses"].help_text = "Choose all that you agree to"
+        self.trips = list(trips)
+        for index, trip in enumerate(self.trips):
+            self.fields[f"trip_{index}"] = forms.ChoiceField(
+                label=f"May {name} go on the trip or outing “{trip}”?",
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("media") == "yes" and not cleaned.get("media_uses"):
+            self.add_error("media_uses", "Choose at least one place photos may be used")
+        if cleaned.get("media") == "no":
+            cleaned["media_uses"] = []
+        return cleaned
+
+    def trip_fields(self):
+        return [(self[f"trip_{index}"], trip) for index, trip in enumerate(self.trips)]
+
+
+class ContactDetailsForm(forms.Form):
+    name = forms.CharField(
+        label="Your name",
+        max_length=120,
+        error_messages={"required": "Enter your name"},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        help_text="We send links to the parent portal to this address",
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone") and not self.errors:
+            raise forms.ValidationError(
+                "Give an email address or a phone number, so the school can reach you"
+            )
+        return cleaned
+
+
+class LinkRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        help_text="The address the school has for you",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+class MediaExportForm(forms.Form):
+    use = forms.ChoiceField(
+        label="Where will the photos be used?",
+        choices=MediaUse.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose where the photos will be used"},
+    )

@@ -1,0 +1,57 @@
+"""The parent portal's sign-in links: tokens, their hashes, and the rate limit on asking.
+
+Guardians have no password. An email carries a single-use link that expires after
+PortalToken.LIFETIME_HOURS; only the SHA-256 hash of its token is stored, so a copy of the
+database cannot sign anyone in. Requests for a new link are counted in the database (web
+processes are stateless and may be many) by keyed hashes of the email and IP address.
+"""
+
+import datetime
+import hashlib
+import secrets
+
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+# A session signed in through a link reaches only the portal (see PortalOnlyMiddleware).
+PORTAL_SESSION_KEY = "portal_only"
+
+LINKS_PER_EMAIL_PER_HOUR = 5
+LINKS_PER_IP_PER_HOUR = 5
+RATE_WINDOW = datetime.timedelta(hours=1)
+KEEP_REQUESTS_FOR = datetime.timedelta(days=1)
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh token for a link, and the hash to store."""
+    raw = secrets.token_urlsafe(32)
+    return raw, hash_token(raw)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def email_digest(email: str) -> str:
+    return salted_hmac("minipolice.portal.email", email.strip().lower()).hexdigest()
+
+
+def ip_digest(ip: str) -> str:
+    return salted_hmac("minipolice.portal.ip", ip or "unknown").hexdigest()
+
+
+def client_ip(request) -> str:
+    """The address the request came from. Behind a proxy, configure the proxy (or the WSGI
+    server) to put the client's address in REMOTE_ADDR."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def is_rate_limited(email: str, ip: str, now: datetime.datetime | None = None) -> bool:
+    from minipolice.consent.models import PortalLinkRequest
+
+    now = now or timezone.now()
+    recent = PortalLinkRequest.objects.filter(at__gt=now - RATE_WINDOW)
+    return (
+        recent.filter(email_digest=email_digest(email)).count() >= LINKS_PER_EMAIL_PER_HOUR
+        or recent.filter(ip_digest=ip_digest(ip)).count() >= LINKS_PER_IP_PER_HOUR
+    )

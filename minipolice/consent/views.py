@@ -1,0 +1,452 @@
+"""Consent pages for staff (history, paper forms, the cohort board, the media export, the
+outbox) and the parent portal (sign-in links, answers, contact details)."""
+
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from minipolice.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import get_scope
+from minipolice.consent import portal, selectors, services
+from minipolice.consent.forms import (
+    ContactDetailsForm,
+    LinkRequestForm,
+    MediaExportForm,
+    PaperConsentForm,
+    PortalConsentForm,
+)
+from minipolice.consent.models import ConsentKind, ConsentMethod, EmailDelivery, MediaUse
+from minipolice.lib.access import require_permission
+from minipolice.lib.forms import apply_service_errors
+from minipolice.lib.listing import build_listing
+from minipolice.organisations.selectors import get_cohort_for_user
+from minipolice.people.models import Guardian
+from minipolice.people.selectors import get_child_for_user, visible_children
+
+SIGN_IN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+
+
+def _posted(request):
+    """The submitted data, even when empty: an empty POST must still show the form's errors."""
+    return request.POST if request.method == "POST" else None
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+# A child's consents ----------------------------------------------------------------------------
+@require_permission(Perm.CHILDREN_READ)
+def child_consents(request, pk):
+    child = get_child_for_user(request.user, pk)
+    can_manage = visible_children(request.user, Perm.CHILDREN_MANAGE).filter(pk=child.pk).exists()
+    return render(
+        request,
+        "consent/child_consents.html",
+        {
+            "child": child,
+            "states": selectors.current_consents(child),
+            "history": selectors.consent_history(child),
+            "can_manage": can_manage,
+        },
+    )
+
+
+@require_permission(Perm.CHILDREN_MANAGE)
+def record_paper_consent(request, pk):
+    child = get_child_for_user(request.user, pk, Perm.CHILDREN_MANAGE)
+    guardians = Guardian.objects.filter(
+        guardianships__child=child, anonymised_at__isnull=True
+    ).order_by("name")
+    initial = {"given_on": timezone.localdate()}
+    first_two = list(guardians[:2])
+    if len(first_two) == 1:  # the only guardian is most likely the one who signed
+        initial["given_by"] = first_two[0].pk
+    form = PaperConsentForm(_posted(request), guardians=guardians, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent = services.record_consent(
+                acting_user=request.user,
+                child=child,
+                kind=data["kind"],
+                status=data["status"],
+                method=ConsentMethod.PAPER,
+                given_by=data["given_by"],
+                given_by_name=data["given_by_name"].strip(),
+                given_at=form.given_at(),
+                expires=data["expires"],
+                media_uses=data["media_uses"] if data["kind"] == ConsentKind.MEDIA else (),
+                trip_reference=data["trip_reference"] if data["kind"] == ConsentKind.TRIP else "",
+                note=data["note"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            latest = child.consents.filter(
+                kind=consent.kind, trip_reference=consent.trip_reference
+            ).first()
+            if latest.pk == consent.pk:
+                messages.success(request, f"Consent recorded for {child.full_name}.")
+            else:
+                messages.warning(
+                    request,
+                    "Consent recorded, but an answer given after the date on this form still "
+                    "stands: the latest answer always wins.",
+                )
+            return redirect("consent:child_consents", pk=child.pk)
+    return render(
+        request,
+        "consent/paper_consent.html",
+        {"form": form, "child": child},
+    )
+
+
+# A cohort's consent board ----------------------------------------------------------------------
+@require_permission(Perm.CHILDREN_READ)
+def cohort_board(request, pk):
+    cohort = get_cohort_for_user(request.user, pk, Perm.CHILDREN_READ)
+    rows = selectors.consent_board(request.user, cohort)
+    show_missing = request.GET.get("show") == "missing"
+    missing_rows = [row for row in rows if row.missing]
+    recently = timezone.now() - services.REQUEST_AGAIN_AFTER
+    with_email = {g.pk for row in missing_rows for g in row.guardians if g.email}
+    asked_recently = {
+        g.pk
+        for row in missing_rows
+        if row.last_requested and row.last_requested > recently
+        for g in row.guardians
+        if g.email
+    }
+    to_ask = with_email - asked_recently
+    no_email = {g.pk for row in missing_rows for g in row.guardians if not g.email}
+    can_manage = (
+        visible_children(request.user, Perm.CHILDREN_MANAGE)
+        .filter(enrolments__cohort=cohort)
+        .exists()
+    )
+    return render(
+        request,
+        "consent/cohort_board.html",
+        {
+            "cohort": cohort,
+            "rows": missing_rows if show_missing else rows,
+            "show_missing": show_missing,
+            "total": len(rows),
+            "complete": len(rows) - len(missing_rows),
+            "missing_participation": sum(1 for r in rows if r.participation.needs_answer),
+            "missing_media": sum(1 for r in rows if r.media.needs_answer),
+            "without_guardian": sum(1 for r in missing_rows if not r.guardians),
+            "to_ask": len(to_ask),
+            "asked_recently": len(asked_recently),
+            "no_email": len(no_email - with_email),
+            "can_manage": can_manage,
+        },
+    )
+
+
+@require_POST
+@require_permission(Perm.CHILDREN_MANAGE)
+def cohort_send_requests(request, pk):
+    cohort = get_cohort_for_user(request.user, pk, Perm.CHILDREN_MANAGE)
+    counts = services.request_consents_for_cohort(
+        acting_user=request.user, cohort=cohort, base_url=_base_url(request)
+    )
+    messages.success(request, _requests_message(counts))
+    return redirect("consent:cohort_board", pk=cohort.pk)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _requests_message(counts: dict) -> str:
+    sent, recent, no_email = counts["sent"], counts["asked_recently"], counts["no_email"]
+    text = f"{_plural(sent, 'email', 'emails')} asking for consent will be sent now."
+    if recent:
+        were = "was" if recent == 1 else "were"
+        text += (
+            f" {_plural(recent, 'parent or carer', 'parents and carers')} asked in the last "
+            f"24 hours {were} not asked again."
+        )
+    if no_email:
+        text += (
+            f" {_plural(no_email, 'parent or carer has', 'parents and carers have')} no email "
+            "address: ask them on a paper form."
+        )
+    return text
+
+
+@require_permission(Perm.CHILDREN_READ)
+def media_export(request, pk):
+    """A CSV of the children who may appear in photos for one use: first name and initial."""
+    cohort = get_cohort_for_user(request.user, pk, Perm.CHILDREN_READ)
+    form = MediaExportForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        use = form.cleaned_data["use"]
+        allowed = services.export_media_list(acting_user=request.user, cohort=cohort, use=use)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        name = slugify(f"photo-consent-{cohort.unit.name}-{cohort.name}-{use}")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["Name", "Photos may be used for"])
+        for child in allowed:
+            initial = child.last_name[:1].upper()
+            writer.writerow([_csv_safe(f"{child.first_name} {initial}."), MediaUse(use).label])
+        return response
+    return render(request, "consent/media_export.html", {"form": form, "cohort": cohort})
+
+
+def _csv_safe(value: str) -> str:
+    """A spreadsheet must not read a name as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# The outbox ------------------------------------------------------------------------------------
+@require_permission(Perm.DATA_PROTECTION)
+def email_list(request):
+    deliveries = selectors.visible_email_deliveries(request.user)
+    status = request.GET.get("status", "")
+    if status in EmailDelivery.Status.values:
+        deliveries = deliveries.filter(status=status)
+    listing = build_listing(
+        request,
+        deliveries,
+        search_fields=["to_email", "guardian__name"],
+        sort_fields={
+            "created": ("Queued", "created_at"),
+            "to": ("To", "to_email"),
+            "status": ("Status", "status"),
+        },
+        default_sort="-created",
+        per_page=50,
+    )
+    return render(
+        request,
+        "consent/email_list.html",
+        {
+            "listing": listing,
+            "statuses": EmailDelivery.Status.choices,
+            "status": status,
+            "extra_headers": ["Email", "Attempts", "Last error", "Action"],
+            "max_attempts": EmailDelivery.MAX_ATTEMPTS,
+        },
+    )
+
+
+@require_POST
+@require_permission(Perm.DATA_PROTECTION)
+def email_retry(request, pk):
+    delivery = selectors.get_email_delivery_for_user(request.user, pk)
+    try:
+        services.retry_email_delivery(acting_user=request.user, delivery=delivery)
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The email to {delivery.to_email} is being sent again.")
+    return redirect("consent:email_list")
+
+
+# The parent portal -----------------------------------------------------------------------------
+def portal_page(view):
+    """Portal pages: signed-out visitors are sent to ask for a link; others need OWN_CHILDREN."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("consent:portal_link_request")
+        if not get_scope(request.user).has(Perm.OWN_CHILDREN):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@portal_page
+def portal_home(request):
+    children = []
+    for child in selectors.portal_children(request.user):
+        states = selectors.standing_states(child)
+        children.append(
+            {
+                "child": child,
+                "participation": states[ConsentKind.PARTICIPATION],
+                "media": states[ConsentKind.MEDIA],
+                "answered": not any(state.needs_answer for state in states.values()),
+            }
+        )
+    guardians = list(selectors.portal_guardians(request.user))
+    return render(
+        request,
+        "consent/portal/home.html",
+        {
+            "children": children,
+            "guardian": guardians[0] if guardians else None,
+            "portal_only": request.session.get(portal.PORTAL_SESSION_KEY, False),
+        },
+    )
+
+
+@portal_page
+def portal_child(request, pk):
+    child = selectors.get_own_child(request.user, pk)
+    guardian = selectors.guardian_for_child(request.user, child)
+    if guardian is None:  # the parent's record was anonymised during the session
+        raise PermissionDenied
+    states = selectors.current_consents(child)
+    standing = {state.kind: state for state in states if state.kind != ConsentKind.TRIP}
+    trips = [state for state in states if state.kind == ConsentKind.TRIP]
+    initial = {}
+    for name in ("participation", "media"):
+        state = standing[name]
+        if state.status is not None and not state.needs_answer:
+            initial[name] = "yes" if state.is_granted else "no"
+    initial["media_uses"] = standing["media"].uses if standing["media"].is_granted else []
+    for index, trip in enumerate(trips):
+        if trip.status is not None and not trip.needs_answer:
+            initial[f"trip_{index}"] = "yes" if trip.is_granted else "no"
+    form = PortalConsentForm(
+        _posted(request),
+        child=child,
+        trips=[trip.trip_reference for trip in trips],
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        answers = [
+            services.Answer(kind=ConsentKind.PARTICIPATION, agree=data["participation"] == "yes"),
+            services.Answer(
+                kind=ConsentKind.MEDIA,
+                agree=data["media"] == "yes",
+                media_uses=tuple(data["media_uses"]),
+            ),
+        ]
+        for index, trip in enumerate(trips):
+            if data.get(f"trip_{index}"):
+                answers.append(
+                    services.Answer(
+                        kind=ConsentKind.TRIP,
+                        agree=data[f"trip_{index}"] == "yes",
+                        trip_reference=trip.trip_reference,
+                    )
+                )
+        try:
+            services.answer_consents(
+                acting_user=request.user, guardian=guardian, child=child, answers=answers
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Thank you. Your answers for {child.first_name} are saved.")
+            return redirect("consent:portal_home")
+    return render(
+        request,
+        "consent/portal/child.html",
+        {"form": form, "child": child, "standing": standing, "trips": trips},
+    )
+
+
+@portal_page
+def portal_details(request):
+    guardians = list(selectors.portal_guardians(request.user))
+    if not guardians:
+        raise PermissionDenied
+    first = guardians[0]
+    form = ContactDetailsForm(
+        _posted(request),
+        initial={"name": first.name, "email": first.email, "phone": first.phone},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_own_contact_details(
+                acting_user=request.user, guardians=guardians, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Your contact details are saved.")
+            return redirect("consent:portal_home")
+    return render(request, "consent/portal/details.html", {"form": form})
+
+
+LINK_PROBLEMS = {
+    "invalid": "This link does not work",
+    "used": "This link has already been used",
+    "expired": "This link has expired",
+}
+
+
+@never_cache
+def portal_sign_in(request, token):
+    """GET shows a button and does not use the link up (mail scanners open links); the POST
+    from that button uses it and signs the parent in, for this browser session only."""
+    try:
+        services.check_portal_token(token)
+    except services.PortalLinkError as problem:
+        return _link_problem(request, problem.reason)
+    if request.method != "POST":
+        return render(request, "consent/portal/sign_in.html")
+    try:
+        user, may_sign_in = services.use_portal_token(raw_token=token)
+    except services.PortalLinkError as problem:
+        return _link_problem(request, problem.reason)
+    if not may_sign_in:
+        return render(request, "consent/portal/staff_account.html")
+    login(request, user, backend=SIGN_IN_BACKEND)
+    now = timezone.now().timestamp()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN_AT] = now
+    request.session[portal.PORTAL_SESSION_KEY] = True
+    request.session.set_expiry(0)  # ends when the browser closes
+    return redirect("consent:portal_home")
+
+
+def _link_problem(request, reason: str):
+    return render(
+        request,
+        "consent/portal/link_problem.html",
+        {"title": LINK_PROBLEMS[reason], "reason": reason},
+    )
+
+
+@never_cache
+def portal_link_request(request):
+    form = LinkRequestForm(_posted(request))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_portal_link(
+                email=form.cleaned_data["email"],
+                ip=portal.client_ip(request),
+                base_url=_base_url(request),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            status = 429
+        else:
+            return redirect("consent:portal_link_sent")
+    return render(request, "consent/portal/link_request.html", {"form": form}, status=status)
+
+
+def portal_link_sent(request):
+    return render(request, "consent/portal/link_sent.html")
+
+
+@require_POST
+def portal_sign_out(request):
+    logout(request)
+    return redirect("consent:portal_signed_out")
+
+
+def portal_signed_out(request):
+    return render(request, "consent/portal/signed_out.html")

@@ -1,0 +1,297 @@
+"""Scoped reads of sessions, registers, school holidays and calendar feeds. Views use only these."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from minipolice.accounts.models import Role, RoleAssignment
+from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import get_scope, scope_q
+from minipolice.consent.enforcement import Decision, attendance_decisions
+from minipolice.delivery.models import (
+    Attendance,
+    AttendanceStatus,
+    CalendarFeed,
+    SchoolHoliday,
+    Session,
+    SessionStatus,
+)
+from minipolice.people.models import Child, Enrolment
+
+SESSION_PATHS = {
+    "force": "cohort__unit__school__area__force_id",
+    "area": "cohort__unit__school__area_id",
+    "school": "cohort__unit__school_id",
+    "unit": "cohort__unit_id",
+}
+
+
+def _get_or_404(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# Sessions ------------------------------------------------------------------------------------
+def visible_sessions(user, perm: Perm = Perm.SESSION_READ):
+    return Session.objects.filter(scope_q(user, perm, **SESSION_PATHS)).select_related(
+        "cohort",
+        "cohort__unit",
+        "cohort__unit__school",
+        "cohort__unit__school__area",
+        "module",
+    )
+
+
+def get_session_for_user(user, pk, perm: Perm = Perm.SESSION_READ) -> Session:
+    return _get_or_404(visible_sessions(user, perm), pk)
+
+
+def with_register_counts(sessions):
+    """Each session with how many children were marked, and marked present."""
+    return sessions.annotate(
+        marked=Count("attendances", distinct=True),
+        present=Count(
+            "attendances",
+            filter=Q(attendances__status=AttendanceStatus.PRESENT),
+            distinct=True,
+        ),
+    )
+
+
+def cohort_sessions(user, cohort):
+    return with_register_counts(visible_sessions(user).filter(cohort=cohort)).order_by(
+        "date", "start_time", "id"
+    )
+
+
+def session_leaders(session: Session):
+    return session.leaders_present.order_by("full_name")
+
+
+def leader_candidates(session: Session, acting_user):
+    """Who can be ticked as present: the unit's leaders, and whoever is recording."""
+    from minipolice.accounts.models import User
+
+    leads = RoleAssignment.objects.filter(
+        unit_id=session.cohort.unit_id, role=Role.UNIT_LEADER
+    ).values("user_id")
+    return User.objects.filter(
+        Q(pk__in=leads) | Q(pk=acting_user.pk) | Q(pk__in=session.leaders_present.values("pk"))
+    ).order_by("full_name")
+
+
+def unit_timeline(user, unit, today: datetime.date | None = None) -> dict:
+    """A unit's sessions split into coming next, delivered and cancelled."""
+    today = today or timezone.localdate()
+    sessions = list(
+        with_register_counts(visible_sessions(user).filter(cohort__unit=unit)).order_by(
+            "date", "start_time", "id"
+        )
+    )
+    return {
+        "upcoming": [s for s in sessions if s.status == SessionStatus.PLANNED and s.date >= today],
+        "delivered": [
+            s for s in reversed(sessions) if s.status == SessionStatus.PLANNED and s.date < today
+        ],
+        "cancelled": [s for s in reversed(sessions) if s.status == SessionStatus.CANCELLED],
+        "hours": Session.objects.filter(
+            cohort__unit=unit, status=SessionStatus.PLANNED, date__lt=today
+        ).aggregate(
+            minutes=Sum("minutes", filter=Q(leaders_present__isnull=False)),
+        )["minutes"],
+    }
+
+
+def volunteer_minutes(user, since: datetime.date | None = None) -> int:
+    """Minutes the user was recorded as a leader present at sessions that went ahead."""
+    sessions = Session.objects.filter(
+        leaders_present=user, status=SessionStatus.PLANNED, date__lte=timezone.localdate()
+    )
+    if since is not None:
+        sessions = sessions.filter(date__gte=since)
+    return sessions.aggregate(total=Sum("minutes"))["total"] or 0
+
+
+def led_unit_ids(user) -> list[int]:
+    return sorted(get_scope(user).ids_by_role.get(Role.UNIT_LEADER, frozenset()))
+
+
+def my_sessions(user, today: datetime.date | None = None):
+    """Sessions of the units the user leads, from today on."""
+    today = today or timezone.localdate()
+    return (
+        visible_sessions(user)
+        .filter(cohort__unit_id__in=led_unit_ids(user), date__gte=today)
+        .order_by("date", "start_time", "id")
+    )
+
+
+# The register --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RegisterRow:
+    child: Child
+    status: str | None
+    decision: Decision
+
+    @property
+    def status_label(self) -> str:
+        return AttendanceStatus(self.status).label if self.status else "Not marked"
+
+
+def register_children(session: Session):
+    """Children on the session's register: in its cohort and not left before its date, and
+    anyone already marked (so a child who left later still shows where they were marked).
+
+    The joining date is not checked: class lists are often entered after the first sessions,
+    and a leader catching up on registers must still find the children on them.
+    """
+    enrolled = Enrolment.objects.filter(cohort_id=session.cohort_id).filter(
+        Q(left__isnull=True) | Q(left__gte=session.date)
+    )
+    marked = Attendance.objects.filter(session=session)
+    status = Attendance.objects.filter(session=session, child=OuterRef("pk")).values("status")[:1]
+    return (
+        Child.objects.filter(
+            Q(pk__in=enrolled.values("child_id")) | Q(pk__in=marked.values("child_id")),
+            anonymised_at__isnull=True,
+        )
+        .annotate(register_status=Subquery(status))
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+def register_rows(session: Session, children=None) -> list[RegisterRow]:
+    """The register in two queries, whatever its size: the children with their marks, and
+    the consent decisions (consent.enforcement decides, as of the session's date)."""
+    children = list(children if children is not None else register_children(session))
+    decisions = attendance_decisions([c.pk for c in children], today=session.date)
+    return [
+        RegisterRow(
+            child=c,
+            status=c.register_status,
+            decision=decisions.get(c.pk, Decision(False, "No consent recorded for taking part")),
+        )
+        for c in children
+    ]
+
+
+def get_register_child(session: Session, child_pk) -> Child:
+    return _get_or_404(register_children(session).select_related("force"), child_pk)
+
+
+def register_summary(session: Session, rows: list[RegisterRow] | None = None) -> dict:
+    if rows is not None:
+        statuses = [row.status for row in rows]
+        counts = {s: statuses.count(s) for s in AttendanceStatus.values}
+        counts["unmarked"] = statuses.count(None)
+        counts["total"] = len(statuses)
+        return counts
+    return register_children(session).aggregate(
+        total=Count("pk"),
+        unmarked=Count("pk", filter=Q(register_status__isnull=True)),
+        **{
+            status: Count("pk", filter=Q(register_status=status))
+            for status in AttendanceStatus.values
+        },
+    )
+
+
+# Alerts --------------------------------------------------------------------------------------
+QUIET_DAYS = 21
+REGISTER_DUE_DAYS = 2
+
+
+def _holiday_today(today):
+    return SchoolHoliday.objects.filter(
+        Q(area__isnull=True) | Q(area_id=OuterRef("school__area_id")),
+        force_id=OuterRef("school__area__force_id"),
+        start_date__lte=today,
+        end_date__gte=today,
+    )
+
+
+def units_without_recent_session(units, today: datetime.date | None = None):
+    """Units that have run a cohort for three weeks or more, are in term today, and have had
+    no session (not cancelled) in the last three weeks."""
+    from minipolice.organisations.models import Cohort, UnitStatus
+
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=QUIET_DAYS)
+    running = Cohort.objects.filter(unit=OuterRef("pk"), start_date__lte=since, end_date__gte=today)
+    recent = Session.objects.filter(
+        cohort__unit=OuterRef("pk"),
+        status=SessionStatus.PLANNED,
+        date__gt=since,
+        date__lte=today,
+    )
+    return (
+        units.filter(status__in=[UnitStatus.ACTIVE, UnitStatus.TRIAL])
+        .filter(Exists(running), ~Exists(recent), ~Exists(_holiday_today(today)))
+        .order_by("name")
+    )
+
+
+def registers_overdue(user, today: datetime.date | None = None):
+    """Sessions that went ahead more than two days ago with no child marked on the register."""
+    today = today or timezone.localdate()
+    return (
+        visible_sessions(user, Perm.REGISTER_TAKE)
+        .filter(
+            status=SessionStatus.PLANNED, date__lt=today - datetime.timedelta(REGISTER_DUE_DAYS)
+        )
+        .filter(~Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+        .order_by("-date", "-start_time")
+    )
+
+
+# School holidays -----------------------------------------------------------------------------
+def visible_holidays(user, perm: Perm = Perm.HOLIDAYS_MANAGE):
+    return SchoolHoliday.objects.filter(
+        scope_q(user, perm, force="force_id", area="area_id")
+    ).select_related("force", "area")
+
+
+def get_holiday_for_user(user, pk, perm: Perm = Perm.HOLIDAYS_MANAGE) -> SchoolHoliday:
+    return _get_or_404(visible_holidays(user, perm), pk)
+
+
+def holidays_for_cohort(cohort):
+    area = cohort.unit.school.area
+    return SchoolHoliday.objects.filter(
+        Q(area__isnull=True) | Q(area=area), force_id=area.force_id
+    ).order_by("start_date")
+
+
+# Calendar feeds ------------------------------------------------------------------------------
+def feed_of(user, unit=None) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user, unit=unit).first()
+
+
+def feed_by_token(token: str) -> CalendarFeed:
+    feed = (
+        CalendarFeed.objects.filter(token=token, user__is_active=True)
+        .select_related("user", "unit")
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    return feed
+
+
+def feed_sessions(feed: CalendarFeed, today: datetime.date | None = None):
+    """What the feed's owner may still see: one unit's sessions, or those of the units they
+    lead, from a year ago on."""
+    from minipolice.organisations.selectors import visible_units
+
+    today = today or timezone.localdate()
+    sessions = visible_sessions(feed.user).filter(date__gte=today - datetime.timedelta(days=365))
+    if feed.unit_id is not None:
+        if not visible_units(feed.user).filter(pk=feed.unit_id).exists():
+            raise Http404
+        return sessions.filter(cohort__unit_id=feed.unit_id)
+    return sessions.filter(cohort__unit_id__in=led_unit_ids(feed.user))

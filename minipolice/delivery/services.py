@@ -1,0 +1,328 @@
+"""Every write to sessions, registers, school holidays and calendar feeds.
+
+Registers hold children's personal data: every change is audited, and a change made more than
+two days after the session is flagged `late: true` in the audit entry.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from minipolice.audit.services import record_audit
+from minipolice.consent.enforcement import attendance_decisions
+from minipolice.delivery.models import (
+    Attendance,
+    AttendanceStatus,
+    CalendarFeed,
+    SchoolHoliday,
+    Session,
+    SessionStatus,
+    new_feed_token,
+)
+from minipolice.delivery.selectors import holidays_for_cohort, register_children
+from minipolice.organisations.models import Cohort
+
+SESSION_FIELDS = ["date", "start_time", "minutes", "place", "module"]
+HOLIDAY_FIELDS = ["name", "area", "start_date", "end_date"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+# Planning ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Plan:
+    """The dates a template lands on: one per module, and the dates skipped for holidays."""
+
+    weeks: list[tuple[datetime.date, object]]  # (date, module)
+    skipped: list[tuple[datetime.date, str]]  # (date, holiday name)
+    beyond_end: int  # modules with no date before the cohort ends
+
+
+def plan_dates(*, cohort: Cohort, template, first_date: datetime.date, weekday: int) -> Plan:
+    """One session a week on `weekday`, from the first such day on or after `first_date`,
+    skipping the school holidays of the cohort's force and area."""
+    _check_template_fits(cohort, template)
+    _check_in_cohort(cohort, first_date, "first_date")
+    holidays = list(holidays_for_cohort(cohort))
+    modules = [item.module for item in template.items.select_related("module").order_by("position")]
+    day = first_date + datetime.timedelta(days=(weekday - first_date.weekday()) % 7)
+    weeks, skipped = [], []
+    for module in modules:
+        while True:
+            holiday = next((h for h in holidays if h.start_date <= day <= h.end_date), None)
+            if holiday is None:
+                break
+            skipped.append((day, holiday.name))
+            day += datetime.timedelta(days=7)
+        if day > cohort.end_date:
+            break
+        weeks.append((day, module))
+        day += datetime.timedelta(days=7)
+    return Plan(weeks=weeks, skipped=skipped, beyond_end=len(modules) - len(weeks))
+
+
+def _check_template_fits(cohort: Cohort, template) -> None:
+    force_id = cohort.unit.school.area.force_id
+    if template.force_id not in (None, force_id):
+        raise ValidationError({"template": "Choose a national template or one of your force's."})
+
+
+def _check_in_cohort(cohort: Cohort, day: datetime.date, field: str = "date") -> None:
+    if not cohort.start_date <= day <= cohort.end_date:
+        raise ValidationError(
+            {
+                field: f"The date must be within the cohort: {cohort.start_date:%-d %B %Y} to "
+                f"{cohort.end_date:%-d %B %Y}."
+            }
+        )
+
+
+@transaction.atomic
+def plan_sessions(
+    *,
+    acting_user,
+    cohort: Cohort,
+    template,
+    first_date: datetime.date,
+    weekday: int,
+    start_time: datetime.time,
+    minutes: int,
+    place: str = "",
+) -> list[Session]:
+    """Create the cohort's sessions from a programme template."""
+    plan = plan_dates(cohort=cohort, template=template, first_date=first_date, weekday=weekday)
+    if not plan.weeks:
+        raise ValidationError("No week of this template fits before the cohort ends.")
+    if plan.beyond_end:
+        raise ValidationError(
+            f"Only {len(plan.weeks)} of the {len(plan.weeks) + plan.beyond_end} weeks fit before "
+            f"the cohort ends on {cohort.end_date:%-d %B %Y}. Start earlier, or choose a shorter "
+            "template and add the rest by hand."
+        )
+    sessions = [
+        Session(
+            cohort=cohort,
+            date=day,
+            start_time=start_time,
+            minutes=minutes,
+            place=place,
+            module=module,
+        )
+        for day, module in plan.weeks
+    ]
+    for session in sessions:
+        session.full_clean()
+    return Session.objects.bulk_create(sessions)
+
+
+@transaction.atomic
+def add_session(
+    *,
+    acting_user,
+    cohort: Cohort,
+    date: datetime.date,
+    start_time: datetime.time,
+    minutes: int,
+    place: str = "",
+    module=None,
+) -> Session:
+    _check_in_cohort(cohort, date)
+    session = Session(
+        cohort=cohort, date=date, start_time=start_time, minutes=minutes, place=place, module=module
+    )
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def update_session(*, acting_user, session: Session, **changes) -> Session:
+    """Move a session (date, time, length, place) or change its module."""
+    for name, value in changes.items():
+        if name in SESSION_FIELDS:
+            setattr(session, name, value)
+    _check_in_cohort(session.cohort, session.date)
+    session.full_clean()
+    session.save(update_fields=[name for name in SESSION_FIELDS if name in changes])
+    return session
+
+
+@transaction.atomic
+def cancel_session(*, acting_user, session: Session, reason: str) -> Session:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the session is cancelled."})
+    if session.is_cancelled:
+        raise ValidationError("This session is already cancelled.")
+    if session.attendances.exists():
+        raise ValidationError(
+            "Children have been marked on this session's register, so it went ahead. "
+            "Change the register instead of cancelling the session."
+        )
+    session.status = SessionStatus.CANCELLED
+    session.cancelled_reason = reason[:255]
+    session.full_clean()
+    session.save(update_fields=["status", "cancelled_reason"])
+    return session
+
+
+@transaction.atomic
+def reinstate_session(*, acting_user, session: Session) -> Session:
+    session.status = SessionStatus.PLANNED
+    session.cancelled_reason = ""
+    session.save(update_fields=["status", "cancelled_reason"])
+    return session
+
+
+@transaction.atomic
+def record_session_details(*, acting_user, session: Session, leaders, notes: str) -> Session:
+    """Who led the session (their hours count as volunteer hours) and the leaders' notes."""
+    if session.is_cancelled and leaders:
+        raise ValidationError({"leaders_present": "Nobody can be present at a cancelled session."})
+    session.leaders_present.set(leaders)
+    session.notes = notes
+    session.save(update_fields=["notes"])
+    return session
+
+
+# The register --------------------------------------------------------------------------------
+def _check_register_open(session: Session, today: datetime.date) -> None:
+    if session.is_cancelled:
+        raise ValidationError("This session was cancelled, so it has no register.")
+    if session.date > today:
+        raise ValidationError(
+            f"The register opens on the day of the session, {session.date:%-d %B %Y}."
+        )
+
+
+@transaction.atomic
+def record_attendance(
+    *, acting_user, session: Session, child, status: str, today: datetime.date | None = None
+) -> Attendance:
+    """Mark one child present, absent or excused. Present needs participation consent."""
+    today = today or timezone.localdate()
+    if status not in AttendanceStatus.values:
+        raise ValidationError("Choose present, absent or excused.")
+    _check_register_open(session, today)
+    if not register_children(session).filter(pk=child.pk).exists():
+        raise ValidationError(f"{child} is not on this session's register.")
+    if status == AttendanceStatus.PRESENT:
+        decision = attendance_decisions([child.pk], today=session.date).get(child.pk)
+        if not decision:
+            reason = decision.reason if decision is not None else "No consent recorded"
+            raise ValidationError(f"{child} cannot be marked present: {reason}.")
+    attendance = Attendance.objects.select_for_update().filter(session=session, child=child).first()
+    before = attendance.status if attendance else None
+    if before == status:
+        return attendance
+    now = timezone.now()
+    recorder = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    if attendance is None:
+        attendance = Attendance.objects.create(
+            session=session, child=child, status=status, recorded_by=recorder, recorded_at=now
+        )
+    else:
+        attendance.status, attendance.recorded_by, attendance.recorded_at = status, recorder, now
+        attendance.save(update_fields=["status", "recorded_by", "recorded_at"])
+    record_audit(
+        acting_user=acting_user,
+        action="create" if before is None else "update",
+        obj=attendance,
+        force=child.force,
+        label=f"Register: {child} at {session}",
+        fields={
+            "status": [before, status],
+            "session": session.pk,
+            "session_date": str(session.date),
+            "late": session.is_late_edit(today),
+        },
+    )
+    return attendance
+
+
+@transaction.atomic
+def mark_rest_absent(*, acting_user, session: Session, today: datetime.date | None = None) -> int:
+    """Finish the register: every child not yet marked is marked absent. Returns how many."""
+    today = today or timezone.localdate()
+    _check_register_open(session, today)
+    unmarked = list(
+        register_children(session).filter(register_status__isnull=True).select_related("force")
+    )
+    now = timezone.now()
+    recorder = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    late = session.is_late_edit(today)
+    for child in unmarked:
+        attendance = Attendance.objects.create(
+            session=session,
+            child=child,
+            status=AttendanceStatus.ABSENT,
+            recorded_by=recorder,
+            recorded_at=now,
+        )
+        record_audit(
+            acting_user=acting_user,
+            action="create",
+            obj=attendance,
+            force=child.force,
+            label=f"Register: {child} at {session}",
+            fields={
+                "status": [None, AttendanceStatus.ABSENT],
+                "session": session.pk,
+                "session_date": str(session.date),
+                "late": late,
+            },
+        )
+    return len(unmarked)
+
+
+# School holidays -----------------------------------------------------------------------------
+@transaction.atomic
+def create_holiday(
+    *, acting_user, force, name: str, start_date, end_date, area=None
+) -> SchoolHoliday:
+    if area is not None and area.force_id != force.pk:
+        raise ValidationError({"area": "Choose an area of your force."})
+    holiday = SchoolHoliday(
+        force=force, area=area, name=name, start_date=start_date, end_date=end_date
+    )
+    holiday.full_clean()
+    holiday.save()
+    return holiday
+
+
+@transaction.atomic
+def update_holiday(*, acting_user, holiday: SchoolHoliday, **changes) -> SchoolHoliday:
+    for name, value in changes.items():
+        if name in HOLIDAY_FIELDS:
+            setattr(holiday, name, value)
+    if holiday.area is not None and holiday.area.force_id != holiday.force_id:
+        raise ValidationError({"area": "Choose an area of your force."})
+    holiday.full_clean()
+    holiday.save(update_fields=[name for name in HOLIDAY_FIELDS if name in changes])
+    return holiday
+
+
+@transaction.atomic
+def delete_holiday(*, acting_user, holiday: SchoolHoliday) -> None:
+    holiday.delete()
+
+
+# Calendar feeds ------------------------------------------------------------------------------
+@transaction.atomic
+def renew_calendar_feed(*, acting_user, unit=None) -> CalendarFeed:
+    """The user's feed (of one unit, or of the units they lead) with a new secret token: the
+    feed is created the first time; afterwards the old address stops working."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=acting_user, unit=unit).first()
+    if feed is None:
+        return CalendarFeed.objects.create(user=acting_user, unit=unit, created_at=timezone.now())
+    feed.token = new_feed_token()
+    feed.created_at = timezone.now()
+    feed.save(update_fields=["token", "created_at"])
+    return feed
+
+
+@transaction.atomic
+def delete_calendar_feed(*, acting_user, unit=None) -> None:
+    CalendarFeed.objects.filter(user=acting_user, unit=unit).delete()

@@ -1,0 +1,251 @@
+import datetime
+
+from django.utils import timezone
+
+from minipolice.delivery import services
+from minipolice.delivery.models import Session
+from minipolice.delivery.tests.helpers import grant_participation, session_on
+from minipolice.organisations import services as org
+from minipolice.programme.models import ProgrammeTemplate
+
+DEFAULT = "Standard 8-week programme"
+
+
+def long_cohort(world, start):
+    return org.create_cohort(
+        acting_user=None,
+        unit=world.unit,
+        name="Autumn",
+        start_date=start,
+        end_date=start + datetime.timedelta(days=120),
+    )
+
+
+def plan_data(template, first_date, **extra):
+    return {
+        "template": template.pk,
+        "first_date": first_date.isoformat(),
+        "weekday": "2",  # Wednesday
+        "start_time": "14:00",
+        "minutes": "60",
+        "place": "School hall",
+        **extra,
+    }
+
+
+def test_leader_plans_an_8_week_cohort_skipping_school_holidays(world, client_for):
+    start = datetime.date(2026, 9, 7)  # a Monday
+    cohort = long_cohort(world, start)
+    services.create_holiday(
+        acting_user=None,
+        force=world.force,
+        name="Autumn half term",
+        start_date=datetime.date(2026, 10, 26),
+        end_date=datetime.date(2026, 10, 30),
+    )
+    template = ProgrammeTemplate.objects.get(force=None, name=DEFAULT)
+    client = client_for(world.users["leader"])
+    url = f"/cohorts/{cohort.pk}/sessions/plan/"
+
+    form = client.get(url).content.decode()
+    assert DEFAULT in form
+
+    preview = client.post(url, plan_data(template, start))
+    html = preview.content.decode()
+    assert "Check the dates" in html
+    assert "Wed 28 Oct 2026: Autumn half term" in html
+    assert not Session.objects.exists()
+
+    response = client.post(url, plan_data(template, start, confirm="1"))
+    assert response.status_code == 302
+    dates = list(Session.objects.filter(cohort=cohort).values_list("date", flat=True))
+    assert len(dates) == 8
+    assert all(day.weekday() == 2 for day in dates)
+    assert dates[0] == datetime.date(2026, 9, 9)
+    assert datetime.date(2026, 10, 28) not in dates
+    assert dates[-1] == datetime.date(2026, 11, 4)
+    modules = [s.module.title for s in Session.objects.filter(cohort=cohort)]
+    assert modules[0] == "Police procedures and the law" and modules[-1] == "Closing ceremony"
+
+
+def test_a_holiday_of_another_area_does_not_move_sessions(world):
+    other_area = org.create_area(acting_user=None, force=world.force, name="South")
+    services.create_holiday(
+        acting_user=None,
+        force=world.force,
+        area=other_area,
+        name="South closure",
+        start_date=datetime.date(2026, 9, 14),
+        end_date=datetime.date(2026, 9, 18),
+    )
+    cohort = long_cohort(world, datetime.date(2026, 9, 7))
+    template = ProgrammeTemplate.objects.get(force=None, name=DEFAULT)
+    plan = services.plan_dates(
+        cohort=cohort, template=template, first_date=cohort.start_date, weekday=2
+    )
+    assert plan.skipped == []
+    assert plan.weeks[1][0] == datetime.date(2026, 9, 16)
+
+
+def test_a_template_that_does_not_fit_before_the_cohort_ends_is_refused(world, client_for):
+    start = timezone.localdate()
+    cohort = org.create_cohort(
+        acting_user=None,
+        unit=world.unit,
+        name="Short",
+        start_date=start,
+        end_date=start + datetime.timedelta(days=20),
+    )
+    template = ProgrammeTemplate.objects.get(force=None, name=DEFAULT)
+    client = client_for(world.users["leader"])
+    url = f"/cohorts/{cohort.pk}/sessions/plan/"
+
+    preview = client.post(url, plan_data(template, start)).content.decode()
+    assert "weeks fit before the cohort ends" in preview
+    assert "Create " not in preview
+    response = client.post(url, plan_data(template, start, confirm="1"))
+    assert "govuk-error-summary" in response.content.decode()
+    assert not Session.objects.exists()
+
+
+def test_teacher_cannot_plan_sessions(world, client_for):
+    assert (
+        client_for(world.users["teacher"])
+        .get(f"/cohorts/{world.cohort.pk}/sessions/plan/")
+        .status_code
+        == 403
+    )
+
+
+def test_a_session_is_moved_cancelled_with_a_reason_and_added_by_hand(world, client_for):
+    session = session_on(world.cohort)
+    client = client_for(world.users["leader"])
+    new_day = timezone.localdate() + datetime.timedelta(days=1)
+
+    client.post(
+        f"/sessions/{session.pk}/edit/",
+        {"date": new_day.isoformat(), "start_time": "15:30", "minutes": "45", "place": "Library"},
+    )
+    session.refresh_from_db()
+    assert (session.date, session.start_time, session.place) == (
+        new_day,
+        datetime.time(15, 30),
+        "Library",
+    )
+
+    no_reason = client.post(f"/sessions/{session.pk}/cancel/", {"reason": ""})
+    assert "govuk-error-summary" in no_reason.content.decode()
+    client.post(f"/sessions/{session.pk}/cancel/", {"reason": "School trip"})
+    session.refresh_from_db()
+    assert session.is_cancelled and session.cancelled_reason == "School trip"
+    client.post(f"/sessions/{session.pk}/reinstate/")
+    session.refresh_from_db()
+    assert not session.is_cancelled
+
+    response = client.post(
+        f"/cohorts/{world.cohort.pk}/sessions/new/",
+        {"date": new_day.isoformat(), "start_time": "10:00", "minutes": "120", "place": "HQ"},
+    )
+    assert response.status_code == 302
+    assert Session.objects.filter(cohort=world.cohort).count() == 2
+
+
+def test_a_session_outside_the_cohort_dates_is_refused(world, client_for):
+    client = client_for(world.users["leader"])
+    too_late = world.cohort.end_date + datetime.timedelta(days=1)
+    response = client.post(
+        f"/cohorts/{world.cohort.pk}/sessions/new/",
+        {"date": too_late.isoformat(), "start_time": "10:00", "minutes": "60"},
+    )
+    assert "The date must be within the cohort" in response.content.decode()
+
+
+def test_a_session_whose_register_was_taken_cannot_be_cancelled(world, client_for):
+    grant_participation(world.child)
+    session = session_on(world.cohort)
+    client = client_for(world.users["leader"])
+    client.post(f"/sessions/{session.pk}/register/{world.child.pk}/", {"status": "present"})
+
+    response = client.post(f"/sessions/{session.pk}/cancel/", {"reason": "Oops"})
+
+    assert "Change the register instead" in response.content.decode()
+    session.refresh_from_db()
+    assert not session.is_cancelled
+
+
+def test_leaders_present_count_toward_volunteer_hours(world, client_for):
+    leader = world.users["leader"]
+    session = session_on(world.cohort, minutes=90)
+    client = client_for(leader)
+
+    client.post(
+        f"/sessions/{session.pk}/details/", {"leaders_present": [leader.pk], "notes": "Went well"}
+    )
+
+    assert list(session.leaders_present.all()) == [leader]
+    page = client.get("/my-sessions/").content.decode()
+    assert "1.5" in page
+    assert "PCSO Pat" in client.get(f"/sessions/{session.pk}/").content.decode()
+
+
+def test_only_the_units_leaders_or_the_recorder_can_be_ticked_present(world, client_for):
+    session = session_on(world.cohort)
+    client = client_for(world.users["leader"])
+    response = client.post(
+        f"/sessions/{session.pk}/details/",
+        {"leaders_present": [world.users["outsider"].pk]},
+    )
+    assert "govuk-error-summary" in response.content.decode()
+    assert not session.leaders_present.exists()
+
+
+def test_cohort_sessions_page_costs_the_same_for_1_and_30_sessions(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.users["leader"])
+    client.get("/")
+    session_on(world.cohort)
+    url = f"/cohorts/{world.cohort.pk}/sessions/"
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    one = count()
+    for days in range(1, 30):
+        session_on(world.cohort, timezone.localdate() + datetime.timedelta(days=days))
+    assert one == count() == 8
+
+
+def test_planning_cannot_start_outside_the_cohort(world, client_for):
+    template = ProgrammeTemplate.objects.get(force=None, name=DEFAULT)
+    too_early = world.cohort.start_date - datetime.timedelta(days=7)
+    response = client_for(world.users["leader"]).post(
+        f"/cohorts/{world.cohort.pk}/sessions/plan/", plan_data(template, too_early)
+    )
+    html = response.content.decode()
+    assert "govuk-error-summary" in html and "The date must be within the cohort" in html
+    assert not Session.objects.exists()
+
+
+def test_my_sessions_costs_the_same_for_1_and_30_sessions(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    leader = world.users["leader"]
+    client = client_for(leader)
+    client.get("/")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/my-sessions/").status_code == 200
+        return len(queries)
+
+    first = session_on(world.cohort)
+    first.leaders_present.add(leader)
+    one = count()
+    for n in range(1, 30):
+        session_on(world.cohort, timezone.localdate() + datetime.timedelta(days=n))
+    assert one == count() == 8

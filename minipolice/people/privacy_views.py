@@ -1,0 +1,173 @@
+"""Data protection pages for coordinators: subject access exports, erasure, retention."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+
+from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import get_scope
+from minipolice.consent.models import RetentionRun
+from minipolice.lib.access import require_permission
+from minipolice.lib.forms import apply_service_errors
+from minipolice.organisations.selectors import visible_forces
+from minipolice.people import retention, selectors, services, subject_access, tasks
+from minipolice.people.models import Child
+
+
+def _posted(request):
+    """The submitted data, even when empty: an empty POST must still show the form's errors."""
+    return request.POST if request.method == "POST" else None
+
+
+class ErasureForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you erasing this data?",
+        help_text="For example: request from the parent by email on 3 March. This goes in the audit log.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for erasing this data"},
+    )
+
+
+# Subject access ------------------------------------------------------------------------------
+def _export(request, subject, title, sections, fmt):
+    generated_by = request.user.email
+    if fmt == "pdf":
+        content = subject_access.as_pdf(title, sections, generated_by=generated_by)
+        content_type = "application/pdf"
+    else:
+        content = subject_access.as_json(title, sections, generated_by=generated_by)
+        content_type = "application/json"
+    kind = "child" if isinstance(subject, Child) else "guardian"
+    services.record_subject_access_export(
+        acting_user=request.user, subject=subject, fmt=fmt, sections=[s.key for s in sections]
+    )
+    response = HttpResponse(content, content_type=content_type)
+    name = slugify(f"subject-access-{kind}-{subject.pk}-{timezone.localdate()}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _child_export(request, pk, fmt):
+    child = selectors.get_child_for_user(request.user, pk, Perm.DATA_PROTECTION)
+    title, sections = subject_access.child_export(child)
+    return _export(request, child, title, sections, fmt)
+
+
+def _guardian_export(request, pk, fmt):
+    guardian = selectors.get_guardian_for_user(request.user, pk, Perm.DATA_PROTECTION)
+    title, sections = subject_access.guardian_export(guardian)
+    return _export(request, guardian, title, sections, fmt)
+
+
+@require_permission(Perm.DATA_PROTECTION)
+def child_export_json(request, pk):
+    return _child_export(request, pk, "json")
+
+
+@require_permission(Perm.DATA_PROTECTION)
+def child_export_pdf(request, pk):
+    return _child_export(request, pk, "pdf")
+
+
+@require_permission(Perm.DATA_PROTECTION)
+def guardian_export_json(request, pk):
+    return _guardian_export(request, pk, "json")
+
+
+@require_permission(Perm.DATA_PROTECTION)
+def guardian_export_pdf(request, pk):
+    return _guardian_export(request, pk, "pdf")
+
+
+# Erasure on request --------------------------------------------------------------------------
+@require_permission(Perm.DATA_PROTECTION)
+def child_erase(request, pk):
+    child = selectors.get_child_for_user(request.user, pk, Perm.DATA_PROTECTION)
+    also = services.guardians_only_of(Child.objects.filter(pk=child.pk))
+    form = ErasureForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.erase_child(
+                acting_user=request.user, child=child, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{child.full_name}'s personal data has been erased.")
+            return redirect("people:child_list")
+    return render(
+        request,
+        "people/erase.html",
+        {
+            "form": form,
+            "name": child.full_name,
+            "kind": "child",
+            "also": also,
+            "cancel_href": child.get_absolute_url(),
+        },
+    )
+
+
+@require_permission(Perm.DATA_PROTECTION)
+def guardian_erase(request, pk):
+    guardian = selectors.get_guardian_for_user(request.user, pk, Perm.DATA_PROTECTION)
+    form = ErasureForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.erase_guardian(
+                acting_user=request.user, guardian=guardian, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{guardian.name}'s personal data has been erased.")
+            return redirect("people:guardian_list")
+    return render(
+        request,
+        "people/erase.html",
+        {
+            "form": form,
+            "name": guardian.name,
+            "kind": "guardian",
+            "also": [],
+            "cancel_href": guardian.get_absolute_url(),
+        },
+    )
+
+
+# Retention -----------------------------------------------------------------------------------
+@require_permission(Perm.DATA_PROTECTION)
+def retention_overview(request):
+    """The dry run for the coordinator's force: who the next run would anonymise."""
+    force_ids = get_scope(request.user).ids(Perm.DATA_PROTECTION, "force")
+    today = timezone.localdate()
+    plan = retention.plan(today, force_ids)
+    forces = [
+        {"force": force, "keep_from": retention.keep_from(force, today)}
+        for force in visible_forces(request.user, Perm.DATA_PROTECTION)
+    ]
+    runs = []
+    for run in RetentionRun.objects.order_by("-started_at", "-id")[:10]:
+        counts = [run.by_force.get(str(pk), {}) for pk in force_ids]
+        runs.append(
+            {
+                "run": run,
+                "children": sum(c.get("children", 0) for c in counts),
+                "guardians": sum(c.get("guardians", 0) for c in counts),
+            }
+        )
+    return render(
+        request,
+        "people/retention.html",
+        {
+            "plan": plan,
+            "forces": forces,
+            "runs": runs,
+            "next_run": tasks.scheduled_retention_run(),
+        },
+    )

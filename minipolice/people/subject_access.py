@@ -1,0 +1,93 @@
+"""Subject access: everything held about one child or one guardian, as JSON and as a PDF.
+
+The sections come from every app's privacy module (people/privacy.py explains the hooks), so
+an app that starts holding personal data adds itself to the export without changing this file.
+"""
+
+import io
+import json
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from minipolice.people.privacy import Section, hooks, text
+
+
+def child_export(child) -> tuple[str, list[Section]]:
+    sections = [s for hook in hooks("child_sections") for s in hook(child)]
+    return f"Everything held about {child.full_name}", _audit_last(sections)
+
+
+def guardian_export(guardian) -> tuple[str, list[Section]]:
+    sections = [s for hook in hooks("guardian_sections") for s in hook(guardian)]
+    return f"Everything held about {guardian.name}", _audit_last(sections)
+
+
+def _audit_last(sections: list[Section]) -> list[Section]:
+    return sorted(sections, key=lambda section: section.key == "audit_log")
+
+
+def as_json(title: str, sections: list[Section], *, generated_by: str) -> bytes:
+    document = {
+        "title": title,
+        "generated_at": timezone.now().isoformat(),
+        "generated_by": generated_by,
+        "sections": {s.key: {"title": s.title, "data": s.data} for s in sections},
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False).encode()
+
+
+def as_pdf(title: str, sections: list[Section], *, generated_by: str) -> bytes:
+    """A readable A4 document: each section a heading, each record a two-column table."""
+    styles = getSampleStyleSheet()
+    body, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=9, leading=11)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=title,
+        author="Mini Police Hub",
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+    )
+    story = [
+        Paragraph(escape(title), styles["Title"]),
+        Paragraph(
+            escape(
+                f"Subject access export made on {text(timezone.now())} by {generated_by}. "
+                "It lists every record the Mini Police Hub holds about this person."
+            ),
+            small,
+        ),
+        Spacer(1, 6 * mm),
+    ]
+    for section in sections:
+        story.append(Paragraph(escape(section.title), styles["Heading2"]))
+        records = section.data if isinstance(section.data, list) else [section.data]
+        if not records:
+            story.append(Paragraph("None.", body))
+        for record in records:
+            rows = [
+                [Paragraph(escape(key), small), Paragraph(escape(str(value)) or "–", small)]
+                for key, value in record.items()
+            ]
+            table = Table(rows, colWidths=[50 * mm, 124 * mm], hAlign="LEFT")
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.grey),
+                        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f3f2f1")),
+                    ]
+                )
+            )
+            story += [table, Spacer(1, 3 * mm)]
+    document.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,54 @@
+from django import forms
+
+from minipolice.lib.forms import GovukDateInput
+from minipolice.public.models import Story
+
+
+class StoryForm(forms.ModelForm):
+    class Meta:
+        model = Story
+        fields = ["title", "happened_on", "body"]
+        widgets = {
+            "happened_on": GovukDateInput(),
+            "body": forms.Textarea(attrs={"rows": 12}),
+        }
+
+
+class NewStoryForm(StoryForm):
+    unit = forms.ModelChoiceField(queryset=None, empty_label="Choose a unit")
+
+    class Meta(StoryForm.Meta):
+        fields = ["unit", "title", "happened_on", "body"]
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label="Photo", help_text="A JPEG or PNG file, smaller than 10 MB.", allow_empty_file=False
+    )
+    caption = forms.CharField(
+        label="Description of the photo",
+        max_length=200,
+        help_text="For people who cannot see it, for example “Two Mini Police officers posting a "
+        "leaflet”. Do not name children.",
+    )
+    children = forms.ModelMultipleChoiceField(
+        label="Children in the photo",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    everyone_tagged = forms.BooleanField(
+        label="Every child who can be recognised in this photo is ticked above",
+        error_messages={
+            "required": "Tick every child in the photo. If a child in it cannot be ticked, do not "
+            "use the photo."
+        },
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["children"].queryset = candidates

@@ -1,0 +1,154 @@
+"""Reads for stories (scoped, for staff) and for the public pages (anyone, published only).
+
+The public reads never return a child's record: only the first name and initial of children
+tagged in a photo that is shown, and a photo is shown only when every child in it has media
+consent for the force's website today (asked of consent.enforcement in one query per page).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import scope_q
+from minipolice.consent.enforcement import media_decisions
+from minipolice.consent.models import MediaUse
+from minipolice.organisations.models import Force, Unit, UnitStatus
+from minipolice.people.models import Enrolment
+from minipolice.people.selectors import visible_children
+from minipolice.public.models import PhotoTag, Story, StoryPhoto, StoryStatus
+
+PUBLIC_UNIT_STATUSES = [UnitStatus.TRIAL, UnitStatus.ACTIVE, UnitStatus.PAUSED, UnitStatus.CLOSED]
+
+
+def _get_or_404(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+# Staff: stories of the units the user may write about ----------------------------------------
+def visible_stories(user, perm: Perm = Perm.STORY_WRITE):
+    return (
+        Story.objects.filter(
+            scope_q(
+                user,
+                perm,
+                force="unit__school__area__force_id",
+                area="unit__school__area_id",
+                school="unit__school_id",
+                unit="unit_id",
+            )
+        )
+        .select_related("unit", "unit__school", "unit__school__area__force", "author")
+        .annotate(photo_count=Count("photos"))
+    )
+
+
+def get_story_for_user(user, pk, perm: Perm = Perm.STORY_WRITE) -> Story:
+    return _get_or_404(visible_stories(user, perm), pk)
+
+
+def story_photos(story: Story):
+    tags = PhotoTag.objects.select_related("child").order_by("child__first_name")
+    return story.photos.prefetch_related(Prefetch("tags", queryset=tags))
+
+
+def get_photo_for_user(user, story_pk, photo_pk) -> StoryPhoto:
+    story = get_story_for_user(user, story_pk)
+    return _get_or_404(story.photos.select_related("story"), photo_pk)
+
+
+def tag_candidates(user, story: Story):
+    """Children the user may tag in a photo of `story`: those the user may see who are in the
+    unit's cohorts now and whose media consent covers the website. Returns them (a queryset,
+    for the form) and how many others in the unit are left out for want of that consent."""
+    current = Enrolment.objects.filter(cohort__unit=story.unit, left__isnull=True)
+    children = visible_children(user).filter(pk__in=current.values("child_id"))
+    decisions = media_decisions(children, MediaUse.FORCE_WEBSITE)
+    allowed = [pk for pk, decision in decisions.items() if decision]
+    allowed_children = visible_children(user).filter(pk__in=allowed)
+    return allowed_children.order_by("first_name", "last_name", "pk"), len(decisions) - len(allowed)
+
+
+# Public ---------------------------------------------------------------------------------------
+def public_force(short_name: str) -> Force:
+    return get_object_or_404(Force, short_name=short_name)
+
+
+def forces_with_units():
+    return Force.objects.annotate(
+        active_units=Count(
+            "areas__schools__units", filter=Q(areas__schools__units__status="active")
+        )
+    ).order_by("name")
+
+
+def active_units(force: Force):
+    return (
+        Unit.objects.filter(school__area__force=force, status=UnitStatus.ACTIVE)
+        .select_related("school", "school__area")
+        .order_by("school__area__name", "school__name", "name")
+    )
+
+
+def get_public_unit(force: Force, pk) -> Unit:
+    units = Unit.objects.filter(
+        school__area__force=force, status__in=PUBLIC_UNIT_STATUSES
+    ).select_related("school", "school__area")
+    return _get_or_404(units, pk)
+
+
+def published_stories(force: Force):
+    return Story.objects.filter(
+        unit__school__area__force=force,
+        unit__status__in=PUBLIC_UNIT_STATUSES,
+        status=StoryStatus.PUBLISHED,
+    ).select_related("unit", "unit__school")
+
+
+def get_public_story(force: Force, pk) -> Story:
+    return _get_or_404(published_stories(force), pk)
+
+
+@dataclass(frozen=True)
+class ShownPhoto:
+    photo: StoryPhoto
+    names: list[str]  # first name and initial of each child tagged
+
+
+def shown_photos(story: Story) -> list[ShownPhoto]:
+    """The story's photos that may be shown today, with the tagged children's public names."""
+    photos = list(story_photos(story).filter(published=True))
+    return [shown for shown in _check_photos(photos) if shown is not None]
+
+
+def _check_photos(photos) -> list[ShownPhoto | None]:
+    children = {tag.child_id: tag.child for photo in photos for tag in photo.tags.all()}
+    decisions = media_decisions(list(children), MediaUse.FORCE_WEBSITE) if children else {}
+    checked = []
+    for photo in photos:
+        tagged = [tag.child for tag in photo.tags.all()]
+        if any(child.anonymised_at is not None or not decisions.get(child.pk) for child in tagged):
+            checked.append(None)
+            continue
+        names = [f"{child.first_name} {child.last_name[:1]}." for child in tagged]
+        checked.append(ShownPhoto(photo, names))
+    return checked
+
+
+def get_public_photo(force: Force, pk) -> StoryPhoto:
+    """A photo anyone may see: in a published story of `force`, published, consent in date."""
+    photos = StoryPhoto.objects.filter(
+        published=True,
+        story__status=StoryStatus.PUBLISHED,
+        story__unit__status__in=PUBLIC_UNIT_STATUSES,
+        story__unit__school__area__force=force,
+    ).prefetch_related(Prefetch("tags", queryset=PhotoTag.objects.select_related("child")))
+    photo = _get_or_404(photos, pk)
+    if _check_photos([photo])[0] is None:
+        raise Http404
+    return photo

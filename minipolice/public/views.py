@@ -1,0 +1,295 @@
+"""Public pages (find a unit, a unit's stories, a story, its photos) and the staff pages where
+leaders write stories and coordinators publish them."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from minipolice.accounts.permissions import Perm
+from minipolice.lib.access import require_permission
+from minipolice.lib.forms import apply_service_errors
+from minipolice.lib.listing import build_listing
+from minipolice.organisations.selectors import visible_units
+from minipolice.public import selectors, services
+from minipolice.public.forms import NewStoryForm, PhotoForm, StoryForm
+from minipolice.public.images import content_type_of
+from minipolice.public.models import StoryStatus
+
+LEAFLET_JS = Path(settings.BASE_DIR) / "minipolice" / "static" / "build" / "leaflet" / "leaflet.js"
+
+
+def map_enabled() -> bool:
+    """The map needs Leaflet in the front-end build and a tile server the CSP allows
+    (settings.MINIPOLICE_MAP_TILES, also added to img-src). Without both, the list is the page."""
+    return LEAFLET_JS.is_file() and bool(getattr(settings, "MINIPOLICE_MAP_TILES", ""))
+
+
+# Public pages -------------------------------------------------------------------------------
+def find_index(request):
+    return render(request, "public/find_index.html", {"forces": selectors.forces_with_units()})
+
+
+def find_units(request, force):
+    force = selectors.public_force(force)
+    units = selectors.active_units(force)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        units = units.filter(
+            Q(name__icontains=query)
+            | Q(school__name__icontains=query)
+            | Q(school__town__icontains=query)
+            | Q(school__postcode__icontains=query)
+            | Q(school__area__name__icontains=query)
+        )
+    units = list(units)
+    markers = [
+        {
+            "name": unit.school.name,
+            "url": reverse("public:unit", args=[force.short_name, unit.pk]),
+            "lat": float(unit.school.latitude),
+            "lng": float(unit.school.longitude),
+        }
+        for unit in units
+        if unit.school.latitude is not None and unit.school.longitude is not None
+    ]
+    show_map = bool(markers) and map_enabled()
+    return render(
+        request,
+        "public/find_units.html",
+        {
+            "force": force,
+            "units": units,
+            "query": query,
+            "show_map": show_map,
+            "markers": markers if show_map else [],
+            "map_tiles": getattr(settings, "MINIPOLICE_MAP_TILES", "") if show_map else "",
+            "map_attribution": getattr(settings, "MINIPOLICE_MAP_ATTRIBUTION", ""),
+        },
+    )
+
+
+def public_unit(request, force, pk):
+    force = selectors.public_force(force)
+    unit = selectors.get_public_unit(force, pk)
+    stories = selectors.published_stories(force).filter(unit=unit)
+    return render(request, "public/unit.html", {"force": force, "unit": unit, "stories": stories})
+
+
+def public_story(request, force, pk):
+    force = selectors.public_force(force)
+    story = selectors.get_public_story(force, pk)
+    return render(
+        request,
+        "public/story.html",
+        {"force": force, "story": story, "photos": selectors.shown_photos(story)},
+    )
+
+
+def public_photo(request, force, pk):
+    """A story photo, served only after consent is checked again (never a direct media URL)."""
+    force = selectors.public_force(force)
+    photo = selectors.get_public_photo(force, pk)
+    response = _image_response(photo)
+    # Consent can be withdrawn at any moment: no cache may keep the photo.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _image_response(photo):
+    try:
+        handle = photo.image.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    return FileResponse(handle, content_type=content_type_of(photo.image.name))
+
+
+# Stories (staff) ----------------------------------------------------------------------------
+def _may_publish(user, story) -> bool:
+    return selectors.visible_stories(user, Perm.STORY_PUBLISH).filter(pk=story.pk).exists()
+
+
+@require_permission(Perm.STORY_WRITE)
+def story_list(request):
+    stories = selectors.visible_stories(request.user)
+    status = request.GET.get("status", "")
+    if status in StoryStatus.values:
+        stories = stories.filter(status=status)
+    listing = build_listing(
+        request,
+        stories,
+        search_fields=["title", "unit__name", "unit__school__name"],
+        sort_fields={
+            "title": ("Title", "title"),
+            "unit": ("Unit", "unit__name"),
+            "status": ("Status", "status"),
+            "updated": ("Last changed", "updated_at"),
+        },
+        default_sort="-updated",
+    )
+    return render(
+        request,
+        "public/story_list.html",
+        {"listing": listing, "status": status, "statuses": StoryStatus.choices},
+    )
+
+
+@require_permission(Perm.STORY_WRITE)
+def story_create(request):
+    units = visible_units(request.user, Perm.STORY_WRITE).order_by("name")
+    form = NewStoryForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            story = services.create_story(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, "Story saved as a draft. Add photos, then ask a coordinator to publish it."
+            )
+            return redirect("public:story_detail", pk=story.pk)
+    return render(
+        request,
+        "public/form.html",
+        {"form": form, "title": "Write a story", "cancel_href": reverse("public:story_list")},
+    )
+
+
+@require_permission(Perm.STORY_WRITE)
+def story_detail(request, pk):
+    story = selectors.get_story_for_user(request.user, pk)
+    return render(
+        request,
+        "public/story_detail.html",
+        {
+            "story": story,
+            "photos": selectors.story_photos(story),
+            "may_publish": _may_publish(request.user, story),
+            "public_url": (
+                reverse("public:story", args=[story.unit.school.area.force.short_name, story.pk])
+                if story.is_published
+                else ""
+            ),
+        },
+    )
+
+
+@require_permission(Perm.STORY_WRITE)
+def story_edit(request, pk):
+    story = selectors.get_story_for_user(request.user, pk)
+    if story.is_published:
+        messages.info(request, "Unpublish the story before changing it.")
+        return redirect("public:story_detail", pk=story.pk)
+    form = StoryForm(request.POST or None, instance=story)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_story(acting_user=request.user, story=story, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Story saved.")
+            return redirect("public:story_detail", pk=story.pk)
+    return render(
+        request,
+        "public/form.html",
+        {"form": form, "title": "Change the story", "cancel_href": story.get_absolute_url()},
+    )
+
+
+@require_permission(Perm.STORY_WRITE)
+def story_delete(request, pk):
+    story = selectors.get_story_for_user(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.delete_story(acting_user=request.user, story=story)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("public:story_detail", pk=story.pk)
+        messages.success(request, f"“{story.title}” deleted.")
+        return redirect("public:story_list")
+    return render(request, "public/story_delete.html", {"story": story})
+
+
+@require_permission(Perm.STORY_WRITE)
+def photo_add(request, pk):
+    story = selectors.get_story_for_user(request.user, pk)
+    if story.is_published:
+        messages.info(request, "Unpublish the story before changing it.")
+        return redirect("public:story_detail", pk=story.pk)
+    candidates, refused_count = selectors.tag_candidates(request.user, story)
+    form = PhotoForm(request.POST or None, request.FILES or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_story_photo(
+                acting_user=request.user,
+                story=story,
+                image=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+                children=form.cleaned_data["children"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Photo added.")
+            return redirect("public:story_detail", pk=story.pk)
+    return render(
+        request,
+        "public/photo_form.html",
+        {"form": form, "story": story, "refused_count": refused_count},
+    )
+
+
+@require_permission(Perm.STORY_WRITE)
+def photo_image(request, pk, photo_pk):
+    """The photo for staff who may see the story (drafts included)."""
+    photo = selectors.get_photo_for_user(request.user, pk, photo_pk)
+    return _image_response(photo)
+
+
+@require_POST
+@require_permission(Perm.STORY_WRITE)
+def photo_remove(request, pk, photo_pk):
+    story = selectors.get_story_for_user(request.user, pk)
+    photo = story.photos.filter(pk=photo_pk).first()
+    if photo is None:  # already removed (a double click): say so rather than 404
+        messages.info(request, "That photo has already been removed.")
+        return redirect("public:story_detail", pk=story.pk)
+    try:
+        services.remove_story_photo(acting_user=request.user, photo=photo)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Photo removed.")
+    return redirect("public:story_detail", pk=pk)
+
+
+@require_POST
+@require_permission(Perm.STORY_PUBLISH)
+def story_publish(request, pk):
+    story = selectors.get_story_for_user(request.user, pk, Perm.STORY_PUBLISH)
+    held_back = services.publish_story(acting_user=request.user, story=story)
+    if held_back:
+        messages.warning(
+            request,
+            f"Story published, but {len(held_back)} photo{'s' if len(held_back) != 1 else ''} "
+            "held back: consent no longer covers a child in "
+            f"{'them' if len(held_back) != 1 else 'it'}.",
+        )
+    else:
+        messages.success(request, "Story published.")
+    return redirect("public:story_detail", pk=story.pk)
+
+
+@require_POST
+@require_permission(Perm.STORY_PUBLISH)
+def story_unpublish(request, pk):
+    story = selectors.get_story_for_user(request.user, pk, Perm.STORY_PUBLISH)
+    services.unpublish_story(acting_user=request.user, story=story)
+    messages.success(request, "Story unpublished: it is a draft again.")
+    return redirect("public:story_detail", pk=story.pk)
