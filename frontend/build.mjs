@@ -22,4 +22,6 @@ cpSync(join(dist, "govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
 cpSync(join(dist, "assets", "images"), join(out, "assets", "images"), { recursive: true });
 cpSync(join(modules, "htmx.org", "dist", "htmx.esm.js"), join(out, "htmx.esm.js"));
 cpSync(join(here, "js", "app.js"), join(out, "app.js"));
+// Leaflet for the public map of units; the page is a plain list when tiles are not configured.
+cpSync(join(modules, "leaflet", "dist"), join(out, "leaflet"), { recursive: true });
 console.log(`front end built into ${out}`);

@@ -264,6 +264,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The public map of units: a tile server URL template such as
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png (check its usage policy). Empty: no map, the
+# page is a list. Its host is added to the CSP's img-src.
+MINIPOLICE_MAP_TILES = env_str("MINIPOLICE_MAP_TILES", "")
+MINIPOLICE_MAP_ATTRIBUTION = env_str("MINIPOLICE_MAP_ATTRIBUTION", "")
+if MINIPOLICE_MAP_TILES:
+    _scheme, _, _host = MINIPOLICE_MAP_TILES.split("/")[:3]
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"{_scheme}//{_host.replace('{s}', '*')}"
+    )
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

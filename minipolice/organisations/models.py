@@ -60,7 +60,11 @@ class School(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["urn"], condition=~models.Q(urn=""), name="school_urn_unique"
+                fields=["urn"],
+                condition=~models.Q(urn=""),
+                name="school_urn_unique",
+                violation_error_code="unique",
+                violation_error_message="Another school already has this URN.",
             ),
             models.UniqueConstraint(fields=["area", "name"], name="school_name_unique_in_area"),
         ]

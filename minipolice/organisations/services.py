@@ -130,7 +130,8 @@ def change_unit_status(
     if to_status not in UNIT_TRANSITIONS[current]:
         raise ValidationError(
             {
-                "to_status": f"A {current.label.lower()} unit cannot become {UnitStatus(to_status).label.lower()}."
+                "to_status": f"{_article(current.label)} {current.label.lower()} unit cannot become "
+                f"{UnitStatus(to_status).label.lower() if to_status in UnitStatus.values else to_status}."
             }
         )
     on = changed_on or timezone.localdate()
@@ -211,6 +212,10 @@ def update_cohort(*, acting_user, cohort: Cohort, **changes) -> Cohort:
         force=cohort.unit.school.area.force,
         fields=COHORT_FIELDS,
     )
+
+
+def _article(word: str) -> str:
+    return "An" if word[:1].lower() in "aeiou" else "A"
 
 
 def _user(acting_user):

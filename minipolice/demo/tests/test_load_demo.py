@@ -13,7 +13,10 @@ def _counts():
     }
 
 
-def test_demo_loads_the_public_record_and_loading_twice_changes_nothing(db, capsys):
+def test_demo_loads_the_public_record_and_loading_twice_changes_nothing(
+    db, capsys, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     call_command("load_demo")
     first = _counts()
     assert Force.objects.count() == 2

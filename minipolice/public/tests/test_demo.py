@@ -5,7 +5,8 @@ from minipolice.public.demo import TITLE, load_demo_data
 from minipolice.public.models import Story
 
 
-def test_demo_story_is_published_once_and_shown_publicly(db, client):
+def test_demo_story_is_published_once_and_shown_publicly(db, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     Command().load()
     load_demo_data()
     load_demo_data()
