@@ -85,7 +85,10 @@ IMPLIES: dict[Perm, Perm] = {
 
 # Permissions over children's records: a unit leader holds them only while their vetting and
 # safeguarding training are in date. A register lists children, so taking one needs them too.
-NEEDS_CLEARANCE = frozenset({P.CHILDREN_READ, P.CHILDREN_MANAGE, P.CHILD_NOTES, P.REGISTER_TAKE})
+# Story writers tag children in photos, so they need clearance too.
+NEEDS_CLEARANCE = frozenset(
+    {P.CHILDREN_READ, P.CHILDREN_MANAGE, P.CHILD_NOTES, P.REGISTER_TAKE, P.STORY_WRITE}
+)
 
 # Which roles' assignments are scoped at which level of the hierarchy.
 ROLE_LEVEL = {

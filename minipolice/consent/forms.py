@@ -149,29 +149,12 @@ class ContactDetailsForm(forms.Form):
         error_messages={"required": "Enter your name"},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
-        label="Email address",
-        required=False,
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com"
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        help_text="We send links to the parent portal to this address",
-    )
     phone = forms.CharField(
         label="Phone number",
         max_length=30,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("email") and not cleaned.get("phone") and not self.errors:
-            raise forms.ValidationError(
-                "Give an email address or a phone number, so the school can reach you"
-            )
-        return cleaned
 
 
 class LinkRequestForm(forms.Form):

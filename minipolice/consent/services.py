@@ -350,33 +350,18 @@ def answer_consents(*, acting_user, guardian, child, answers: list[Answer]) -> l
 
 
 @transaction.atomic
-def update_own_contact_details(*, acting_user, guardians, name: str, email: str, phone: str):
-    """A guardian corrects their name, email and phone in the portal (every record of theirs).
-    An account that is only a parent's keeps the same email address as its records."""
+def update_own_contact_details(*, acting_user, guardians, name: str, phone: str):
+    """A guardian corrects their name and phone in the portal (every record of theirs).
 
+    The email address is not theirs to change here: it is the address sign-in links go to, and
+    an unconfirmed change would let one parent claim another's records. Staff change it, and
+    that ends the guardian's portal access until a link to the new address is used.
+    """
     for guardian in guardians:
-        update_guardian(
-            acting_user=acting_user, guardian=guardian, name=name, email=email, phone=phone
-        )
-    user = acting_user
-    email = email.strip().lower()
-    if (
-        email
-        and user.email != email
-        and may_sign_in_by_link(user)
-        and not User.objects.filter(email=email).exclude(pk=user.pk).exists()
-    ):
-        old = user.email
-        user.email = email
-        user.full_name = name.strip()
-        user.save(update_fields=["email", "full_name"])
-        record_audit(
-            acting_user=acting_user,
-            action="update",
-            obj=user,
-            force=guardians[0].force if guardians else None,
-            fields={"email": [old, email]},
-        )
+        update_guardian(acting_user=acting_user, guardian=guardian, name=name, phone=phone)
+    if name.strip() and acting_user.full_name != name.strip():
+        acting_user.full_name = name.strip()
+        acting_user.save(update_fields=["full_name"])
 
 
 @transaction.atomic

@@ -364,7 +364,7 @@ def portal_details(request):
     first = guardians[0]
     form = ContactDetailsForm(
         _posted(request),
-        initial={"name": first.name, "email": first.email, "phone": first.phone},
+        initial={"name": first.name, "phone": first.phone},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -376,7 +376,7 @@ def portal_details(request):
         else:
             messages.success(request, "Your contact details are saved.")
             return redirect("consent:portal_home")
-    return render(request, "consent/portal/details.html", {"form": form})
+    return render(request, "consent/portal/details.html", {"form": form, "email": first.email})
 
 
 LINK_PROBLEMS = {

@@ -339,8 +339,10 @@ def plan_import(cohort, rows: list[dict]) -> ImportPlan:
     """What importing `rows` into `cohort` would do now, in at most five queries, any size.
 
     A child is the one already enrolled in the cohort (now or formerly) with the same first
-    name, last name and year group, ignoring case and spaces. A guardian is one of the force
-    with the same email or, for a row without an email, the same name and phone number.
+    name, last name and year group, ignoring case and spaces. A guardian is one already linked
+    to a child of this cohort with the same email or, for a row without an email, the same name
+    and phone number. Matching is never wider than the cohort: matching the whole force would
+    let an uploader link, and so see, any parent in the force by putting their email in a file.
     """
     from minipolice.people.models import Enrolment, Guardian, Guardianship
 
@@ -352,9 +354,11 @@ def plan_import(cohort, rows: list[dict]) -> ImportPlan:
         child = enrolment.child
         enrolled.setdefault(child_key(child.first_name, child.last_name, child.year_group), child)
 
-    guardians = Guardian.objects.filter(force_id=force_id, anonymised_at__isnull=True).order_by(
-        "pk"
-    )
+    guardians = Guardian.objects.filter(
+        pk__in=Guardianship.objects.filter(child__enrolments__cohort=cohort).values("guardian_id"),
+        force_id=force_id,
+        anonymised_at__isnull=True,
+    ).order_by("pk")
     emails = sorted({row["guardian_email"] for row in rows if row["guardian_email"]})
     by_email = {}
     for guardian in guardians.filter(email__in=emails):

@@ -17,7 +17,11 @@ def _get_or_404(queryset, pk):
 
 
 def _enrolments_in_scope(user, perm: Perm):
+    # Only current enrolments: when a child leaves or moves school, the old unit's leaders and
+    # teachers lose the record (the force's coordinator keeps it until retention).
     return Enrolment.objects.filter(
+        left__isnull=True,
+    ).filter(
         scope_q(
             user,
             perm,

@@ -165,6 +165,8 @@ def update_guardian(*, acting_user, guardian: Guardian, **changes) -> Guardian:
     diff = changed_fields(guardian, before, GUARDIAN_FIELDS)
     if diff:
         guardian.save(update_fields=list(diff))
+        if "email" in diff:
+            diff["portal_access"] = _end_portal_access(guardian)
         record_audit(
             acting_user=acting_user,
             action="update",
@@ -173,6 +175,19 @@ def update_guardian(*, acting_user, guardian: Guardian, **changes) -> Guardian:
             fields=diff,
         )
     return guardian
+
+
+def _end_portal_access(guardian: Guardian) -> str:
+    """A new email address must prove itself: whoever signed in as this guardian through the
+    old address loses the records, and unused links to the old address stop working."""
+    from minipolice.accounts.models import Role, RoleAssignment
+
+    RoleAssignment.objects.filter(role=Role.GUARDIAN, guardian=guardian).delete()
+    guardian.portal_tokens.filter(used_at__isnull=True).delete()
+    if guardian.user_id is not None:
+        guardian.user = None
+        guardian.save(update_fields=["user"])
+    return "ended until a link to the new address is used"
 
 
 @transaction.atomic

@@ -160,7 +160,10 @@ def child_leave(request, pk):
             apply_service_errors(form, error)
         else:
             messages.success(request, f"{child.full_name} has left {enrolment.cohort.name}.")
-            return redirect("people:child_detail", pk=child.pk)
+            if selectors.visible_children(request.user).filter(pk=child.pk).exists():
+                return redirect("people:child_detail", pk=child.pk)
+            # Leaving their last cohort here takes the child out of this user's reach.
+            return redirect(enrolment.cohort.get_absolute_url())
     return render(
         request,
         "people/form.html",

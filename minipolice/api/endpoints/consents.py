@@ -68,8 +68,12 @@ class ConsentIn(Schema):
     child: Id
     kind: Kind
     status: Decision
-    method: Method = Field("paper", description="How the decision reached us")
-    given_by: Id | None = Field(None, description="The guardian who decided (required for portal)")
+    # Only a guardian in the parent portal records a portal consent: staff and partners send
+    # what reached them on paper, so the record always says truthfully how it was given.
+    method: Literal["paper"] = Field(
+        "paper", description="How the decision reached us: a paper form"
+    )
+    given_by: Id | None = Field(None, description="The guardian who decided")
     given_by_name: Text(120) = ""
     given_at: AwareDatetime | None = Field(None, description="When it was given; defaults to now")
     expires: datetime.date | None = None

@@ -91,9 +91,12 @@ def test_record_leaving_a_cohort(world, client_for):
     response = client.post(
         f"/children/{world.child.pk}/leave/", {"cohort": world.cohort.pk, "left": today.isoformat()}
     )
-    assert response.status_code == 302
+    assert response["Location"] == f"/cohorts/{world.cohort.pk}/"
     assert world.child.enrolments.get(cohort=world.cohort).left == today
-    assert "Not in a cohort now" in client.get("/children/").content.decode()
+    # The unit's leader no longer reaches the child; the force's coordinator still does.
+    assert client.get(f"/children/{world.child.pk}/").status_code == 404
+    coordinator = client_for(world.users["coordinator"])
+    assert "Not in a cohort now" in coordinator.get("/children/").content.decode()
 
 
 def test_leaving_date_before_joining_is_an_error(world, client_for):
