@@ -22,7 +22,7 @@ LIST_PAGES = {
     "/children/": 6,
     "/guardians/": 6,
     "/leaders/": 6,
-    "/audit/": 5,
+    "/audit/": 7,
 }
 
 

@@ -3,6 +3,46 @@ from django.utils import timezone
 
 from minipolice.audit.models import AuditEntry
 
+# Records about children and parents. Their audit entries name them by id only, and never
+# keep the values of identifying fields: the log must outlive anonymisation and erasure
+# without holding on to what they removed (the page shows the record's current name).
+PERSONAL_OBJECTS = {
+    "child",
+    "guardian",
+    "guardianship",
+    "enrolment",
+    "consent",
+    "attendance",
+    "participation",
+    "phototag",
+    "classlistimport",
+    "user",
+}
+IDENTIFYING_FIELDS = {
+    "first_name",
+    "last_name",
+    "name",
+    "full_name",
+    "email",
+    "phone",
+    "leader_notes",
+    "notes",
+    "given_by_name",
+    "child",
+    "guardian",
+    "children",
+    "user",
+}
+
+
+def _redacted(fields: dict) -> dict:
+    return {
+        key: ("(changed)" if isinstance(value, list) else "(recorded)")
+        if key in IDENTIFYING_FIELDS
+        else value
+        for key, value in fields.items()
+    }
+
 
 def record_audit(
     *,
@@ -15,11 +55,15 @@ def record_audit(
 ) -> AuditEntry:
     """Write one append-only audit entry. Call inside the service's transaction."""
     actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    kind = obj._meta.model_name
+    if kind in PERSONAL_OBJECTS:
+        label = f"{obj._meta.verbose_name.capitalize()} #{obj.pk}"
+        fields = _redacted(fields or {})
     entry = AuditEntry(
         actor=actor,
         actor_label=actor.email if actor else "system",
         action=action,
-        object_type=obj._meta.model_name,
+        object_type=kind,
         object_id=str(obj.pk or ""),
         object_label=(label if label is not None else str(obj))[:200],
         fields=fields or {},

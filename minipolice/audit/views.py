@@ -2,7 +2,7 @@ from django.shortcuts import render
 
 from minipolice.accounts.permissions import Perm
 from minipolice.audit.models import AuditEntry
-from minipolice.audit.selectors import visible_audit_entries
+from minipolice.audit.selectors import visible_audit_entries, with_current_names
 from minipolice.lib.access import require_permission
 from minipolice.lib.listing import build_listing
 
@@ -26,6 +26,7 @@ def entry_list(request):
         default_sort="-at",
         per_page=50,
     )
+    listing.page.object_list = with_current_names(listing.page.object_list, request.user)
     return render(
         request,
         "audit/entry_list.html",

@@ -131,4 +131,7 @@ def reach_totals(user, *, level: str, start: datetime.date, end: datetime.date) 
     for row in [*rows, overall]:
         row["children_hidden"] = hide_small and 0 < row["children"] < SMALL_NUMBER
         row["measures"] = [(words, row[name] or 0) for name, words in MEASURES.items()]
+    # A shown total minus the shown rows would give a hidden cell away: hide the total too.
+    if any(row["children_hidden"] for row in rows):
+        overall["children_hidden"] = True
     return {"rows": rows, "overall": overall, "heading": heading}

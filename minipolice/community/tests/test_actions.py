@@ -211,3 +211,55 @@ def test_totals_and_list_cost_the_same_queries_for_1_and_30_actions(world, clien
             participants=kids if not i % 2 else [],
         )
     assert before == [count(url) for url in urls] == [6, 7]
+
+
+def test_funder_cannot_work_out_a_hidden_count_from_the_total(world, client_for):
+    """One unit with 2 children (hidden) and one with 6: the total would give the 2 away."""
+    import datetime
+
+    from django.utils import timezone
+
+    from minipolice.community import services as community
+    from minipolice.consent.services import record_consent
+    from minipolice.organisations import services as org
+    from minipolice.people import services as people
+
+    today = timezone.localdate()
+    second = org.create_unit(acting_user=None, school=world.school, name="Second", status="active")
+    cohort = org.create_cohort(
+        acting_user=None,
+        unit=second,
+        name="Y5",
+        start_date=today - datetime.timedelta(days=10),
+        end_date=today + datetime.timedelta(days=90),
+    )
+    groups = {world.cohort: 2, cohort: 6}
+    for group, size in groups.items():
+        kids = [
+            people.add_child_to_cohort(
+                acting_user=None, cohort=group, first_name=f"K{i}", last_name="Total", year_group=5
+            )
+            for i in range(size)
+        ]
+        for kid in kids:
+            record_consent(
+                acting_user=None, child=kid, kind="participation", status="granted", method="paper"
+            )
+        community.record_action(
+            acting_user=world.users["coordinator"],
+            unit=group.unit,
+            kind="litter_pick",
+            participants=kids,
+            date=today,
+            place="Park",
+            bags_collected=3,
+        )
+    body = (
+        client_for(world.users["funder"])
+        .get(
+            f"/community-totals/?level=unit&start={(today - datetime.timedelta(days=1)).isoformat()}&end={today.isoformat()}"
+        )
+        .content.decode()
+    )
+    assert "fewer than 5" in body
+    assert ">8<" not in body.replace(" ", "")

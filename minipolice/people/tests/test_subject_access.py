@@ -32,7 +32,7 @@ def test_child_export_as_json_holds_everything_and_is_audited(world, client_for)
     assert sections["cohorts"]["data"][0]["Cohort"] == "Year 5"
     assert sections["guardians"]["data"][0]["Email"] == "ann@example.com"
     assert sections["consents"]["data"][0]["Photo uses"] == "School newsletter"
-    assert any(row["Record"].startswith("child Ada") for row in sections["audit_log"]["data"])
+    assert any(row["Record"].startswith("child Child #") for row in sections["audit_log"]["data"])
     entry = AuditEntry.objects.get(action="export", object_type="child")
     assert entry.actor == world.users["coordinator"] and entry.force == world.force
     assert entry.fields["format"] == "json"
