@@ -7,6 +7,7 @@ from minipolice.lib.health import healthz
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("manage/", account_views.manage, name="manage"),
     # The email address is the sign-in name and is changed by a coordinator, never by its owner:
     # allauth's page for adding addresses is switched off.
     path("accounts/email/", account_views.email_addresses_closed),

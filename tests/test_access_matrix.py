@@ -26,6 +26,7 @@ from tests.access import (
 MATRIX = {
     "home": ("get", EVERYONE),
     "healthz": ("get", PUBLIC),
+    "manage": ("get", EVERYONE),
     # Sign-in and second factor (django-allauth).
     "account_login": ("get", SIGNED_IN_REDIRECT),
     "account_logout": ("get", row(anonymous=302, **{r: 200 for r in ROLES[1:]})),

@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from minipolice.accounts import selectors
+from minipolice.accounts.context_processors import manage_sections, visible_navigation
 from minipolice.accounts.models import Role
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
@@ -31,3 +32,10 @@ def home(request):
     if scope.has(Perm.OWN_CHILDREN):
         context["own_children"] = visible_children(user, Perm.OWN_CHILDREN)
     return render(request, "accounts/home.html", context)
+
+
+@login_required
+def manage(request):
+    """Admin and reference pages, grouped, for what the signed-in user may open."""
+    sections = manage_sections(visible_navigation(request))
+    return render(request, "accounts/manage.html", {"sections": sections})

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from minipolice.community.models import KIND_MEASURES, ActionKind, CommunityAction
+from minipolice.community.models import KIND_MEASURES, MEASURES, ActionKind, CommunityAction
 from minipolice.lib.forms import GovukDateInput
 
 
@@ -10,6 +10,10 @@ class KindForm(forms.Form):
         label="What kind of community action was it?",
         choices=ActionKind.choices,
         widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select what kind of community action it was",
+            "invalid_choice": "Select a kind of community action from the list",
+        },
     )
 
 
@@ -21,7 +25,14 @@ class ActionForm(forms.ModelForm):
     """
 
     participants = forms.TypedMultipleChoiceField(
-        label="Children who took part", coerce=int, required=False
+        label="Children who took part",
+        coerce=int,
+        required=False,
+        error_messages={
+            "invalid_choice": "Select only children in one of the unit's cohorts running on the "
+            "date of the action, with consent to take part",
+            "invalid_list": "Select the children who took part",
+        },
     )
 
     class Meta:
@@ -40,6 +51,14 @@ class ActionForm(forms.ModelForm):
             "drivers_spoken_to",
             "outcome",
         ]
+        error_messages = {
+            "date": {
+                "required": "Enter the date of the action",
+                "invalid": "The date of the action must be a real date",
+            },
+            "latitude": {"invalid": "Enter the latitude as a number, for example 51.12345"},
+            "longitude": {"invalid": "Enter the longitude as a number, for example -2.98765"},
+        }
         widgets = {
             "date": GovukDateInput(),
             "outcome": forms.Textarea(attrs={"rows": 3}),
@@ -54,6 +73,8 @@ class ActionForm(forms.ModelForm):
     def __init__(self, *args, kind: str, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = ActionKind(kind)
+        what = "action" if self.kind == ActionKind.OTHER else self.kind.label.lower()
+        self.fields["place"].error_messages["required"] = f"Enter where the {what} took place"
         fitting = KIND_MEASURES[self.kind]
         for name in [
             "homes_reached",
@@ -66,6 +87,11 @@ class ActionForm(forms.ModelForm):
             if name not in fitting:
                 del self.fields[name]
             else:
+                words = MEASURES[name]
+                self.fields[name].error_messages.update(
+                    invalid=f"Enter the number of {words} as a whole number, for example 25",
+                    min_value=f"The number of {words} must be 0 or more",
+                )
                 self.fields[name].widget.attrs["class"] = "govuk-input--width-5"
                 self.fields[name].widget.attrs["inputmode"] = "numeric"
         self.candidates = candidates
@@ -109,12 +135,30 @@ class ActionForm(forms.ModelForm):
 
 
 class TotalsForm(forms.Form):
-    start = forms.DateField(label="From", widget=GovukDateInput())
-    end = forms.DateField(label="To", widget=GovukDateInput())
+    start = forms.DateField(
+        label="From",
+        widget=GovukDateInput(),
+        error_messages={
+            "required": "Enter the first date to count from",
+            "invalid": "The first date must be a real date",
+        },
+    )
+    end = forms.DateField(
+        label="To",
+        widget=GovukDateInput(),
+        error_messages={
+            "required": "Enter the last date to count to",
+            "invalid": "The last date must be a real date",
+        },
+    )
     level = forms.ChoiceField(
         label="Totals for each",
         choices=[("unit", "Unit"), ("area", "Area"), ("force", "Force")],
         widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether to total by unit, area or force",
+            "invalid_choice": "Select unit, area or force",
+        },
     )
 
     def clean(self):

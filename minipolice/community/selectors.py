@@ -68,12 +68,21 @@ class Candidate:
     decision: Decision
 
 
-def eligible_children(user, unit, on: datetime.date, extra_ids=()):
-    """Children the user may see in one of the unit's cohorts that had started by the date and
-    they had not left (and those in `extra_ids`, already recorded as taking part)."""
-    enrolled = Enrolment.objects.filter(cohort__unit=unit, cohort__start_date__lte=on).filter(
-        Q(left__isnull=True) | Q(left__gte=on)
+def enrolled_on(unit, on: datetime.date):
+    """Enrolments in one of the unit's cohorts running on the date (started, not yet ended)
+    that the child had not left by then: who may take part in an action that day."""
+    return Enrolment.objects.filter(
+        Q(left__isnull=True) | Q(left__gte=on),
+        cohort__unit=unit,
+        cohort__start_date__lte=on,
+        cohort__end_date__gte=on,
     )
+
+
+def eligible_children(user, unit, on: datetime.date, extra_ids=()):
+    """Children the user may see in one of the unit's cohorts running on the date, that they
+    had not left (and those in `extra_ids`, already recorded as taking part)."""
+    enrolled = enrolled_on(unit, on)
     return (
         visible_children(user)
         .filter(Q(pk__in=enrolled.values("child_id")) | Q(pk__in=list(extra_ids)))

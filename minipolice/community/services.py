@@ -12,8 +12,8 @@ from minipolice.community.models import (
     CommunityAction,
     Participation,
 )
+from minipolice.community.selectors import enrolled_on
 from minipolice.consent.enforcement import attendance_decisions
-from minipolice.people.models import Enrolment
 
 DETAIL_FIELDS = ["date", "place", "latitude", "longitude", "partners", "outcome"]
 
@@ -32,22 +32,24 @@ def _apply(action: CommunityAction, kind: str, details: dict) -> None:
 
 
 def _check_participants(action: CommunityAction, children) -> None:
-    """Each child was in one of the unit's cohorts on the day, with consent to take part."""
+    """Each child was in one of the unit's cohorts running on the day, with consent to take
+    part."""
     ids = [child.pk for child in children]
     if not ids:
         return
     enrolled = set(
-        Enrolment.objects.filter(
-            cohort__unit_id=action.unit_id, child_id__in=ids, cohort__start_date__lte=action.date
-        )
-        .exclude(left__lt=action.date)
+        enrolled_on(action.unit, action.date)
+        .filter(child_id__in=ids)
         .values_list("child_id", flat=True)
     )
     decisions = attendance_decisions(ids, today=action.date)
     problems = []
     for child in children:
         if child.pk not in enrolled:
-            problems.append(f"{child} was not in one of the unit's cohorts on that date.")
+            problems.append(
+                f"{child} was not in a cohort of {action.unit.name} running on "
+                f"{action.date:%-d %B %Y}: choose only children in a current cohort."
+            )
         elif not decisions.get(child.pk):
             reason = decisions[child.pk].reason if child.pk in decisions else "No consent recorded"
             problems.append(f"{child} cannot take part: {reason}.")

@@ -51,6 +51,7 @@ def load_demo_data():
         start_time=datetime.time(14, 0),
         minutes=60,
         place="School hall",
+        today=cohort.start_date,  # the demo's history: planned as on the cohort's first day
     )
     _consents(cohort)
     leader = User.objects.filter(email="leader@avon.example.org").first()

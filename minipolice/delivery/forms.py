@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from minipolice.delivery.models import SchoolHoliday, Session
 from minipolice.delivery.services import WEEKDAYS
@@ -16,28 +17,59 @@ class GovukTimeInput(forms.TimeInput):
         )
 
 
+# What each field says when it is left empty or filled in wrongly (GOV.UK error messages).
+START_TIME_ERRORS = {
+    "required": "Enter the start time",
+    "invalid": "Enter the start time as hours and minutes, for example 14:00",
+}
+MINUTES_ERRORS = {
+    "required": "Enter the length of the session in minutes",
+    "invalid": "Enter the length as a whole number of minutes, for example 60",
+    "min_value": "The session must be 5 minutes or longer",
+    "max_value": "The session must be 600 minutes (10 hours) or shorter",
+}
+
+
 class PlanForm(forms.Form):
     template = forms.ModelChoiceField(
-        label="Programme template", queryset=None, empty_label=None, widget=forms.RadioSelect
+        label="Programme template",
+        queryset=None,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a programme template",
+            "invalid_choice": "Select a programme template from the list",
+        },
     )
     first_date = forms.DateField(
         label="Start from",
         widget=GovukDateInput(),
         help_text="The first session is on the chosen weekday on or after this date.",
+        error_messages={
+            "required": "Enter the date to start planning from",
+            "invalid": "The date to start from must be a real date",
+        },
     )
     weekday = forms.TypedChoiceField(
         label="Day of the week",
         coerce=int,
         choices=[(i, day) for i, day in enumerate(WEEKDAYS[:5])],
         widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the day of the week the sessions are on",
+            "invalid_choice": "Select a day of the week from Monday to Friday",
+        },
     )
-    start_time = forms.TimeField(label="Start time", widget=GovukTimeInput())
+    start_time = forms.TimeField(
+        label="Start time", widget=GovukTimeInput(), error_messages=START_TIME_ERRORS
+    )
     minutes = forms.IntegerField(
         label="Length in minutes",
         min_value=5,
         max_value=600,
         initial=60,
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        error_messages=MINUTES_ERRORS,
     )
     place = forms.CharField(
         label="Place", max_length=160, required=False, help_text="For example, the school hall."
@@ -62,9 +94,22 @@ class SessionForm(forms.ModelForm):
             "start_time": GovukTimeInput(),
             "minutes": forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
         }
+        error_messages = {
+            "date": {
+                "required": "Enter the date of the session",
+                "invalid": "The date of the session must be a real date",
+            },
+            "start_time": START_TIME_ERRORS,
+            "minutes": MINUTES_ERRORS,
+            "module": {"invalid_choice": "Select a module from the list, or no module"},
+        }
 
     def __init__(self, *args, modules, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["minutes"].validators += [
+            MinValueValidator(5, MINUTES_ERRORS["min_value"]),
+            MaxValueValidator(600, MINUTES_ERRORS["max_value"]),
+        ]
         self.fields["module"].queryset = modules
         self.fields["module"].empty_label = "No module"
         self.fields["module"].required = False
@@ -75,6 +120,10 @@ class CancelForm(forms.Form):
         label="Why is the session cancelled?",
         max_length=255,
         help_text="For example: school trip, snow closure, leader called to an incident.",
+        error_messages={
+            "required": "Enter why the session is cancelled",
+            "max_length": "The reason must be 255 characters or fewer",
+        },
     )
 
 
@@ -98,6 +147,21 @@ class HolidayForm(forms.ModelForm):
         model = SchoolHoliday
         fields = ["name", "area", "start_date", "end_date"]
         widgets = {"start_date": GovukDateInput(), "end_date": GovukDateInput()}
+        error_messages = {
+            "name": {"required": "Enter the name of the holiday, for example Autumn half term"},
+            "area": {
+                "required": "Select the area these dates apply to",
+                "invalid_choice": "Select an area from the list",
+            },
+            "start_date": {
+                "required": "Enter the first day of the holiday",
+                "invalid": "The first day must be a real date",
+            },
+            "end_date": {
+                "required": "Enter the last day of the holiday",
+                "invalid": "The last day must be a real date",
+            },
+        }
 
     def __init__(self, *args, areas, area_required: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -51,8 +52,37 @@ def get_session_for_user(user, pk, perm: Perm = Perm.SESSION_READ) -> Session:
     return _get_or_404(visible_sessions(user, perm), pk)
 
 
+def _unmarked_enrolments():
+    """For a session (the outer query), the children on its register not yet marked: in its
+    cohort, not left before its date, not anonymised, and with no mark on it."""
+    return Enrolment.objects.filter(
+        Q(left__isnull=True) | Q(left__gte=OuterRef("date")),
+        cohort_id=OuterRef("cohort_id"),
+        child__anonymised_at__isnull=True,
+    ).filter(
+        ~Exists(
+            Attendance.objects.filter(
+                session_id=OuterRef(OuterRef("pk")), child_id=OuterRef("child_id")
+            )
+        )
+    )
+
+
+def register_incomplete():
+    """True for a session with at least one child on its register not marked (in SQL)."""
+    return Exists(_unmarked_enrolments())
+
+
 def with_register_counts(sessions):
-    """Each session with how many children were marked, and marked present."""
+    """Each session with how many children were marked, marked present and not yet marked
+    (`register_state`: "none", "partial" or "complete" follows from those in the template)."""
+    unmarked = (
+        _unmarked_enrolments()
+        .order_by()
+        .values("cohort_id")
+        .annotate(n=Count("child_id"))
+        .values("n")
+    )
     return sessions.annotate(
         marked=Count("attendances", distinct=True),
         present=Count(
@@ -60,6 +90,7 @@ def with_register_counts(sessions):
             filter=Q(attendances__status=AttendanceStatus.PRESENT),
             distinct=True,
         ),
+        unmarked=Coalesce(Subquery(unmarked, output_field=IntegerField()), 0),
     )
 
 
@@ -129,6 +160,45 @@ def my_sessions(user, today: datetime.date | None = None):
         .filter(cohort__unit_id__in=led_unit_ids(user), date__gte=today)
         .order_by("date", "start_time", "id")
     )
+
+
+REGISTERS_TO_TAKE_DAYS = 28
+
+
+def registers_to_take(user, today: datetime.date | None = None):
+    """Sessions of the units the user leads in the last four weeks (before today) that went
+    ahead and whose register still has a child not marked, most recent first."""
+    today = today or timezone.localdate()
+    return with_register_counts(
+        visible_sessions(user, Perm.REGISTER_TAKE)
+        .filter(
+            cohort__unit_id__in=led_unit_ids(user),
+            status=SessionStatus.PLANNED,
+            date__lt=today,
+            date__gte=today - datetime.timedelta(days=REGISTERS_TO_TAKE_DAYS),
+        )
+        .filter(register_incomplete())
+    ).order_by("-date", "-start_time", "-id")
+
+
+def leader_overview(user, today: datetime.date | None = None, shown: int = 20) -> dict | None:
+    """The home page's "Your sessions" for a unit leader, in two queries: their next session
+    (not cancelled) and the registers they still have to take. None for someone who leads
+    no unit (no query at all)."""
+    units = led_unit_ids(user)
+    if not units:
+        return None
+    today = today or timezone.localdate()
+    next_session = (
+        visible_sessions(user)
+        .filter(cohort__unit_id__in=units, status=SessionStatus.PLANNED, date__gte=today)
+        .order_by("date", "start_time", "id")
+        .first()
+    )
+    return {
+        "next_session": next_session,
+        "registers_to_take": list(registers_to_take(user, today)[:shown]),
+    }
 
 
 # The register --------------------------------------------------------------------------------

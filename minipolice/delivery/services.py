@@ -31,36 +31,77 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 
 # Planning ------------------------------------------------------------------------------------
+ALREADY_HAS_SESSION = "already has a session"
+IN_THE_PAST = "in the past"
+
+
 @dataclass(frozen=True)
 class Plan:
-    """The dates a template lands on: one per module, and the dates skipped for holidays."""
+    """The dates a template lands on: one per module, and the dates skipped (for a school
+    holiday, a session the cohort already has that day, or a day already gone)."""
 
     weeks: list[tuple[datetime.date, object]]  # (date, module)
-    skipped: list[tuple[datetime.date, str]]  # (date, holiday name)
+    skipped: list[tuple[datetime.date, str]]  # (date, reason: holiday name, or why)
     beyond_end: int  # modules with no date before the cohort ends
+    holidays_in_period: bool = True  # a school holiday falls between the first and last week
+
+    @property
+    def period(self) -> tuple[datetime.date, datetime.date] | None:
+        return (self.weeks[0][0], self.weeks[-1][0]) if self.weeks else None
+
+    @property
+    def warn_no_holidays(self) -> bool:
+        return bool(self.weeks) and not self.holidays_in_period
 
 
-def plan_dates(*, cohort: Cohort, template, first_date: datetime.date, weekday: int) -> Plan:
+def plan_dates(
+    *,
+    cohort: Cohort,
+    template,
+    first_date: datetime.date,
+    weekday: int,
+    today: datetime.date | None = None,
+) -> Plan:
     """One session a week on `weekday`, from the first such day on or after `first_date`,
-    skipping the school holidays of the cohort's force and area."""
+    skipping the school holidays of the cohort's force and area, the days the cohort already
+    has a session (cancelled or not), and days before today."""
+    today = today or timezone.localdate()
     _check_template_fits(cohort, template)
     _check_in_cohort(cohort, first_date, "first_date")
     holidays = list(holidays_for_cohort(cohort))
+    taken = set(cohort.sessions.filter(date__gte=first_date).values_list("date", flat=True))
     modules = [item.module for item in template.items.select_related("module").order_by("position")]
     day = first_date + datetime.timedelta(days=(weekday - first_date.weekday()) % 7)
     weeks, skipped = [], []
     for module in modules:
-        while True:
-            holiday = next((h for h in holidays if h.start_date <= day <= h.end_date), None)
-            if holiday is None:
+        while day <= cohort.end_date:
+            reason = _skip_reason(day, holidays, taken, today)
+            if reason is None:
                 break
-            skipped.append((day, holiday.name))
+            skipped.append((day, reason))
             day += datetime.timedelta(days=7)
         if day > cohort.end_date:
             break
         weeks.append((day, module))
         day += datetime.timedelta(days=7)
-    return Plan(weeks=weeks, skipped=skipped, beyond_end=len(modules) - len(weeks))
+    in_period = bool(weeks) and any(
+        h.start_date <= weeks[-1][0] and h.end_date >= weeks[0][0] for h in holidays
+    )
+    return Plan(
+        weeks=weeks,
+        skipped=skipped,
+        beyond_end=len(modules) - len(weeks),
+        holidays_in_period=in_period,
+    )
+
+
+def _skip_reason(day: datetime.date, holidays, taken: set, today: datetime.date) -> str | None:
+    if day < today:
+        return IN_THE_PAST
+    if day in taken:
+        return ALREADY_HAS_SESSION
+    holiday = next((h for h in holidays if h.start_date <= day <= h.end_date), None)
+    return holiday.name if holiday is not None else None
 
 
 def _check_template_fits(cohort: Cohort, template) -> None:
@@ -90,9 +131,16 @@ def plan_sessions(
     start_time: datetime.time,
     minutes: int,
     place: str = "",
+    today: datetime.date | None = None,
 ) -> list[Session]:
-    """Create the cohort's sessions from a programme template."""
-    plan = plan_dates(cohort=cohort, template=template, first_date=first_date, weekday=weekday)
+    """Create the cohort's sessions from a programme template, on the dates `plan_dates`
+    gives: never on a day the cohort already has a session, nor on a day before `today`
+    (the real today, unless back-filling, as the demo data does)."""
+    # One plan at a time per cohort, so a double tap cannot create the sessions twice.
+    Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+    plan = plan_dates(
+        cohort=cohort, template=template, first_date=first_date, weekday=weekday, today=today
+    )
     if not plan.weeks:
         raise ValidationError("No week of this template fits before the cohort ends.")
     if plan.beyond_end:

@@ -61,7 +61,7 @@ def cohort_plan(request, cohort_pk):
     cohort = get_cohort_for_user(request.user, cohort_pk, Perm.SESSION_MANAGE)
     force_id = cohort.unit.school.area.force_id
     templates = templates_for_planning(request.user, force_id).select_related("copied_from")
-    first = cohort.start_date
+    first = min(max(cohort.start_date, timezone.localdate()), cohort.end_date)
     default = _default_template(list(templates), force_id)
     form = PlanForm(
         request.POST or None,
@@ -362,12 +362,16 @@ def _academic_year_start(today: datetime.date) -> datetime.date:
 def my_sessions(request):
     today = timezone.localdate()
     since = _academic_year_start(today)
+    leads_units = bool(selectors.led_unit_ids(request.user))
     return render(
         request,
         "delivery/my_sessions.html",
         {
             "sessions": selectors.my_sessions(request.user, today)[:50],
-            "leads_units": bool(selectors.led_unit_ids(request.user)),
+            "registers_to_take": selectors.registers_to_take(request.user, today)[:50]
+            if leads_units
+            else [],
+            "leads_units": leads_units,
             "hours_this_year": round(selectors.volunteer_minutes(request.user, since) / 60, 1),
             "hours_all": round(selectors.volunteer_minutes(request.user) / 60, 1),
             "since": since,

@@ -7,6 +7,7 @@ from operator import or_
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 
 
 @dataclass
@@ -16,10 +17,30 @@ class Listing:
     sort: str
     columns: list[dict]
     querystring: str
+    params: QueryDict
 
     @property
     def rows(self):
         return self.page.object_list
+
+    def querystring_without(self, *names: str) -> str:
+        """The current GET parameters (less `page`) without `names`, ready to append `&name=`."""
+        params = self.params.copy()
+        for name in names:
+            params.pop(name, None)
+        return params.urlencode()
+
+    def hidden_params(self, *names: str) -> list[tuple[str, str]]:
+        """(name, value) of every current parameter except `page` and `names`, for hidden inputs."""
+        return [(k, v) for k, values in self.params.lists() if k not in names for v in values]
+
+    @property
+    def search_hidden(self) -> list[tuple[str, str]]:
+        return self.hidden_params("q")
+
+    @property
+    def sort_querystring(self) -> str:
+        return self.querystring_without("sort")
 
 
 def build_listing(
@@ -62,5 +83,10 @@ def build_listing(
     params = request.GET.copy()
     params.pop("page", None)
     return Listing(
-        page=page, query=query, sort=sort, columns=columns, querystring=params.urlencode()
+        page=page,
+        query=query,
+        sort=sort,
+        columns=columns,
+        querystring=params.urlencode(),
+        params=params,
     )

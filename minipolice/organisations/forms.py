@@ -1,13 +1,20 @@
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 
+from minipolice.accounts.scoping import is_cleared
 from minipolice.lib.forms import GovukDateInput
 from minipolice.organisations.models import Area, Cohort, School, Unit, UnitStatus
+
+DATE_INVALID = "Enter a real date"
+NUMBER_INVALID = "Enter a number, like 51.50722"
 
 
 class AreaForm(forms.ModelForm):
     class Meta:
         model = Area
         fields = ["name"]
+        error_messages = {"name": {"required": "Enter the name of the area"}}
 
 
 class SchoolForm(forms.ModelForm):
@@ -20,6 +27,14 @@ class SchoolForm(forms.ModelForm):
     class Meta:
         model = School
         fields = ["name", "area", "urn", "address", "town", "postcode", "latitude", "longitude"]
+        error_messages = {
+            "name": {"required": "Enter the name of the school"},
+            "area": {
+                "required": "Select the area the school is in",
+            },
+            "latitude": {"invalid": NUMBER_INVALID},
+            "longitude": {"invalid": "Enter a number, like -0.12750"},
+        }
 
 
 class UnitForm(forms.ModelForm):
@@ -33,11 +48,27 @@ class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "school", "funding_source"]
+        error_messages = {
+            "name": {"required": "Enter the name of the unit"},
+            "school": {
+                "required": "Select the school the unit meets at",
+            },
+        }
 
 
 class UnitStatusForm(forms.Form):
-    to_status = forms.ChoiceField(label="New status", choices=())
-    changed_on = forms.DateField(label="Date of the change", widget=GovukDateInput())
+    to_status = forms.ChoiceField(
+        label="New status",
+        choices=(),
+        error_messages={
+            "required": "Select the new status",
+        },
+    )
+    changed_on = forms.DateField(
+        label="Date of the change",
+        widget=GovukDateInput(),
+        error_messages={"required": "Enter the date of the change", "invalid": DATE_INVALID},
+    )
     note = forms.CharField(label="Note (optional)", required=False, max_length=255)
 
     def __init__(self, *args, unit: Unit, **kwargs):
@@ -50,12 +81,67 @@ class UnitStatusForm(forms.Form):
         )
 
 
+def _expiry(what: str, expires, today) -> str:
+    if expires is None:
+        return f"no {what} recorded"
+    if expires < today:
+        return f"{what} expired"
+    return f"{what} until {date_format(expires, 'j M Y')}"
+
+
+class LeaderChoiceField(forms.ModelChoiceField):
+    """Leaders annotated with `vetting_expires` and `training_expires` (the latest of each)."""
+
+    def label_from_instance(self, obj):
+        today = timezone.localdate()
+        label = f"{obj.full_name} – {_expiry('vetting', obj.vetting_expires, today)}"
+        if obj.training_expires is None or obj.training_expires < today:
+            label += f", {_expiry('safeguarding training', obj.training_expires, today)}"
+        return label
+
+
 class AssignLeaderForm(forms.Form):
-    leader = forms.ModelChoiceField(label="Leader", queryset=None, empty_label="Choose a leader")
+    leader = LeaderChoiceField(
+        label="Leader",
+        queryset=None,
+        empty_label="Choose a leader",
+        help_text="Only leaders with in-date vetting and safeguarding training can be added",
+        error_messages={
+            "required": "Select a leader",
+        },
+    )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = candidates
+
+    def clean_leader(self):
+        leader = self.cleaned_data["leader"]
+        if is_cleared(leader):
+            return leader
+        today = timezone.localdate()
+        name = leader.full_name or leader.email
+        if leader.vetting_expires is None:
+            raise forms.ValidationError(
+                f"{name} has no vetting recorded: record their vetting first"
+            )
+        if leader.vetting_expires < today:
+            raise forms.ValidationError(
+                f"{name}'s vetting expired on {date_format(leader.vetting_expires, 'j F Y')}: "
+                "record their renewal first"
+            )
+        if leader.training_expires is None:
+            raise forms.ValidationError(
+                f"{name} has no safeguarding training recorded: record their training first"
+            )
+        if leader.training_expires < today:
+            raise forms.ValidationError(
+                f"{name}'s safeguarding training expired on "
+                f"{date_format(leader.training_expires, 'j F Y')}: record their renewal first"
+            )
+        raise forms.ValidationError(
+            f"{name}'s vetting does not start until later: record vetting that is in date first"
+        )
 
 
 class CohortForm(forms.ModelForm):
@@ -63,6 +149,11 @@ class CohortForm(forms.ModelForm):
         model = Cohort
         fields = ["name", "start_date", "end_date"]
         widgets = {"start_date": GovukDateInput(), "end_date": GovukDateInput()}
+        error_messages = {
+            "name": {"required": "Enter the name of the cohort"},
+            "start_date": {"required": "Enter the date the cohort starts", "invalid": DATE_INVALID},
+            "end_date": {"required": "Enter the date the cohort ends", "invalid": DATE_INVALID},
+        }
 
     def __init__(self, *args, unit=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from minipolice.accounts.models import Role, User
@@ -246,7 +248,9 @@ def unit_edit(request, pk):
 @require_permission(Perm.UNIT_MANAGE)
 def unit_status(request, pk):
     unit = selectors.get_unit_for_user(request.user, pk, Perm.UNIT_MANAGE)
-    form = UnitStatusForm(request.POST or None, unit=unit)
+    form = UnitStatusForm(
+        request.POST or None, unit=unit, initial={"changed_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.change_unit_status(acting_user=request.user, unit=unit, **form.cleaned_data)
@@ -262,16 +266,21 @@ def unit_status(request, pk):
 
 
 def _leader_candidates(unit):
-    """Users in the unit's force who may lead: existing leaders in the force, or unassigned staff."""
+    """Leaders in the unit's force who do not lead this unit yet, each with the latest expiry of
+    their vetting and safeguarding training, in one query."""
     force_id = unit.school.area.force_id
     return (
         User.objects.filter(
             role_assignments__force_id=force_id,
-            role_assignments__role__in=[Role.UNIT_LEADER, Role.AREA_LEAD, Role.FORCE_COORDINATOR],
+            role_assignments__role=Role.UNIT_LEADER,
             is_active=True,
         )
-        .distinct()
-        .order_by("full_name")
+        .exclude(role_assignments__unit=unit, role_assignments__role=Role.UNIT_LEADER)
+        .annotate(
+            vetting_expires=Max("vettings__expires"),
+            training_expires=Max("safeguarding_trainings__expires"),
+        )
+        .order_by("full_name", "pk")
     )
 
 

@@ -1,7 +1,9 @@
 from django import forms
 
 from minipolice.lib.forms import GovukDateInput
-from minipolice.people.models import Child, Guardian, Guardianship, Vetting
+from minipolice.people.models import Child, Guardian, Guardianship, Vetting, YearGroup
+
+DATE_INVALID = "Enter a real date"
 
 
 class ChildForm(forms.ModelForm):
@@ -12,9 +14,18 @@ class ChildForm(forms.ModelForm):
             "year_group": forms.RadioSelect,
             "leader_notes": forms.Textarea(attrs={"rows": 3}),
         }
+        error_messages = {
+            "first_name": {"required": "Enter the child's first name"},
+            "last_name": {"required": "Enter the child's last name"},
+            "year_group": {
+                "required": "Select the child's year group",
+            },
+        }
 
     def __init__(self, *args, show_notes: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        # Radios need no blank "---------" choice: nothing is selected until someone chooses.
+        self.fields["year_group"].choices = YearGroup.choices
         if not show_notes:
             del self.fields["leader_notes"]
 
@@ -23,6 +34,12 @@ class GuardianForm(forms.ModelForm):
     class Meta:
         model = Guardian
         fields = ["name", "email", "phone"]
+        error_messages = {
+            "name": {"required": "Enter the parent or carer's name"},
+            "email": {
+                "invalid": "Enter an email address in the correct format, like name@example.com"
+            },
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -35,14 +52,31 @@ class GuardianForm(forms.ModelForm):
 
 class AddGuardianForm(GuardianForm):
     relationship = forms.ChoiceField(
-        choices=Guardianship.Relationship.choices, widget=forms.RadioSelect, initial="parent"
+        choices=Guardianship.Relationship.choices,
+        widget=forms.RadioSelect,
+        initial="parent",
+        error_messages={
+            "required": "Select how they are related to the child",
+        },
     )
 
 
 class MoveChildForm(forms.Form):
-    from_cohort = forms.ModelChoiceField(label="From cohort", queryset=None, empty_label=None)
+    from_cohort = forms.ModelChoiceField(
+        label="From cohort",
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "required": "Select the cohort they are moving from",
+        },
+    )
     to_cohort = forms.ModelChoiceField(
-        label="To cohort", queryset=None, empty_label="Choose a cohort"
+        label="To cohort",
+        queryset=None,
+        empty_label="Choose a cohort",
+        error_messages={
+            "required": "Select the cohort they are moving to",
+        },
     )
 
     def __init__(self, *args, current, targets, **kwargs):
@@ -53,9 +87,18 @@ class MoveChildForm(forms.Form):
 
 class LeaveForm(forms.Form):
     cohort = forms.ModelChoiceField(
-        label="Cohort they are leaving", queryset=None, empty_label=None
+        label="Cohort they are leaving",
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "required": "Select the cohort they are leaving",
+        },
     )
-    left = forms.DateField(label="Date they left", widget=GovukDateInput())
+    left = forms.DateField(
+        label="Date they left",
+        widget=GovukDateInput(),
+        error_messages={"required": "Enter the date they left", "invalid": DATE_INVALID},
+    )
 
     def __init__(self, *args, current, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,9 +106,24 @@ class LeaveForm(forms.Form):
 
 
 class VettingForm(forms.Form):
-    level = forms.ChoiceField(choices=Vetting.Level.choices, widget=forms.RadioSelect)
-    granted = forms.DateField(widget=GovukDateInput())
-    expires = forms.DateField(widget=GovukDateInput())
+    level = forms.ChoiceField(
+        choices=Vetting.Level.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the level of vetting",
+        },
+    )
+    granted = forms.DateField(
+        widget=GovukDateInput(),
+        error_messages={
+            "required": "Enter the date the vetting was granted",
+            "invalid": DATE_INVALID,
+        },
+    )
+    expires = forms.DateField(
+        widget=GovukDateInput(),
+        error_messages={"required": "Enter the date the vetting expires", "invalid": DATE_INVALID},
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -79,8 +137,20 @@ class VettingForm(forms.Form):
 
 
 class TrainingForm(forms.Form):
-    completed = forms.DateField(widget=GovukDateInput())
-    expires = forms.DateField(widget=GovukDateInput())
+    completed = forms.DateField(
+        widget=GovukDateInput(),
+        error_messages={
+            "required": "Enter the date the training was completed",
+            "invalid": DATE_INVALID,
+        },
+    )
+    expires = forms.DateField(
+        widget=GovukDateInput(),
+        error_messages={
+            "required": "Enter the date the training expires",
+            "invalid": DATE_INVALID,
+        },
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -27,7 +27,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.cache import cache
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import (
+    StaleElementReferenceException,
+    TimeoutException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -293,7 +297,7 @@ class Page:
         """Click something that loads a new page, and check the page it loads."""
         old_page = self.driver.find_element("tag name", "html")
         element.click()
-        WebDriverWait(self.driver, WAIT_SECONDS).until(ec.staleness_of(old_page))
+        WebDriverWait(self.driver, WAIT_SECONDS).until(lambda driver: _is_gone(old_page))
         self._wait_until_loaded()
         self.check()
 
@@ -319,6 +323,17 @@ class Page:
                 self.driver.set_window_size(width, height + toolbars)
             self.driver.save_screenshot(f"{folder}/{len(self.visited):02d}-{slug}-{width}.png")
         self.driver.set_window_size(original["width"], original["height"])
+
+
+def _is_gone(element) -> bool:
+    """Like selenium's staleness_of, but Chromium sometimes answers a query about a node of a
+    page it has just left with a generic error ("Node with given id does not belong to the
+    document") instead of a stale-element one: both mean the old page is gone."""
+    try:
+        element.is_enabled()
+    except (StaleElementReferenceException, WebDriverException):
+        return True
+    return False
 
 
 def describe_violations(path: str, title: str, violations: list[dict]) -> str:

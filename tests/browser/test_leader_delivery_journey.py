@@ -7,12 +7,14 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.db.models import F
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from minipolice.delivery.models import Attendance, Session
 from minipolice.delivery.tests.helpers import add_children, grant_participation
 from minipolice.organisations import services as org
+from minipolice.organisations.models import Cohort
 
 pytestmark = pytest.mark.browser
 PHONE = (375, 812)
@@ -48,9 +50,9 @@ def tap_and_wait(page, child_pk, status):
 
 def test_leader_plans_takes_registers_and_logs_a_leaflet_drop(page, live_world, national_library):
     world = live_world
-    # The cohort began ten weeks ago, so all eight weekly sessions have happened.
-    start = datetime.date.today() - datetime.timedelta(weeks=10)
-    org.update_cohort(acting_user=None, cohort=world.cohort, start_date=start)
+    # The leader plans on the day the cohort starts.
+    today = datetime.date.today()
+    org.update_cohort(acting_user=None, cohort=world.cohort, start_date=today)
     grant_participation(world.child)
     kids = [world.child, *add_children(world.cohort, 2)]
     no_consent = add_children(world.cohort, 1, consent=False, first="Nocon")[0]
@@ -67,6 +69,13 @@ def test_leader_plans_takes_registers_and_logs_a_leaflet_drop(page, live_world, 
     press(page, "Create 8 sessions")
     assert page.heading == "Sessions"
     assert Session.objects.filter(cohort=world.cohort).count() == 8
+
+    # Ten weeks pass: the cohort and its eight sessions now lie in the past, registers open.
+    ten_weeks = datetime.timedelta(weeks=10)
+    Cohort.objects.filter(pk=world.cohort.pk).update(start_date=today - ten_weeks)
+    Session.objects.filter(cohort=world.cohort).update(date=F("date") - ten_weeks)
+    page.driver.refresh()
+    page._wait_until_loaded()
 
     page.driver.set_window_size(*PHONE)
     for number in range(8):

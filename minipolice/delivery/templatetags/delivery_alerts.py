@@ -1,7 +1,8 @@
 """The home page's programme-delivery alerts, as a tag: `{% load delivery_alerts %}{% delivery_alerts %}`.
 
 A tag so the home view (another area's code) needs no change; the reads are selectors in
-accounts.selectors like the page's other alerts.
+accounts.selectors like the page's other alerts, and delivery.selectors for a leader's own
+sessions ("Your sessions", no query for someone who leads no unit).
 """
 
 from django import template
@@ -9,6 +10,7 @@ from django import template
 from minipolice.accounts import selectors
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
+from minipolice.delivery.selectors import leader_overview
 
 register = template.Library()
 SHOWN = 20
@@ -18,7 +20,7 @@ SHOWN = 20
 def delivery_alerts(context):
     user = context["request"].user
     scope = get_scope(user)
-    alerts = {"quiet_units": None, "registers": None}
+    alerts = {"quiet_units": None, "registers": None, "mine": leader_overview(user, shown=SHOWN)}
     if scope.has(Perm.SESSION_MANAGE):
         alerts["quiet_units"] = list(selectors.units_without_recent_session(user)[:SHOWN])
     if scope.has(Perm.REGISTER_TAKE):

@@ -36,3 +36,18 @@ def is_checkbox(bound_field):
 @register.filter
 def is_radio(bound_field):
     return isinstance(bound_field.field.widget, forms.RadioSelect)
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **changes):
+    """`?` and the current GET parameters with `changes` applied; the page number is dropped,
+    and a change to "" or None removes that parameter. For filter and sort links on lists."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    for name, value in changes.items():
+        if value in ("", None):
+            params.pop(name, None)
+        else:
+            params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
