@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from minipolice.accounts.middleware import may_skip_second_factor
+from minipolice.accounts.middleware import may_skip_second_factor, needs_second_factor
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
 
@@ -95,5 +95,8 @@ def roles(request):
     return {
         "scope": get_scope(user),
         "navigation": navigation,
-        "demo_without_mfa": may_skip_second_factor(user) and settings.DEBUG,
+        # Parents never use a second factor, so the warning is for staff demo accounts only.
+        "demo_without_mfa": settings.DEBUG
+        and may_skip_second_factor(user)
+        and needs_second_factor(user),
     }

@@ -41,8 +41,19 @@ def ip_digest(ip: str) -> str:
 
 
 def client_ip(request) -> str:
-    """The address the request came from. Behind a proxy, configure the proxy (or the WSGI
-    server) to put the client's address in REMOTE_ADDR."""
+    """The address the request came from. Behind TRUSTED_PROXY_COUNT proxies it is the one the
+    outermost trusted proxy saw, from X-Forwarded-For; otherwise REMOTE_ADDR. Without this, every
+    visitor would share the proxy's address and its rate limit."""
+    from django.conf import settings
+
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -162,7 +162,19 @@ def change_unit_status(
 
 
 @transaction.atomic
-def assign_unit_leader(*, acting_user, unit: Unit, leader) -> RoleAssignment:
+def assign_unit_leader(
+    *, acting_user, unit: Unit, leader, require_clearance: bool = True
+) -> RoleAssignment:
+    """Make `leader` a leader of `unit`. They must have in-date vetting and safeguarding
+    training, unless they are new and about to have them recorded (`require_clearance=False`)."""
+    from minipolice.accounts.scoping import is_cleared
+
+    if require_clearance and not is_cleared(leader):
+        raise ValidationError(
+            {
+                "leader": f"{leader} has no in-date vetting and safeguarding training: record their renewal first."
+            }
+        )
     force = unit.school.area.force
     assignment, created = RoleAssignment.objects.get_or_create(
         user=leader, role=Role.UNIT_LEADER, unit=unit, defaults={"force": force}

@@ -290,9 +290,13 @@ def unit_leaders(request, pk):
     form = AssignLeaderForm(request.POST or None, candidates=_leader_candidates(unit))
     if request.method == "POST" and form.is_valid():
         leader = form.cleaned_data["leader"]
-        services.assign_unit_leader(acting_user=request.user, unit=unit, leader=leader)
-        messages.success(request, f"{leader} now leads {unit.name}.")
-        return redirect("organisations:unit_detail", pk=unit.pk)
+        try:
+            services.assign_unit_leader(acting_user=request.user, unit=unit, leader=leader)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{leader} now leads {unit.name}.")
+            return redirect("organisations:unit_detail", pk=unit.pk)
     return render(
         request,
         "organisations/unit_leaders.html",

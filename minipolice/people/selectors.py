@@ -99,7 +99,11 @@ def visible_leaders(user, perm: Perm = Perm.LEADERS_READ):
 
 
 def leaders_list(user, perm: Perm = Perm.LEADERS_READ):
-    units = RoleAssignment.objects.filter(role=Role.UNIT_LEADER).select_related("unit")
+    # Only the assignments the viewer may see: a leader who also serves another force keeps
+    # that force's units to themselves.
+    units = RoleAssignment.objects.filter(
+        scope_q(user, perm, force="force_id", area="unit__school__area_id"), role=Role.UNIT_LEADER
+    ).select_related("unit")
     return visible_leaders(user, perm).prefetch_related(
         Prefetch("role_assignments", queryset=units, to_attr="leader_assignments")
     )

@@ -217,7 +217,7 @@ def add_leader(*, acting_user, full_name: str, email: str, unit):
     from minipolice.organisations.services import assign_unit_leader
 
     leader = create_user(acting_user=acting_user, email=email, full_name=full_name)
-    assign_unit_leader(acting_user=acting_user, unit=unit, leader=leader)
+    assign_unit_leader(acting_user=acting_user, unit=unit, leader=leader, require_clearance=False)
     return leader
 
 

@@ -336,3 +336,14 @@ def test_staff_changing_a_guardians_email_ends_their_portal_access(
     world.guardian.refresh_from_db()
     assert world.guardian.email == "new@example.com" and world.guardian.user is None
     assert "Ada" not in portal_client.get("/portal/").content.decode()
+
+
+def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(settings, rf):
+    from minipolice.consent.portal import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.2", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == "10.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "203.0.113.7"

@@ -94,3 +94,18 @@ def test_area_lead_cannot_add_a_leader_to_a_unit_of_another_force(world, client_
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_leader_pages_show_only_units_the_viewer_may_see(world, client_for):
+    from minipolice.accounts.models import Role
+    from minipolice.accounts.services import assign_role
+
+    assign_role(
+        acting_user=None, user=world.users["leader"], role=Role.UNIT_LEADER, unit=world.other_unit
+    )
+    body = (
+        client_for(world.users["coordinator"])
+        .get(f"/leaders/{world.users['leader'].pk}/")
+        .content.decode()
+    )
+    assert "Hilltop Mini Police" in body and "Valley Mini Police" not in body
