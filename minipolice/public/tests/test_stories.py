@@ -320,3 +320,30 @@ def test_every_story_page_renders_fully(world, client_for, client, story, media_
         assert page.status_code == 200
         assert "INVALID_TEMPLATE_VARIABLE" not in page.content.decode(), page.content.decode()
     assert f"/photos/{photo.pk}/" in pages[-1].content.decode()
+
+
+def test_erasing_a_child_takes_down_their_photos_and_tags(world, client, story, media_consent):
+    from minipolice.people.services import erase_child
+
+    media_consent(world.child)
+    photo = _photo(world, story, children=[world.child])
+    services.publish_story(acting_user=None, story=story)
+    assert client.get(_public_photo_url(world, photo)).status_code == 200
+    erase_child(acting_user=world.users["coordinator"], child=world.child, reason="Parent asked")
+    photo.refresh_from_db()
+    assert not photo.published and "Ada" not in photo.held_back_reason
+    assert not PhotoTag.objects.filter(child=world.child).exists()
+    assert client.get(_public_photo_url(world, photo)).status_code == 404
+
+
+def test_subject_access_export_lists_photos_marks_and_actions(
+    world, client_for, story, media_consent
+):
+    media_consent(world.child)
+    _photo(world, story, children=[world.child])
+    export = (
+        client_for(world.users["coordinator"]).get(f"/children/{world.child.pk}/export.json").json()
+    )
+    text = str(export)
+    assert "Leaflet drop on the estate" in text
+    assert "Register marks" in text and "Community actions" in text
