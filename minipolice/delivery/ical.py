@@ -62,7 +62,8 @@ def calendar(*, name: str, sessions, host: str, url_for) -> str:
         description = f"{unit.name}, {session.cohort.name}."
         if session.is_cancelled:
             summary = f"Cancelled: {summary}"
-            description += f" Cancelled: {session.cancelled_reason}"
+            # The reason is free text and could name a child: a feed needs no sign-in.
+            description += " This session is cancelled."
         lines += [
             "BEGIN:VEVENT",
             f"UID:session-{session.pk}@{host}",

@@ -229,9 +229,25 @@ def record_session_details(*, acting_user, session: Session, leaders, notes: str
     """Who led the session (their hours count as volunteer hours) and the leaders' notes."""
     if session.is_cancelled and leaders:
         raise ValidationError({"leaders_present": "Nobody can be present at a cancelled session."})
+    before = set(session.leaders_present.values_list("pk", flat=True))
+    leaders = list(leaders)
+    changes = {}
+    if {leader.pk for leader in leaders} != before:
+        changes["leaders_present"] = [sorted(before), sorted(leader.pk for leader in leaders)]
+    if notes != session.notes:
+        # Notes may mention children: record that they changed, not what they say.
+        changes["notes"] = "(changed)"
     session.leaders_present.set(leaders)
     session.notes = notes
     session.save(update_fields=["notes"])
+    if changes:
+        record_audit(
+            acting_user=acting_user,
+            action="update",
+            obj=session,
+            force=session.cohort.unit.school.area.force,
+            fields=changes,
+        )
     return session
 
 

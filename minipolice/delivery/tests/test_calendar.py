@@ -62,3 +62,35 @@ def test_a_feed_stops_showing_a_unit_its_owner_no_longer_leads(world, client_for
 def test_a_made_up_token_finds_nothing(world, client):
     assert client.get("/calendar/not-a-real-token.ics").status_code == 404
     assert not CalendarFeed.objects.exists()
+
+
+def test_a_cancelled_session_in_a_feed_does_not_carry_its_free_text_reason(
+    world, client_for, client
+):
+    from minipolice.delivery.services import cancel_session
+
+    session = session_on(world.cohort)
+    cancel_session(
+        acting_user=world.users["leader"], session=session, reason="Ada Lovelace's class trip"
+    )
+    url = feed_url(client_for(world.users["leader"]), "/my-sessions/calendar/")
+    client.logout()
+    body = client.get(url).content.decode()
+    assert "STATUS:CANCELLED" in body and "Lovelace" not in body and "class trip" not in body
+
+
+def test_session_details_are_audited_without_the_notes_text(world):
+    from minipolice.audit.models import AuditEntry
+    from minipolice.delivery.services import record_session_details
+
+    session = session_on(world.cohort)
+    record_session_details(
+        acting_user=world.users["leader"],
+        session=session,
+        leaders=[world.users["leader"]],
+        notes="Ada was upset",
+    )
+    entry = AuditEntry.objects.get(object_type="session", object_id=str(session.pk))
+    assert entry.fields["notes"] == "(changed)"
+    assert entry.fields["leaders_present"] == [[], [world.users["leader"].pk]]
+    assert "upset" not in str(entry.fields)
