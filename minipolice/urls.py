@@ -10,7 +10,7 @@ urlpatterns = [
     path("manage/", account_views.manage, name="manage"),
     # The email address is the sign-in name and is changed by a coordinator, never by its owner:
     # allauth's page for adding addresses is switched off.
-    path("accounts/email/", account_views.email_addresses_closed),
+    path("accounts/email/", account_views.email_addresses_closed, name="account_email_closed"),
     path("accounts/", include("allauth.urls")),
     path("", include("minipolice.organisations.urls")),
     path("", include("minipolice.people.urls")),
