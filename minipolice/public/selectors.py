@@ -1,11 +1,10 @@
 """Reads for stories (scoped, for staff) and for the public pages (anyone, published only).
 
-The public reads never return a child's record: only the first name and initial of children
-tagged in a photo that is shown, and a photo is shown only when every child in it has media
-consent for the force's website today (asked of consent.enforcement in one query per page).
+The public reads never return a child's record nor any part of a child's name: the public site
+prints no name or initial beside a photo or anywhere else (the consent form says so). A photo is
+shown only when every child in it has media consent for the force's website today (asked of
+consent.enforcement in one query per page).
 """
-
-from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -114,19 +113,13 @@ def get_public_story(force: Force, pk) -> Story:
     return _get_or_404(published_stories(force), pk)
 
 
-@dataclass(frozen=True)
-class ShownPhoto:
-    photo: StoryPhoto
-    names: list[str]  # first name and initial of each child tagged
-
-
-def shown_photos(story: Story) -> list[ShownPhoto]:
-    """The story's photos that may be shown today, with the tagged children's public names."""
+def shown_photos(story: Story) -> list[StoryPhoto]:
+    """The story's photos that may be shown today (no names: the page prints none)."""
     photos = list(story_photos(story).filter(published=True))
-    return [shown for shown in _check_photos(photos) if shown is not None]
+    return [photo for photo in _check_photos(photos) if photo is not None]
 
 
-def _check_photos(photos) -> list[ShownPhoto | None]:
+def _check_photos(photos) -> list[StoryPhoto | None]:
     children = {tag.child_id: tag.child for photo in photos for tag in photo.tags.all()}
     decisions = media_decisions(list(children), MediaUse.FORCE_WEBSITE) if children else {}
     checked = []
@@ -135,8 +128,7 @@ def _check_photos(photos) -> list[ShownPhoto | None]:
         if any(child.anonymised_at is not None or not decisions.get(child.pk) for child in tagged):
             checked.append(None)
             continue
-        names = [f"{child.first_name} {child.last_name[:1]}." for child in tagged]
-        checked.append(ShownPhoto(photo, names))
+        checked.append(photo)
     return checked
 
 

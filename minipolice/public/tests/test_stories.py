@@ -175,7 +175,7 @@ def test_a_draft_is_not_public(world, client, story):
     assert client.get(_public_story_url(world, story)).status_code == 404
 
 
-def test_published_story_shows_first_name_and_initial_of_tagged_children(
+def test_published_story_shows_the_photo_without_naming_tagged_children(
     world, client, story, media_consent
 ):
     media_consent(world.child)
@@ -183,8 +183,8 @@ def test_published_story_shows_first_name_and_initial_of_tagged_children(
     services.publish_story(acting_user=world.users["coordinator"], story=story)
     page = client.get(_public_story_url(world, story)).content.decode()
     assert "Leaflet drop on the estate" in page
-    assert "With Ada L." in page
-    assert "Lovelace" not in page
+    assert "Mini Police posting a leaflet" in page
+    assert "Ada" not in page and "Lovelace" not in page and "With " not in page
     assert f"/find/{world.force.short_name}/photos/{photo.pk}/" in page
     image = client.get(_public_photo_url(world, photo))
     assert image.status_code == 200
