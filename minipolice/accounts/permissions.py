@@ -36,6 +36,7 @@ class Perm(StrEnum):
     SESSION_READ = "session_read"
     SESSION_MANAGE = "session_manage"  # plan, move, cancel, add sessions; leaders and notes
     REGISTER_TAKE = "register_take"  # mark children present, absent or excused
+    SESSION_NOTES = "session_notes"  # leaders' notes on a session: they may name children
     HOLIDAYS_MANAGE = "holidays_manage"  # school holidays that session planning skips
     COMMUNITY_READ = "community_read"
     COMMUNITY_MANAGE = "community_manage"
@@ -57,12 +58,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
 # Programme delivery (curriculum, sessions, registers, school holidays, community actions),
 # joined to the table above role by role.
 DELIVERY_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    #                        curriculum       sessions          registers        holidays            community           reach totals
-    Role.NATIONAL_VIEWER:   frozenset({                                                                                  P.COMMUNITY_TOTALS}),
-    Role.FORCE_COORDINATOR: frozenset({P.MODULE_MANAGE, P.SESSION_MANAGE, P.REGISTER_TAKE, P.HOLIDAYS_MANAGE, P.COMMUNITY_MANAGE, P.COMMUNITY_TOTALS}),
-    Role.AREA_LEAD:         frozenset({P.MODULE_READ,   P.SESSION_MANAGE, P.REGISTER_TAKE, P.HOLIDAYS_MANAGE, P.COMMUNITY_MANAGE, P.COMMUNITY_TOTALS}),
-    Role.UNIT_LEADER:       frozenset({P.MODULE_READ,   P.SESSION_MANAGE, P.REGISTER_TAKE,                    P.COMMUNITY_MANAGE, P.COMMUNITY_TOTALS}),
-    Role.TEACHER:           frozenset({P.MODULE_READ,   P.SESSION_READ,   P.REGISTER_TAKE,                    P.COMMUNITY_READ,   P.COMMUNITY_TOTALS}),
+    #                        curriculum       sessions          session notes     registers        holidays            community           reach totals
+    Role.NATIONAL_VIEWER:   frozenset({                                                                                                   P.COMMUNITY_TOTALS}),
+    Role.FORCE_COORDINATOR: frozenset({P.MODULE_MANAGE, P.SESSION_MANAGE, P.SESSION_NOTES, P.REGISTER_TAKE, P.HOLIDAYS_MANAGE, P.COMMUNITY_MANAGE, P.COMMUNITY_TOTALS}),
+    Role.AREA_LEAD:         frozenset({P.MODULE_READ,   P.SESSION_MANAGE, P.SESSION_NOTES, P.REGISTER_TAKE, P.HOLIDAYS_MANAGE, P.COMMUNITY_MANAGE, P.COMMUNITY_TOTALS}),
+    Role.UNIT_LEADER:       frozenset({P.MODULE_READ,   P.SESSION_MANAGE, P.SESSION_NOTES, P.REGISTER_TAKE,                    P.COMMUNITY_MANAGE, P.COMMUNITY_TOTALS}),
+    Role.TEACHER:           frozenset({P.MODULE_READ,   P.SESSION_READ,   P.SESSION_NOTES, P.REGISTER_TAKE,                    P.COMMUNITY_READ,   P.COMMUNITY_TOTALS}),
     Role.GUARDIAN:          frozenset(),
     Role.FUNDER:            frozenset({                                                                                  P.COMMUNITY_TOTALS}),
 }  # fmt: skip
@@ -85,9 +86,16 @@ IMPLIES: dict[Perm, Perm] = {
 
 # Permissions over children's records: a unit leader holds them only while their vetting and
 # safeguarding training are in date. A register lists children, so taking one needs them too.
-# Story writers tag children in photos, so they need clearance too.
+# Story writers tag children in photos, and session notes may name children: both need it too.
 NEEDS_CLEARANCE = frozenset(
-    {P.CHILDREN_READ, P.CHILDREN_MANAGE, P.CHILD_NOTES, P.REGISTER_TAKE, P.STORY_WRITE}
+    {
+        P.CHILDREN_READ,
+        P.CHILDREN_MANAGE,
+        P.CHILD_NOTES,
+        P.REGISTER_TAKE,
+        P.STORY_WRITE,
+        P.SESSION_NOTES,
+    }
 )
 
 # Which roles' assignments are scoped at which level of the hierarchy.

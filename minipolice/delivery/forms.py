@@ -137,9 +137,12 @@ class SessionDetailsForm(forms.Form):
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, with_notes=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leaders_present"].queryset = candidates
+        if not with_notes:
+            # Notes may name children: a leader whose clearance lapsed records only who led.
+            del self.fields["notes"]
 
 
 class HolidayForm(forms.ModelForm):

@@ -3,7 +3,18 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -50,6 +61,30 @@ def visible_sessions(user, perm: Perm = Perm.SESSION_READ):
 
 def get_session_for_user(user, pk, perm: Perm = Perm.SESSION_READ) -> Session:
     return _get_or_404(visible_sessions(user, perm), pk)
+
+
+def may_see_session_notes(user, session: Session) -> bool:
+    """Leaders' notes may name children, so reading them needs the clearance children do.
+
+    Answered from the user's scope and the session's loaded ancestors: no query on a page.
+    """
+    scope = get_scope(user)
+    school = session.cohort.unit.school
+    ancestors = {
+        "force": school.area.force_id,
+        "area": school.area_id,
+        "school": school.pk,
+        "unit": session.cohort.unit_id,
+    }
+    return any(pk in scope.ids(Perm.SESSION_NOTES, level) for level, pk in ancestors.items())
+
+
+def with_notes_visibility(sessions, user):
+    """Annotates `notes_visible` in SQL, so a list shows or hides each session's notes at once."""
+    notes_q = scope_q(user, Perm.SESSION_NOTES, **SESSION_PATHS)
+    return sessions.annotate(
+        notes_visible=Case(When(notes_q, then=Value(True)), default=Value(False))
+    )
 
 
 def _unmarked_enrolments():

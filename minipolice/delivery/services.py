@@ -7,7 +7,7 @@ two days after the session is flagged `late: true` in the audit entry.
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +22,11 @@ from minipolice.delivery.models import (
     SessionStatus,
     new_feed_token,
 )
-from minipolice.delivery.selectors import holidays_for_cohort, register_children
+from minipolice.delivery.selectors import (
+    holidays_for_cohort,
+    may_see_session_notes,
+    register_children,
+)
 from minipolice.organisations.models import Cohort
 
 SESSION_FIELDS = ["date", "start_time", "minutes", "place", "module"]
@@ -225,8 +229,19 @@ def reinstate_session(*, acting_user, session: Session) -> Session:
 
 
 @transaction.atomic
-def record_session_details(*, acting_user, session: Session, leaders, notes: str) -> Session:
-    """Who led the session (their hours count as volunteer hours) and the leaders' notes."""
+def record_session_details(
+    *, acting_user, session: Session, leaders, notes: str | None = None
+) -> Session:
+    """Who led the session (their hours count as volunteer hours) and the leaders' notes.
+
+    `notes=None` keeps the notes as they are. Notes may name children, so only a user cleared to
+    read them may change them (a lapsed leader may still record who was present).
+    """
+    if notes is not None and acting_user is not None:
+        if not may_see_session_notes(acting_user, session):
+            raise PermissionDenied("Your vetting or safeguarding training is not in date.")
+    if notes is None:
+        notes = session.notes
     if session.is_cancelled and leaders:
         raise ValidationError({"leaders_present": "Nobody can be present at a cancelled session."})
     before = set(session.leaders_present.values_list("pk", flat=True))

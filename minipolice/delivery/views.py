@@ -179,6 +179,7 @@ def _session_context(request, session):
         "rows": rows,
         "summary": selectors.register_summary(session, rows) if rows is not None else None,
         "leaders": selectors.session_leaders(session),
+        "may_see_notes": selectors.may_see_session_notes(user, session),
     }
 
 
@@ -305,10 +306,15 @@ def session_reinstate(request, pk):
 @require_permission(Perm.SESSION_MANAGE)
 def session_details(request, pk):
     session = selectors.get_session_for_user(request.user, pk, Perm.SESSION_MANAGE)
+    with_notes = selectors.may_see_session_notes(request.user, session)
     form = SessionDetailsForm(
         request.POST or None,
         candidates=selectors.leader_candidates(session, request.user),
-        initial={"leaders_present": list(session.leaders_present.all()), "notes": session.notes},
+        with_notes=with_notes,
+        initial={
+            "leaders_present": list(session.leaders_present.all()),
+            "notes": session.notes if with_notes else "",
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -316,19 +322,21 @@ def session_details(request, pk):
                 acting_user=request.user,
                 session=session,
                 leaders=form.cleaned_data["leaders_present"],
-                notes=form.cleaned_data["notes"],
+                notes=form.cleaned_data.get("notes"),
             )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Leaders and notes saved.")
+            messages.success(
+                request, "Leaders and notes saved." if with_notes else "Leaders saved."
+            )
             return redirect(session)
     return render(
         request,
         "delivery/form.html",
         {
             "form": form,
-            "title": "Leaders present and notes",
+            "title": "Leaders present and notes" if with_notes else "Leaders present",
             "caption": f"{session.cohort.name}, {session.date:%-d %B %Y}",
             "cancel_href": session.get_absolute_url(),
         },

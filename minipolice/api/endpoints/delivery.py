@@ -18,6 +18,7 @@ from minipolice.accounts.permissions import Perm
 from minipolice.api.common import (
     WRITE_ERRORS,
     Id,
+    In,
     Page,
     PageQuery,
     Text,
@@ -56,7 +57,9 @@ class SessionOut(Schema):
     title: str
     status: SessionStatusName
     cancelled_reason: str
-    notes: str
+    notes: str | None = Field(
+        description="The leaders' notes; null when your clearance does not cover them"
+    )
     leaders_present: list[int] = Field(description="Users recorded as leading the session")
     marked: int = Field(description="Children marked on the register")
     present: int = Field(description="Children marked present")
@@ -78,6 +81,10 @@ class SessionOut(Schema):
         return obj.module_id
 
     @staticmethod
+    def resolve_notes(obj):
+        return obj.notes if obj.notes_visible else None
+
+    @staticmethod
     def resolve_leaders_present(obj):
         return [leader.pk for leader in obj.leaders_present.all()]
 
@@ -90,7 +97,7 @@ class SessionFilters(PageQuery):
     date_to: datetime.date | None = Field(None, alias="to", description="On or before")
 
 
-class SessionIn(Schema):
+class SessionIn(In):
     cohort: Id
     date: datetime.date
     start_time: ClockTime
@@ -99,7 +106,7 @@ class SessionIn(Schema):
     module: Id | None = Field(None, description="A module of the national library or your force's")
 
 
-class SessionPatch(Schema):
+class SessionPatch(In):
     date: datetime.date | None = None
     start_time: ClockTime | None = None
     minutes: int | None = Field(None, ge=5, le=600)
@@ -107,19 +114,22 @@ class SessionPatch(Schema):
     module: Id | None = None
 
 
-class CancelIn(Schema):
+class CancelIn(In):
     reason: Text(255, 1)
 
 
-class DetailsIn(Schema):
+class DetailsIn(In):
     leaders_present: list[Id] = Field(
         default_factory=list, max_length=50, description="Users who led it (the unit's leaders)"
     )
-    notes: Text(5000) = ""
+    notes: Text(5000) | None = Field(
+        None, description="Leave out (or null) to keep the notes; needs in-date clearance"
+    )
 
 
 def _sessions(user, perm=Perm.SESSION_READ):
-    return selectors.with_register_counts(selectors.visible_sessions(user, perm)).prefetch_related(
+    sessions = selectors.with_notes_visibility(selectors.visible_sessions(user, perm), user)
+    return selectors.with_register_counts(sessions).prefetch_related(
         Prefetch("leaders_present", queryset=User.objects.only("pk"))
     )
 
@@ -253,12 +263,12 @@ class RegisterOut(Schema):
     unmarked: int
 
 
-class MarkIn(Schema):
+class MarkIn(In):
     child: Id
     status: Mark
 
 
-class RegisterIn(Schema):
+class RegisterIn(In):
     marks: list[MarkIn] = Field(max_length=200)
     mark_rest_absent: bool = Field(
         False, description="Then mark every child still unmarked absent (finish the register)"
