@@ -237,9 +237,12 @@ def record_session_details(
     `notes=None` keeps the notes as they are. Notes may name children, so only a user cleared to
     read them may change them (a lapsed leader may still record who was present).
     """
-    if notes is not None and acting_user is not None:
-        if not may_see_session_notes(acting_user, session):
-            raise PermissionDenied("Your vetting or safeguarding training is not in date.")
+    if (
+        notes is not None
+        and acting_user is not None
+        and not may_see_session_notes(acting_user, session)
+    ):
+        raise PermissionDenied("Your vetting or safeguarding training is not in date.")
     if notes is None:
         notes = session.notes
     if session.is_cancelled and leaders:
