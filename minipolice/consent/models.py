@@ -47,6 +47,10 @@ class Consent(models.Model):
         related_name="consents_given",
     )
     given_by_name = models.CharField(max_length=120, blank=True)
+    given_by_email = models.EmailField(
+        blank=True,
+        help_text="For answers in the parent portal: the confirmed address whose sign-in gave it.",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -113,6 +117,8 @@ class EmailDelivery(models.Model):
     class Kind(models.TextChoices):
         PORTAL_LINK = "portal_link", "Sign-in link to the parent portal"
         CONSENT_REQUEST = "consent_request", "Request to answer consent questions"
+        EMAIL_CONFIRMATION = "email_confirmation", "Link to confirm a new email address"
+        EMAIL_CHANGE_NOTICE = "email_change_notice", "Notice that the email address is changing"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -179,6 +185,33 @@ class PortalToken(models.Model):
         return f"Portal link for guardian {self.guardian_id}"
 
 
+class EmailConfirmation(models.Model):
+    """A single-use link, emailed to a guardian's pending new address, that confirms it.
+
+    Only the SHA-256 hash of the token is stored; the token is made when the email is sent.
+    """
+
+    LIFETIME_HOURS = 72
+
+    guardian = models.ForeignKey(
+        "people.Guardian", on_delete=models.CASCADE, related_name="email_confirmations"
+    )
+    email = models.EmailField(help_text="The address this link confirms.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    delivery = models.ForeignKey(
+        EmailDelivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Email confirmation for guardian {self.guardian_id}"
+
+
 class PortalLinkRequest(models.Model):
     """Someone asked for a new sign-in link: counted to rate-limit requests.
 
@@ -189,6 +222,9 @@ class PortalLinkRequest(models.Model):
     at = models.DateTimeField(db_index=True)
     email_digest = models.CharField(max_length=64)
     ip_digest = models.CharField(max_length=64)
+    link_sent = models.BooleanField(
+        default=False, help_text="A link was sent: only these count for the address's cool-down."
+    )
 
     class Meta:
         indexes = [

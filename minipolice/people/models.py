@@ -44,6 +44,9 @@ class Guardian(models.Model):
     force = models.ForeignKey("organisations.Force", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=120)
     email = models.EmailField(blank=True)
+    # A new address staff entered, waiting to be confirmed from that address (people.services
+    # .update_guardian); until then sign-in links go to `email`.
+    pending_email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
