@@ -37,7 +37,8 @@ api = MiniPoliceAPI(
         "`{count, limit, offset, items}`. Errors answer `{detail, errors}`: 400 bad input "
         "(reasons per field in `errors`), 401 no or invalid token, 403 your role may not do this, "
         "404 not found or not yours (the same answer), 409 a conflict with stored data (a "
-        "duplicate, or a unit status change its current status does not allow)."
+        "duplicate, or a unit status change its current status does not allow), 422 a body that "
+        "is not a JSON object (nothing is changed)."
     ),
     urls_namespace="api",
     docs_url="/docs",

@@ -9,7 +9,9 @@ from typing import Annotated, Generic, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from ninja import Field, Schema
-from pydantic import AfterValidator, BaseModel, StringConstraints
+from ninja.schema import DjangoGetter
+from pydantic import AfterValidator, BaseModel, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
@@ -37,6 +39,46 @@ def Text(max_length: int, min_length: int = 0):  # noqa: N802 (a type factory, u
     ]
 
 
+NOT_AN_OBJECT = "not_an_object"
+
+
+class In(Schema):
+    """The base of every request body, and of every object inside one: a JSON object, only.
+
+    ninja's Schema reads its fields as attributes of whatever it is given (it is made to read
+    model instances), so `[null, null]`, `42` or `"x"` would pass as an object with every field
+    missing: all defaults, and a PATCH or a POST of details that empties what is stored. The
+    error handler answers this refusal with a 422 (minipolice/api/errors.py).
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_json_object(cls, value):
+        # Schema's own validator runs first and wraps the value to read its attributes.
+        given = value._obj if isinstance(value, DjangoGetter) else value
+        if not isinstance(given, dict):
+            raise PydanticCustomError(
+                NOT_AN_OBJECT,
+                "Send a JSON object with this request's fields, not {kind}.",
+                {"kind": _kind(given)},
+            )
+        return value
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int | float):
+        return "a number"
+    return "another kind of value"
+
+
 class ErrorOut(Schema):
     """Every error answer: a sentence, and for bad input the reasons per field."""
 
@@ -45,7 +87,7 @@ class ErrorOut(Schema):
 
 
 READ_ERRORS = (400, 401, 403, 404)
-WRITE_ERRORS = (400, 401, 403, 404, 409)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 422)
 
 
 def responses(ok: dict, errors=READ_ERRORS) -> dict:

@@ -7,6 +7,8 @@
 404  no such object, or one outside the user's scope (the same answer: existence is not revealed)
 409  a conflict with data already stored: a duplicate (a name or URN already used), a change the
      database refused, or a unit status change its current status does not allow
+422  a body (or an object inside it) that is not a JSON object at all: `[null, null]`, `null`,
+     `42`, `"x"`. Nothing is changed. (A JSON object with wrong values is a 400, as above.)
 500  a bug. It is logged with its traceback; the client sees only that it happened.
 """
 
@@ -19,6 +21,8 @@ from django.db.models import UniqueConstraint
 from django.http import Http404
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+
+from minipolice.api.common import NOT_AN_OBJECT
 
 logger = logging.getLogger("minipolice.api")
 
@@ -92,6 +96,7 @@ def install(api) -> None:
     @api.exception_handler(SchemaValidationError)
     def bad_request(request, exc):
         errors: dict[str, list[str]] = {}
+        not_objects = any(problem.get("type") == NOT_AN_OBJECT for problem in exc.errors)
         for problem in exc.errors:
             location = [str(part) for part in problem.get("loc", ())]
             # ("body", "payload", "name") -> "name"; ("query", "limit") -> "limit"
@@ -102,6 +107,9 @@ def install(api) -> None:
             field = ".".join(location) or NON_FIELD_ERRORS
             message = str(problem.get("msg", "Invalid value.")).removeprefix("Value error, ")
             errors.setdefault(field, []).append(message)
+        if not_objects:
+            detail = "The request body must be a JSON object."
+            return api.create_response(request, _body(detail, errors), status=422)
         return api.create_response(request, _body("The request was not valid.", errors), status=400)
 
     @api.exception_handler(ValidationError)

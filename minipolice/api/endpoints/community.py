@@ -15,6 +15,7 @@ from minipolice.accounts.permissions import Perm
 from minipolice.api.common import (
     WRITE_ERRORS,
     Id,
+    In,
     Page,
     PageQuery,
     Text,
@@ -69,7 +70,7 @@ class ActionFilters(PageQuery):
     date_to: datetime.date | None = Field(None, alias="to", description="On or before")
 
 
-class ActionIn(Schema):
+class ActionIn(In):
     unit: Id
     kind: Kind
     date: datetime.date
@@ -89,7 +90,7 @@ class ActionIn(Schema):
     )
 
 
-class ActionPatch(Schema):
+class ActionPatch(In):
     kind: Kind | None = None
     date: datetime.date | None = None
     place: Text(160, 1) | None = None

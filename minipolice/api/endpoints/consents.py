@@ -16,6 +16,7 @@ from minipolice.accounts.permissions import Perm
 from minipolice.api.common import (
     WRITE_ERRORS,
     Id,
+    In,
     Page,
     PageQuery,
     Text,
@@ -64,7 +65,7 @@ class ConsentFilters(PageQuery):
     kind: Kind | None = None
 
 
-class ConsentIn(Schema):
+class ConsentIn(In):
     child: Id
     kind: Kind
     status: Decision

@@ -18,6 +18,7 @@ from minipolice.accounts.permissions import Perm
 from minipolice.api.common import (
     WRITE_ERRORS,
     Id,
+    In,
     Page,
     PageQuery,
     Text,
@@ -88,12 +89,12 @@ class AreaFilters(PageQuery):
     q: Text(100) | None = Field(None, description="Part of the name")
 
 
-class AreaIn(Schema):
+class AreaIn(In):
     force: Id
     name: Text(120, 1)
 
 
-class AreaPatch(Schema):
+class AreaPatch(In):
     name: Text(120, 1)
 
 
@@ -162,7 +163,7 @@ class SchoolFilters(PageQuery):
     q: Text(100) | None = Field(None, description="Part of the name, town or postcode")
 
 
-class SchoolIn(Schema):
+class SchoolIn(In):
     area: Id
     name: Text(160, 1)
     urn: Text(6) = Field("", description="The 6-digit Unique Reference Number, if known")
@@ -173,7 +174,7 @@ class SchoolIn(Schema):
     longitude: float | None = Longitude
 
 
-class SchoolPatch(Schema):
+class SchoolPatch(In):
     area: Id | None = None
     name: Text(160, 1) | None = None
     urn: Text(6) | None = None
@@ -291,7 +292,7 @@ class UnitFilters(PageQuery):
     q: Text(100) | None = Field(None, description="Part of the unit's or school's name")
 
 
-class UnitIn(Schema):
+class UnitIn(In):
     school: Id
     name: Text(160, 1)
     status: StatusName = "proposed"
@@ -299,12 +300,12 @@ class UnitIn(Schema):
     funding_source: Text(160) = ""
 
 
-class UnitPatch(Schema):
+class UnitPatch(In):
     name: Text(160, 1) | None = None
     funding_source: Text(160) | None = None
 
 
-class StatusChangeIn(Schema):
+class StatusChangeIn(In):
     to_status: StatusName
     changed_on: datetime.date | None = Field(None, description="Defaults to today")
     note: Text(255) = ""
@@ -413,14 +414,14 @@ class CohortFilters(PageQuery):
     running_on: datetime.date | None = Field(None, description="Cohorts running on this date")
 
 
-class CohortIn(Schema):
+class CohortIn(In):
     unit: Id
     name: Text(120, 1)
     start_date: datetime.date
     end_date: datetime.date
 
 
-class CohortPatch(Schema):
+class CohortPatch(In):
     name: Text(120, 1) | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None

@@ -16,6 +16,7 @@ from minipolice.accounts.permissions import Perm
 from minipolice.api.common import (
     WRITE_ERRORS,
     Id,
+    In,
     Page,
     PageQuery,
     Text,
@@ -67,7 +68,7 @@ class ChildFilters(PageQuery):
     q: Text(100) | None = Field(None, description="Part of the first or last name")
 
 
-class ChildIn(Schema):
+class ChildIn(In):
     cohort: Id
     first_name: Text(60, 1)
     last_name: Text(60, 1)
@@ -76,7 +77,7 @@ class ChildIn(Schema):
     joined: datetime.date | None = Field(None, description="Defaults to today, within the cohort")
 
 
-class ChildPatch(Schema):
+class ChildPatch(In):
     first_name: Text(60, 1) | None = None
     last_name: Text(60, 1) | None = None
     year_group: YearGroup | None = None
@@ -200,7 +201,7 @@ class GuardianFilters(PageQuery):
     q: Text(100) | None = Field(None, description="Part of the name or email address")
 
 
-class GuardianIn(Schema):
+class GuardianIn(In):
     child: Id = Field(description="The child this guardian looks after")
     relationship: Relationship = "parent"
     name: Text(120, 1)
@@ -214,13 +215,13 @@ class GuardianIn(Schema):
         return self
 
 
-class GuardianPatch(Schema):
+class GuardianPatch(In):
     name: Text(120, 1) | None = None
     email: Text(254) | None = None
     phone: Text(30) | None = None
 
 
-class GuardianLinkIn(Schema):
+class GuardianLinkIn(In):
     child: Id
     relationship: Relationship = "parent"
 
@@ -324,13 +325,13 @@ class EnrolmentFilters(PageQuery):
     current: bool | None = Field(None, description="true: only children still in the cohort")
 
 
-class EnrolmentIn(Schema):
+class EnrolmentIn(In):
     child: Id
     cohort: Id
     joined: datetime.date | None = Field(None, description="Defaults to today, within the cohort")
 
 
-class LeaveIn(Schema):
+class LeaveIn(In):
     left: datetime.date | None = Field(None, description="Defaults to today")
 
 
