@@ -4,6 +4,12 @@ Guardians have no password. An email carries a single-use link that expires afte
 PortalToken.LIFETIME_HOURS; only the SHA-256 hash of its token is stored, so a copy of the
 database cannot sign anyone in. Requests for a new link are counted in the database (web
 processes are stateless and may be many) by keyed hashes of the email and IP address.
+
+Two limits, for two different abuses. Per IP address, every request counts (someone trying
+address after address). Per email address, only links actually sent count, and at most one is
+sent per LINK_COOLDOWN: anyone can ask for a link to any address, but the link goes only to
+that address, so a stranger's requests cannot lock the parent out; they can at most cause one
+email per cool-down, and a link the stranger caused to be sent works for the parent.
 """
 
 import datetime
@@ -16,7 +22,7 @@ from django.utils.crypto import salted_hmac
 # A session signed in through a link reaches only the portal (see PortalOnlyMiddleware).
 PORTAL_SESSION_KEY = "portal_only"
 
-LINKS_PER_EMAIL_PER_HOUR = 5
+LINK_COOLDOWN = datetime.timedelta(minutes=5)
 LINKS_PER_IP_PER_HOUR = 5
 RATE_WINDOW = datetime.timedelta(hours=1)
 KEEP_REQUESTS_FOR = datetime.timedelta(days=1)
@@ -57,12 +63,20 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def is_rate_limited(email: str, ip: str, now: datetime.datetime | None = None) -> bool:
+def is_rate_limited(ip: str, now: datetime.datetime | None = None) -> bool:
+    """This IP address has asked too often in the last hour (whatever the addresses)."""
     from minipolice.consent.models import PortalLinkRequest
 
     now = now or timezone.now()
-    recent = PortalLinkRequest.objects.filter(at__gt=now - RATE_WINDOW)
-    return (
-        recent.filter(email_digest=email_digest(email)).count() >= LINKS_PER_EMAIL_PER_HOUR
-        or recent.filter(ip_digest=ip_digest(ip)).count() >= LINKS_PER_IP_PER_HOUR
-    )
+    recent = PortalLinkRequest.objects.filter(at__gt=now - RATE_WINDOW, ip_digest=ip_digest(ip))
+    return recent.count() >= LINKS_PER_IP_PER_HOUR
+
+
+def in_cooldown(email: str, now: datetime.datetime | None = None) -> bool:
+    """A link was sent to this address less than LINK_COOLDOWN ago."""
+    from minipolice.consent.models import PortalLinkRequest
+
+    now = now or timezone.now()
+    return PortalLinkRequest.objects.filter(
+        email_digest=email_digest(email), link_sent=True, at__gt=now - LINK_COOLDOWN
+    ).exists()

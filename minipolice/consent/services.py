@@ -181,19 +181,17 @@ def export_media_list(*, acting_user, cohort, use: str) -> list[Child]:
 @transaction.atomic
 def request_portal_link(*, email: str, ip: str, base_url: str) -> None:
     """Someone asked for a sign-in link. Sends one if the address belongs to a guardian with a
-    child in the programme; says nothing either way. Raises ValidationError when this address
-    or this IP address has asked too often in the last hour."""
+    child in the programme and no link went to it in the last portal.LINK_COOLDOWN; says
+    nothing either way. Raises ValidationError when this IP address has asked too often in
+    the last hour (see portal.py for why the address itself is never locked)."""
     now = timezone.now()
     email = email.strip().lower()
-    if portal.is_rate_limited(email, ip, now):
+    if portal.is_rate_limited(ip, now):
         raise ValidationError(
             {"email": "You have asked for too many links. Wait an hour, then try again."},
             code="rate_limited",
         )
     PortalLinkRequest.objects.filter(at__lt=now - portal.KEEP_REQUESTS_FOR).delete()
-    PortalLinkRequest.objects.create(
-        at=now, email_digest=portal.email_digest(email), ip_digest=portal.ip_digest(ip)
-    )
     guardian = (
         Guardian.objects.filter(
             email=email,
@@ -203,7 +201,14 @@ def request_portal_link(*, email: str, ip: str, base_url: str) -> None:
         .order_by("pk")
         .first()
     )
-    if guardian is not None:
+    send = guardian is not None and not portal.in_cooldown(email, now)
+    PortalLinkRequest.objects.create(
+        at=now,
+        email_digest=portal.email_digest(email),
+        ip_digest=portal.ip_digest(ip),
+        link_sent=send,
+    )
+    if send:
         emails.queue_email(
             acting_user=None,
             guardian=guardian,
