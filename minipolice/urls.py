@@ -2,11 +2,12 @@ from django.urls import include, path
 
 from minipolice.accounts import views as account_views
 from minipolice.api.api import api
-from minipolice.lib.health import healthz
+from minipolice.lib.health import healthz, readyz
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("manage/", account_views.manage, name="manage"),
     # The email address is the sign-in name and is changed by a coordinator, never by its owner:
     # allauth's page for adding addresses is switched off.

@@ -26,6 +26,7 @@ from tests.access import (
 MATRIX = {
     "home": ("get", EVERYONE),
     "healthz": ("get", PUBLIC),
+    "readyz": ("get", PUBLIC),
     "manage": ("get", EVERYONE),
     # Sign-in and second factor (django-allauth).
     "account_login": ("get", SIGNED_IN_REDIRECT),
