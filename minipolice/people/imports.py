@@ -103,7 +103,7 @@ def _preview(request, cohort, import_id):
     # 404 unless it is this user's own import for this cohort: never someone else's.
     pending = classlist.get_class_list_import_for_user(request.user, cohort, import_id)
     if pending.status == pending.Status.APPLIED:
-        messages.info(request, "This class list has already been imported.")
+        messages.info(request, ALREADY_IMPORTED)
         return redirect(cohort)
     if pending.is_expired(timezone.now()):
         services.cancel_class_list_import(acting_user=request.user, class_list_import=pending)
@@ -119,10 +119,16 @@ def _preview(request, cohort, import_id):
             counts = services.confirm_class_list_import(
                 acting_user=request.user, class_list_import=pending
             )
+        except services.ClassListAlreadyImported:
+            messages.info(request, ALREADY_IMPORTED)
+            return redirect(cohort)
         except ValidationError as error:
             errors = error.messages
         else:
-            messages.success(request, _summary(counts))
+            if _added_anything(counts):
+                messages.success(request, _summary(counts))
+            else:
+                messages.info(request, NOTHING_TO_ADD)
             return redirect(cohort)
     return render(
         request,
@@ -147,6 +153,16 @@ def cohort_import_template(request, pk):
     response["Content-Disposition"] = 'attachment; filename="class-list-template.csv"'
     csv.writer(response).writerow(classlist.TEMPLATE_HEADINGS)
     return response
+
+
+ALREADY_IMPORTED = "This class list has already been imported. Nothing was added."
+NOTHING_TO_ADD = (
+    "Everyone on this class list is already in the cohort with these guardians. Nothing was added."
+)
+
+
+def _added_anything(counts: dict) -> bool:
+    return bool(counts["children_added"] or counts["guardians_added"] or counts["links_added"])
 
 
 def _summary(counts: dict) -> str:

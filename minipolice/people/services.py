@@ -298,26 +298,36 @@ def cancel_class_list_import(*, acting_user, class_list_import) -> None:
     ).delete()
 
 
+class ClassListAlreadyImported(Exception):
+    """This preview was confirmed before (perhaps a moment ago, in another tab)."""
+
+
 @transaction.atomic
 def confirm_class_list_import(*, acting_user, class_list_import) -> dict:
-    """Apply a previewed class list once, as the user who uploaded it; then drop its rows."""
+    """Apply a previewed class list once, as the user who uploaded it; then drop its rows.
+
+    Raises ClassListAlreadyImported when the preview was already applied. The cohort row is
+    locked first, then the preview's: of two confirmations for one cohort at the same moment
+    (the same preview twice, or two previews of the same file) the second waits until the
+    first has committed, then finds the preview applied or everyone already in the cohort.
+    """
     from minipolice.people.models import ClassListImport
 
     now = timezone.now()
     if class_list_import.uploaded_by_id != acting_user.pk:
         raise ValidationError("Only the person who uploaded a class list can confirm it.")
-    if class_list_import.is_expired(now):
+    Cohort.objects.select_for_update().filter(pk=class_list_import.cohort_id).first()
+    locked = ClassListImport.objects.select_for_update().filter(pk=class_list_import.pk).first()
+    if locked is None or locked.status == ClassListImport.Status.APPLIED:
+        raise ClassListAlreadyImported
+    if locked.is_expired(now):
         raise ValidationError("This preview has expired. Upload the file again.")
-    # Claim the preview first: of two concurrent confirmations only one finds it unclaimed.
-    claimed = ClassListImport.objects.filter(
-        pk=class_list_import.pk, status=ClassListImport.Status.PREVIEWED
-    ).update(status=ClassListImport.Status.APPLIED, applied_at=now)
-    if not claimed:
-        raise ValidationError("This class list has already been imported.")
     counts = import_class_list(
-        acting_user=acting_user, cohort=class_list_import.cohort, rows=class_list_import.rows
+        acting_user=acting_user, cohort=class_list_import.cohort, rows=locked.rows
     )
-    ClassListImport.objects.filter(pk=class_list_import.pk).update(rows=[], summary=counts)
+    locked.status = ClassListImport.Status.APPLIED
+    locked.applied_at, locked.rows, locked.summary = now, [], counts
+    locked.save(update_fields=["status", "applied_at", "rows", "summary"])
     class_list_import.status = ClassListImport.Status.APPLIED
     class_list_import.applied_at = now
     class_list_import.rows = []
@@ -338,7 +348,12 @@ def import_class_list(*, acting_user, cohort: Cohort, rows: list[dict]) -> dict:
     errors = classlist.recheck_rows(rows)
     if errors:
         raise ValidationError([str(error) for error in errors])
+    # One import per cohort at a time: a second one waits here, then plans against what the
+    # first wrote (PostgreSQL's READ COMMITTED reads committed rows at each statement).
+    Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
     plan = classlist.plan_import(cohort, rows)
+    if not plan.has_changes:
+        return plan.counts()  # nothing written, so nothing to audit
     force = _force_of(cohort)
     children: dict[tuple, Child] = {}
     guardians: dict[tuple, Guardian] = {}
