@@ -1,4 +1,6 @@
-"""How django-allauth behaves here: closed sign-up, GOV.UK wording, the session clock.
+"""How django-allauth behaves here: closed sign-up, GOV.UK wording, the session clock, and
+no password sign-in or password reset for parents' accounts (User.is_guardian_only): they sign
+in only by an emailed link into the portal-only session, with no second factor.
 
 Forms are the allauth forms with GOV.UK labels and error messages; their markup is in
 templates/account/ and templates/mfa/.
@@ -14,6 +16,8 @@ from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
+from django import forms
+from django.core.exceptions import PermissionDenied
 
 from minipolice.accounts.middleware import (
     SIGNED_IN_AT,
@@ -35,6 +39,18 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         # Accounts are created by coordinators, never by self-registration.
         return False
+
+    def pre_login(self, request, user, **kwargs):
+        # Every allauth sign-in passes here (the portal's link sign-in does not use allauth).
+        if user.is_guardian_only():
+            raise PermissionDenied("Parents sign in with a link from the parent portal.")
+        return super().pre_login(request, user, **kwargs)
+
+    def set_password(self, user, password: str, *args, **kwargs):
+        # The last guard of every allauth path that sets a password (reset, set, change).
+        if user.is_guardian_only():
+            raise PermissionDenied("A parent's account has no password.")
+        return super().set_password(user, password, *args, **kwargs)
 
     def login(self, request, user):
         super().login(request, user)
@@ -121,6 +137,20 @@ SIGN_IN_CODE = {
 class LoginForm(GovukFieldsMixin, account_forms.LoginForm):
     govuk_fields = {"login": EMAIL, "password": PASSWORD}
 
+    def clean(self):
+        cleaned = super().clean()
+        user = getattr(self, "user", None)
+        if user is not None and user.is_guardian_only():
+            # The same words as a wrong password: the form does not say the account exists.
+            self.user = None
+            raise self._adapter().validation_error("email_password_mismatch")
+        return cleaned
+
+    def _adapter(self):
+        from allauth.account.adapter import get_adapter
+
+        return get_adapter(self.request)
+
 
 class ReauthenticateForm(GovukFieldsMixin, account_forms.ReauthenticateForm):
     govuk_fields = {"password": PASSWORD}
@@ -145,9 +175,24 @@ class SetPasswordForm(GovukFieldsMixin, account_forms.SetPasswordForm):
 class ResetPasswordForm(GovukFieldsMixin, account_forms.ResetPasswordForm):
     govuk_fields = {"email": {**EMAIL, "attrs": {"spellcheck": "false"}}}
 
+    def clean_email(self):
+        email = super().clean_email()
+        # A parent's account is treated as an unknown address: the same page, the same email.
+        self.users = [user for user in self.users if not user.is_guardian_only()]
+        return email
+
 
 class ResetPasswordKeyForm(GovukFieldsMixin, account_forms.ResetPasswordKeyForm):
     govuk_fields = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD_AGAIN}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.user is not None and self.user.is_guardian_only():
+            raise forms.ValidationError(
+                "This link does not work. Parents and carers sign in with a link from the "
+                "parent portal."
+            )
+        return cleaned
 
 
 class AuthenticateForm(GovukFieldsMixin, mfa_forms.AuthenticateForm):

@@ -43,6 +43,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.full_name or self.email
 
+    def is_guardian_only(self) -> bool:
+        """A parent's account and nothing else. It has no password and signs in only by an
+        emailed link into the portal: never by the staff sign-in or a password reset."""
+        if self.pk is None or self.is_staff or self.is_superuser:
+            return False
+        roles = set(self.role_assignments.values_list("role", flat=True))
+        if roles:
+            return roles == {Role.GUARDIAN}
+        from minipolice.people.models import Guardian
+
+        return Guardian.objects.filter(user=self).exists()
+
 
 class Role(models.TextChoices):
     NATIONAL_VIEWER = "national_viewer", "National viewer"

@@ -53,4 +53,24 @@ def assign_role(
             force=force,
             fields={"user": user.email, "role": role},
         )
+    if role == Role.GUARDIAN:
+        remove_password_if_guardian_only(acting_user=acting_user, user=user)
     return assignment
+
+
+@transaction.atomic
+def remove_password_if_guardian_only(*, acting_user, user: User) -> bool:
+    """A parent's account must not have a usable password: with one, the staff sign-in (no
+    second factor for parents) would sidestep the portal-only session. True if one was removed."""
+    if not user.has_usable_password() or not user.is_guardian_only():
+        return False
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    record_audit(
+        acting_user=acting_user,
+        action="update",
+        obj=user,
+        label=f"Password removed from parent account #{user.pk}",
+        fields={"password": "removed: parents sign in by emailed link"},
+    )
+    return True

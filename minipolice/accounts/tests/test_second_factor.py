@@ -218,19 +218,26 @@ def test_removing_the_authenticator_sends_its_owner_back_to_set_one_up(client, w
 
 
 @pytest.mark.usefixtures("no_demo_mode")
-def test_guardian_is_not_asked_for_a_second_factor(client, world):
-    sign_in(client, world.users["guardian"].email)
-    assert client.get("/").status_code == 200
+def test_guardian_signed_in_by_link_is_not_asked_for_a_second_factor(client, world, settings):
+    """Parents have no password (test_guardian_accounts.py): the emailed link is their sign-in."""
+    from django.core import mail
+
+    from minipolice.consent.tests.conftest import IMMEDIATE_TASKS, link_in
+
+    settings.TASKS = IMMEDIATE_TASKS
+    client.post("/portal/link/", {"email": world.guardian.email})
+    client.post(link_in(mail.outbox[-1]))
+    assert client.get("/portal/").status_code == 200
 
 
 @pytest.mark.usefixtures("no_demo_mode")
-def test_guardian_who_is_also_a_teacher_must_set_up_the_app(client, world):
+def test_teacher_who_is_also_a_parent_must_set_up_the_app(client, world):
     from minipolice.accounts.models import Role
     from minipolice.accounts.services import assign_role
 
-    guardian = world.users["guardian"]
-    assign_role(acting_user=None, user=guardian, role=Role.TEACHER, school=world.school)
-    sign_in(client, guardian.email)
+    teacher = world.users["teacher"]
+    assign_role(acting_user=None, user=teacher, role=Role.GUARDIAN, guardian=world.guardian)
+    sign_in(client, teacher.email)
     assert client.get("/")["Location"] == TOTP_SETUP
 
 

@@ -38,7 +38,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"\nDemo sign-ins (password for all: {data.DEMO_PASSWORD}):")
         for email, name, role, *_ in data.ACCOUNTS:
-            self.stdout.write(f"  {Role(role).label:<20} {email:<36} {name}")
+            how = (
+                "  (no password: ask for a link at /portal/link/)" if role == Role.GUARDIAN else ""
+            )
+            self.stdout.write(f"  {Role(role).label:<20} {email:<36} {name}{how}")
         self.stdout.write("Demo accounts skip the second factor only while DEBUG is on.\n")
 
     @transaction.atomic
