@@ -1,3 +1,4 @@
+from allauth.account.authentication import get_authentication_records
 from django.conf import settings
 from django.urls import reverse
 
@@ -77,6 +78,13 @@ def manage_sections(items: list[dict]) -> list[dict]:
     return sections
 
 
+def signed_in_with_second_factor(request) -> bool:
+    return any(
+        record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
+    )
+
+
 def roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -95,8 +103,10 @@ def roles(request):
     return {
         "scope": get_scope(user),
         "navigation": navigation,
-        # Parents never use a second factor, so the warning is for staff demo accounts only.
+        # Parents never use a second factor, so the warning is for staff demo accounts only,
+        # and only when this sign-in really skipped it.
         "demo_without_mfa": settings.DEBUG
         and may_skip_second_factor(user)
-        and needs_second_factor(user),
+        and needs_second_factor(user)
+        and not signed_in_with_second_factor(request),
     }

@@ -269,6 +269,18 @@ def test_demo_account_skips_the_second_factor_on_the_demo_server_under_a_banner(
     assert DEMO_BANNER in text(home)
 
 
+def test_demo_account_that_signed_in_with_its_authenticator_gets_no_banner(client, world, settings):
+    settings.DEBUG = True
+    settings.ALLOW_DEMO_WITHOUT_MFA = True
+    demo = make_demo(world.users["coordinator"])
+    add_authenticator(demo)
+    assert sign_in(client, demo.email)["Location"] == MFA_AUTHENTICATE
+    client.post(MFA_AUTHENTICATE, {"code": current_code(demo)})
+    home = client.get("/")
+    assert home.status_code == 200
+    assert DEMO_BANNER not in text(home)
+
+
 def test_demo_account_must_set_up_the_app_when_demo_mode_is_off(client, world, settings):
     settings.DEBUG = True
     settings.ALLOW_DEMO_WITHOUT_MFA = False
