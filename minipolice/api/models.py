@@ -1,12 +1,9 @@
-import hashlib
-
 from django.conf import settings
 from django.db import models
 
+from minipolice.lib.tokens import hash_token
 
-def hash_token(raw: str) -> str:
-    """The only form in which a token is stored: its SHA-256, in hex."""
-    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+__all__ = ["ApiToken", "hash_token"]
 
 
 class ApiToken(models.Model):

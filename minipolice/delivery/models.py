@@ -1,13 +1,14 @@
 """Sessions, registers, school holidays and calendar feeds."""
 
 import datetime
-import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+from minipolice.lib.tokens import new_token as new_feed_token  # noqa: F401  (migration 0001)
 
 # A register changed later than this many days after its session is a late edit (audited so).
 LATE_AFTER_DAYS = 2
@@ -141,17 +142,14 @@ class Attendance(models.Model):
         return f"{self.child_id} {self.status} at session {self.session_id}"
 
 
-def new_feed_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 class CalendarFeed(models.Model):
     """A secret address for a calendar app: one user's feed of one unit's sessions, or (with no
     unit) of the sessions of every unit they lead.
 
     The feed shows only what its owner may still see, checked on every request, so a leader who
     leaves a unit stops getting its sessions. Revoking gives a new token: the old address stops
-    working at once.
+    working at once. Only the token's hash is stored: the address is shown once, when it is
+    made, and a lost one is replaced by a new one.
     """
 
     user = models.ForeignKey(
@@ -164,7 +162,7 @@ class CalendarFeed(models.Model):
         on_delete=models.CASCADE,
         related_name="calendar_feeds",
     )
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -178,5 +176,6 @@ class CalendarFeed(models.Model):
     def __str__(self):
         return f"Calendar of {self.user_id} for {self.unit_id or 'their units'}"
 
-    def get_absolute_url(self):
-        return reverse("delivery:calendar_feed", args=[self.token])
+
+def calendar_feed_path(raw_token: str) -> str:
+    return reverse("delivery:calendar_feed", args=[raw_token])

@@ -31,6 +31,7 @@ from minipolice.delivery.models import (
     Session,
     SessionStatus,
 )
+from minipolice.lib.tokens import hash_token
 from minipolice.people.models import Child, Enrolment
 
 SESSION_PATHS = {
@@ -379,7 +380,7 @@ def feed_of(user, unit=None) -> CalendarFeed | None:
 
 def feed_by_token(token: str) -> CalendarFeed:
     feed = (
-        CalendarFeed.objects.filter(token=token, user__is_active=True)
+        CalendarFeed.objects.filter(token_hash=hash_token(token), user__is_active=True)
         .select_related("user", "unit")
         .first()
     )

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from minipolice.audit.services import record_audit
@@ -20,13 +20,13 @@ from minipolice.delivery.models import (
     SchoolHoliday,
     Session,
     SessionStatus,
-    new_feed_token,
 )
 from minipolice.delivery.selectors import (
     holidays_for_cohort,
     may_see_session_notes,
     register_children,
 )
+from minipolice.lib.tokens import hash_token, new_token
 from minipolice.organisations.models import Cohort
 
 SESSION_FIELDS = ["date", "start_time", "minutes", "place", "module"]
@@ -295,22 +295,20 @@ def record_attendance(
         if not decision:
             reason = decision.reason if decision is not None else "No consent recorded"
             raise ValidationError(f"{child} cannot be marked present: {reason}.")
-    attendance = Attendance.objects.select_for_update().filter(session=session, child=child).first()
-    before = attendance.status if attendance else None
-    if before == status:
-        return attendance
     now = timezone.now()
     recorder = acting_user if getattr(acting_user, "is_authenticated", False) else None
-    if attendance is None:
-        attendance = Attendance.objects.create(
-            session=session, child=child, status=status, recorded_by=recorder, recorded_at=now
-        )
-    else:
+    attendance, created = _upsert_attendance(
+        session=session, child=child, status=status, recorder=recorder, now=now
+    )
+    before = None if created else attendance.status
+    if not created and before == status:
+        return attendance
+    if not created:
         attendance.status, attendance.recorded_by, attendance.recorded_at = status, recorder, now
         attendance.save(update_fields=["status", "recorded_by", "recorded_at"])
     record_audit(
         acting_user=acting_user,
-        action="create" if before is None else "update",
+        action="create" if created else "update",
         obj=attendance,
         force=child.force,
         label=f"Register: {child} at {session}",
@@ -324,6 +322,30 @@ def record_attendance(
     return attendance
 
 
+def _upsert_attendance(*, session, child, status, recorder, now) -> tuple[Attendance, bool]:
+    """The child's mark for the session, locked, and whether this call created it.
+
+    Two first marks of one child at once (two phones, a double tap) both find no row; the
+    second INSERT then waits for the first transaction and fails on the unique constraint. Its
+    savepoint is rolled back and it takes the row the other one wrote, to update it as a
+    change. (On SQLite, BEGIN IMMEDIATE already lets only one writer in at a time.)
+    """
+    found = Attendance.objects.select_for_update().filter(session=session, child=child).first()
+    if found is not None:
+        return found, False
+    try:
+        with transaction.atomic():
+            created = Attendance.objects.create(
+                session=session, child=child, status=status, recorded_by=recorder, recorded_at=now
+            )
+        return created, True
+    except IntegrityError:
+        found = Attendance.objects.select_for_update().filter(session=session, child=child).first()
+        if found is None:
+            raise  # not the race: some other constraint failed
+        return found, False
+
+
 @transaction.atomic
 def mark_rest_absent(*, acting_user, session: Session, today: datetime.date | None = None) -> int:
     """Finish the register: every child not yet marked is marked absent. Returns how many."""
@@ -335,14 +357,20 @@ def mark_rest_absent(*, acting_user, session: Session, today: datetime.date | No
     now = timezone.now()
     recorder = acting_user if getattr(acting_user, "is_authenticated", False) else None
     late = session.is_late_edit(today)
+    marked = 0
     for child in unmarked:
-        attendance = Attendance.objects.create(
-            session=session,
-            child=child,
-            status=AttendanceStatus.ABSENT,
-            recorded_by=recorder,
-            recorded_at=now,
-        )
+        try:
+            with transaction.atomic():
+                attendance = Attendance.objects.create(
+                    session=session,
+                    child=child,
+                    status=AttendanceStatus.ABSENT,
+                    recorded_by=recorder,
+                    recorded_at=now,
+                )
+        except IntegrityError:
+            continue  # marked by someone else a moment ago: their mark stands
+        marked += 1
         record_audit(
             acting_user=acting_user,
             action="create",
@@ -356,7 +384,7 @@ def mark_rest_absent(*, acting_user, session: Session, today: datetime.date | No
                 "late": late,
             },
         )
-    return len(unmarked)
+    return marked
 
 
 # School holidays -----------------------------------------------------------------------------
@@ -393,16 +421,22 @@ def delete_holiday(*, acting_user, holiday: SchoolHoliday) -> None:
 
 # Calendar feeds ------------------------------------------------------------------------------
 @transaction.atomic
-def renew_calendar_feed(*, acting_user, unit=None) -> CalendarFeed:
+def renew_calendar_feed(*, acting_user, unit=None) -> tuple[CalendarFeed, str]:
     """The user's feed (of one unit, or of the units they lead) with a new secret token: the
-    feed is created the first time; afterwards the old address stops working."""
+    feed is created the first time; afterwards the old address stops working.
+
+    Returns the feed and the raw token, which is stored nowhere: show it once."""
+    raw = new_token()
     feed = CalendarFeed.objects.select_for_update().filter(user=acting_user, unit=unit).first()
     if feed is None:
-        return CalendarFeed.objects.create(user=acting_user, unit=unit, created_at=timezone.now())
-    feed.token = new_feed_token()
+        feed = CalendarFeed.objects.create(
+            user=acting_user, unit=unit, token_hash=hash_token(raw), created_at=timezone.now()
+        )
+        return feed, raw
+    feed.token_hash = hash_token(raw)
     feed.created_at = timezone.now()
-    feed.save(update_fields=["token", "created_at"])
-    return feed
+    feed.save(update_fields=["token_hash", "created_at"])
+    return feed, raw
 
 
 @transaction.atomic

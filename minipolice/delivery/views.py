@@ -21,6 +21,7 @@ from minipolice.delivery.forms import (
     SessionForm,
     default_start_time,
 )
+from minipolice.delivery.models import calendar_feed_path
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
 from minipolice.organisations.models import Force
@@ -388,14 +389,21 @@ def my_sessions(request):
 
 
 # Calendar feeds ------------------------------------------------------------------------------
+# The raw token is stored nowhere; the page shows it once, after it is made, from the session.
+NEW_FEED_KEY = "new_calendar_feed"
+
+
 def _calendar_page(request, *, unit, back_href, title):
+    unit_key = unit.pk if unit else None
     if request.method == "POST":
         if request.POST.get("action") == "delete":
             services.delete_calendar_feed(acting_user=request.user, unit=unit)
+            request.session.pop(NEW_FEED_KEY, None)
             messages.success(request, "The calendar address no longer works.")
         else:
             had = selectors.feed_of(request.user, unit) is not None
-            services.renew_calendar_feed(acting_user=request.user, unit=unit)
+            _, raw = services.renew_calendar_feed(acting_user=request.user, unit=unit)
+            request.session[NEW_FEED_KEY] = {"unit": unit_key, "token": raw}
             messages.success(
                 request,
                 "New calendar address made: the old one no longer works."
@@ -404,12 +412,16 @@ def _calendar_page(request, *, unit, back_href, title):
             )
         return redirect(request.path)
     feed = selectors.feed_of(request.user, unit)
+    shown = request.session.pop(NEW_FEED_KEY, None)
+    feed_url = ""
+    if feed and shown and shown.get("unit") == unit_key:
+        feed_url = request.build_absolute_uri(calendar_feed_path(shown["token"]))
     return render(
         request,
         "delivery/calendar.html",
         {
             "feed": feed,
-            "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else "",
+            "feed_url": feed_url,
             "unit": unit,
             "title": title,
             "back_href": back_href,

@@ -1,3 +1,4 @@
+import hashlib
 import re
 
 from minipolice.delivery.models import CalendarFeed
@@ -94,3 +95,20 @@ def test_session_details_are_audited_without_the_notes_text(world):
     assert entry.fields["notes"] == "(changed)"
     assert entry.fields["leaders_present"] == [[], [world.users["leader"].pk]]
     assert "upset" not in str(entry.fields)
+
+
+def test_a_feed_token_is_stored_only_as_a_hash_and_shown_once(world, client_for, client):
+    leader = client_for(world.users["leader"])
+    url = feed_url(leader, "/my-sessions/calendar/")
+    raw = url.removeprefix("/calendar/").removesuffix(".ics")
+
+    feed = CalendarFeed.objects.get(user=world.users["leader"], unit=None)
+    stored = {str(value) for value in vars(feed).values()}
+    assert not any(raw in value for value in stored)
+    assert feed.token_hash == hashlib.sha256(raw.encode()).hexdigest()
+
+    again = leader.get("/my-sessions/calendar/").content.decode()
+    assert raw not in again
+    assert "cannot be shown again" in again
+    client.logout()
+    assert client.get(url).status_code == 200
