@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from minipolice.lib.validators import validate_date_in_range
+
 
 class ActionKind(models.TextChoices):
     LEAFLET_DROP = "leaflet_drop", "Leaflet drop"
@@ -44,7 +46,7 @@ class CommunityAction(models.Model):
         "organisations.Unit", on_delete=models.PROTECT, related_name="community_actions"
     )
     kind = models.CharField(max_length=20, choices=ActionKind.choices)
-    date = models.DateField()
+    date = models.DateField(validators=[validate_date_in_range])
     place = models.CharField(max_length=160, help_text="For example, the streets or estate.")
     latitude = models.DecimalField(
         max_digits=8,

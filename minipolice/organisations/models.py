@@ -3,6 +3,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from minipolice.lib.validators import validate_date_in_range
+
 URN_VALIDATOR = RegexValidator(r"^\d{6}$", "A URN is the school's 6-digit Unique Reference Number.")
 POSTCODE_VALIDATOR = RegexValidator(
     r"^[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}$", "Enter a real postcode, like BS4 2RX."
@@ -102,7 +104,7 @@ class Unit(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="units")
     name = models.CharField(max_length=160)
     status = models.CharField(max_length=10, choices=UnitStatus.choices, default="proposed")
-    status_since = models.DateField()
+    status_since = models.DateField(validators=[validate_date_in_range])
     funding_source = models.CharField(max_length=160, blank=True)
 
     class Meta:
@@ -125,7 +127,7 @@ class UnitStatusChange(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=10, choices=UnitStatus.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=UnitStatus.choices)
-    changed_on = models.DateField()
+    changed_on = models.DateField(validators=[validate_date_in_range])
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -141,8 +143,8 @@ class UnitStatusChange(models.Model):
 class Cohort(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cohorts")
     name = models.CharField(max_length=120, help_text='For example "2018/19 Year 5"')
-    start_date = models.DateField()
-    end_date = models.DateField()
+    start_date = models.DateField(validators=[validate_date_in_range])
+    end_date = models.DateField(validators=[validate_date_in_range])
 
     class Meta:
         ordering = ["-start_date", "name"]

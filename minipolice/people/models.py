@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from minipolice.lib.validators import validate_date_in_range, validate_name, validate_phone
+
 
 class YearGroup(models.IntegerChoices):
     YEAR_5 = 5, "Year 5"
@@ -14,8 +16,8 @@ class Child(models.Model):
     """A child in the programme. No date of birth and no address: the school holds those."""
 
     force = models.ForeignKey("organisations.Force", on_delete=models.PROTECT, related_name="+")
-    first_name = models.CharField(max_length=60)
-    last_name = models.CharField(max_length=60)
+    first_name = models.CharField(max_length=60, validators=[validate_name])
+    last_name = models.CharField(max_length=60, validators=[validate_name])
     year_group = models.PositiveSmallIntegerField(choices=YearGroup.choices)
     leader_notes = models.TextField(
         "Notes for leaders",
@@ -42,12 +44,12 @@ class Child(models.Model):
 
 class Guardian(models.Model):
     force = models.ForeignKey("organisations.Force", on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_name])
     email = models.EmailField(blank=True)
     # A new address staff entered, waiting to be confirmed from that address (people.services
     # .update_guardian); until then sign-in links go to `email`.
     pending_email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=30, blank=True)
+    phone = models.CharField(max_length=30, blank=True, validators=[validate_phone])
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -95,8 +97,8 @@ class Enrolment(models.Model):
         "organisations.Cohort", on_delete=models.PROTECT, related_name="enrolments"
     )
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="enrolments")
-    joined = models.DateField()
-    left = models.DateField(null=True, blank=True)
+    joined = models.DateField(validators=[validate_date_in_range])
+    left = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
 
     class Meta:
         ordering = ["joined", "id"]
