@@ -1,6 +1,7 @@
 from django import forms
 
-from minipolice.lib.forms import GovukDateInput
+from minipolice.lib.forms import GovukDateInput, NameField
+from minipolice.lib.validators import validate_date_in_range
 from minipolice.people.models import Child, Guardian, Guardianship, Vetting, YearGroup
 
 DATE_INVALID = "Enter a real date"
@@ -10,6 +11,7 @@ class ChildForm(forms.ModelForm):
     class Meta:
         model = Child
         fields = ["first_name", "last_name", "year_group", "leader_notes"]
+        field_classes = {"first_name": NameField, "last_name": NameField}
         widgets = {
             "year_group": forms.RadioSelect,
             "leader_notes": forms.Textarea(attrs={"rows": 3}),
@@ -34,6 +36,7 @@ class GuardianForm(forms.ModelForm):
     class Meta:
         model = Guardian
         fields = ["name", "email", "phone"]
+        field_classes = {"name": NameField}
         error_messages = {
             "name": {"required": "Enter the parent or carer's name"},
             "email": {
@@ -97,6 +100,7 @@ class LeaveForm(forms.Form):
     left = forms.DateField(
         label="Date they left",
         widget=GovukDateInput(),
+        validators=[validate_date_in_range],
         error_messages={"required": "Enter the date they left", "invalid": DATE_INVALID},
     )
 
@@ -163,9 +167,18 @@ class TrainingForm(forms.Form):
         return cleaned
 
 
+ADDRESS_IN_USE = (
+    "This email address cannot be used for a new leader. If they already lead a unit of your "
+    "force, add them from that unit's page; otherwise ask them for their work email address."
+)
+
+
 class NewLeaderForm(forms.Form):
-    full_name = forms.CharField(
-        label="Full name", max_length=120, help_text="For example, PCSO Sam Rivers"
+    full_name = NameField(
+        label="Full name",
+        max_length=120,
+        help_text="For example, PCSO Sam Rivers",
+        error_messages={"required": "Enter the leader's full name"},
     )
     email = forms.EmailField(label="Work email address", help_text="They sign in with this address")
     unit = forms.ModelChoiceField(
@@ -181,7 +194,7 @@ class NewLeaderForm(forms.Form):
 
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                "Someone already signs in with this email address. Add them to the unit from the unit's page."
-            )
+            # One wording whoever holds the address (a leader of this force, a parent, staff of
+            # another force): the form says nothing about whose account it is or where.
+            raise forms.ValidationError(ADDRESS_IN_USE)
         return email

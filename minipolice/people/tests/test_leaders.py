@@ -84,7 +84,30 @@ def test_adding_a_leader_with_an_email_already_in_use_is_an_error(world, client_
         "/leaders/new/", {"full_name": "Dup", "email": "teacher@example.org", "unit": world.unit.pk}
     )
     assert response.status_code == 200
-    assert "already signs in with this email" in response.content.decode()
+    assert "cannot be used for a new leader" in response.content.decode()
+
+
+def test_adding_a_leader_with_another_forces_staff_email_says_nothing_about_that_account(
+    world, client_for
+):
+    """The answer for another force's coordinator's address is word for word the answer for an
+    address in use in this force: nothing tells whose account it is, or where."""
+    client = client_for(world.users["coordinator"])
+
+    def errors_for(email):
+        response = client.post(
+            "/leaders/new/", {"full_name": "Someone", "email": email, "unit": world.unit.pk}
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        start = page.index('class="govuk-error-summary"')
+        return page[start : page.index("</div>", start)]
+
+    elsewhere = errors_for(world.users["outsider"].email)
+    here = errors_for(world.users["teacher"].email)
+    assert elsewhere == here
+    for revealing in ("already signs in", "Otherton", "another force", "Otto"):
+        assert revealing not in elsewhere
 
 
 def test_area_lead_cannot_add_a_leader_to_a_unit_of_another_force(world, client_for):
