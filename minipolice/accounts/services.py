@@ -51,7 +51,7 @@ def assign_role(
             action="create",
             obj=assignment,
             force=force,
-            fields={"user": user.email, "role": role},
+            fields={"user": user.pk, "role": role},
         )
     if role == Role.GUARDIAN:
         remove_password_if_guardian_only(acting_user=acting_user, user=user)

@@ -9,9 +9,20 @@ class AuditEntryQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("Audit entries are append-only.")
 
+    REDACTABLE = {"actor_label", "object_label", "fields"}
+
+    def redact(self, **values) -> int:
+        """The one change ever made to entries: erasure replacing a person's name or address
+        in who made them or in their text (audit.privacy). What was done, to which record and
+        when stay as written."""
+        if not values or set(values) - self.REDACTABLE:
+            raise PermissionError("Only who and the text of an entry can be redacted.")
+        return super().update(**values)
+
 
 class AuditEntry(models.Model):
-    """One change to, or export of, personal data. Never edited, never deleted."""
+    """One change to, or export of, personal data. Never edited, never deleted; only redacted
+    when the person it names is erased (AuditEntryQuerySet.redact)."""
 
     class Action(models.TextChoices):
         CREATE = "create", "Created"

@@ -1,10 +1,46 @@
-"""The community app's personal data about a child: the actions they took part in.
+"""The community app's personal data about a child: the actions they took part in, and
+actions whose description names them.
 
 Participation counts towards reach totals, so anonymising a child keeps it; it appears in the
-subject access export.
+subject access export. An action's place, partners and outcome are free text that may name a
+child or a parent: erasure replaces the name, the export lists them.
 """
 
-from minipolice.people.privacy import Section, text
+from minipolice.community.models import CommunityAction
+from minipolice.people.privacy import (
+    Identifiers,
+    Section,
+    child_identifiers,
+    guardian_identifiers,
+    mention_section,
+    mentions,
+    redact_rows,
+    text,
+    words,
+)
+
+ACTION_TEXT = ["place", "partners", "outcome"]
+
+
+def _actions(identifiers: Identifiers):
+    return CommunityAction.objects.filter(unit_id__in=identifiers.unit_ids).order_by("date", "pk")
+
+
+def _mentions_section(identifiers: Identifiers) -> Section:
+    return mention_section(
+        "community_action_mentions",
+        "Community actions whose place, partners or outcome name them",
+        (
+            (
+                f"Community action #{action.pk}",
+                {
+                    "Date": action.date,
+                    **{name.capitalize(): getattr(action, name) for name in named},
+                },
+            )
+            for action, named in mentions(_actions(identifiers), ACTION_TEXT, identifiers)
+        ),
+    )
 
 
 def child_sections(child) -> list[Section]:
@@ -24,5 +60,21 @@ def child_sections(child) -> list[Section]:
                 }
                 for part in taking_part
             ],
-        )
+        ),
+        _mentions_section(child_identifiers(child)),
     ]
+
+
+def guardian_sections(guardian) -> list[Section]:
+    return [_mentions_section(guardian_identifiers(guardian))]
+
+
+def remove_identifiers(identifiers: Identifiers) -> list[str]:
+    return redact_rows(
+        _actions(identifiers),
+        ACTION_TEXT,
+        identifiers,
+        lambda action, named: (
+            f"{words(named, {})} of the community action on {text(action.date)} (#{action.pk})"
+        ),
+    )

@@ -4,7 +4,7 @@ See people/privacy.py for what these hooks are for.
 """
 
 from minipolice.consent.models import Consent, ConsentRequest, EmailDelivery, PortalToken
-from minipolice.people.privacy import Section, text
+from minipolice.people.privacy import Identifiers, Section, redact_rows, text
 
 
 def _consent_rows(consents):
@@ -89,3 +89,19 @@ def anonymise_guardian(guardian) -> None:
     Consent.objects.filter(given_by=guardian).update(given_by_name="")
     EmailDelivery.objects.filter(guardian=guardian).update(to_email="", last_error="")
     PortalToken.objects.filter(guardian=guardian).delete()
+
+
+def remove_identifiers(identifiers: Identifiers) -> list[str]:
+    """Notes and signatures on the consents of children in the same units (a note such as
+    "Ann phoned, Ada is keen" on a sibling's or classmate's consent)."""
+    consents = Consent.objects.filter(
+        child__enrolments__cohort__unit_id__in=identifiers.unit_ids
+    ).distinct()
+    return redact_rows(
+        consents,
+        ["note", "given_by_name"],
+        identifiers,
+        lambda consent, _: (
+            f"a consent note of child #{consent.child_id} ({text(consent.given_at)})"
+        ),
+    )

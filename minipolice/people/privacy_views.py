@@ -85,6 +85,24 @@ def guardian_export_pdf(request, pk):
 
 
 # Erasure on request --------------------------------------------------------------------------
+def _say_erased(request, record: str, erasure) -> None:
+    """The result, without the names just erased (messages may be kept in the session), and
+    every place where text naming them was changed."""
+    also = ", ".join(f"parent or carer #{guardian.pk}" for guardian in erasure.guardians)
+    erased = f"{record}'s personal data has been erased"
+    if also and not record.startswith("Parent"):
+        erased += f", and so has that of {also}"
+    messages.success(request, f"{erased}.")
+    if erasure.text_changed:
+        messages.info(
+            request,
+            "Names and email addresses were replaced with “[name removed]” or "
+            "“[email removed]” in: " + "; ".join(erasure.text_changed) + ".",
+        )
+    else:
+        messages.info(request, "No other text named them.")
+
+
 @require_permission(Perm.DATA_PROTECTION)
 def child_erase(request, pk):
     child = selectors.get_child_for_user(request.user, pk, Perm.DATA_PROTECTION)
@@ -92,13 +110,13 @@ def child_erase(request, pk):
     form = ErasureForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.erase_child(
+            erasure = services.erase_child(
                 acting_user=request.user, child=child, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{child.full_name}'s personal data has been erased.")
+            _say_erased(request, f"Child #{child.pk}", erasure)
             return redirect("people:child_list")
     return render(
         request,
@@ -119,13 +137,13 @@ def guardian_erase(request, pk):
     form = ErasureForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.erase_guardian(
+            erasure = services.erase_guardian(
                 acting_user=request.user, guardian=guardian, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{guardian.name}'s personal data has been erased.")
+            _say_erased(request, f"Parent or carer #{guardian.pk}", erasure)
             return redirect("people:guardian_list")
     return render(
         request,

@@ -1,6 +1,7 @@
 """Every write to children, guardians, enrolments and leaders' clearances. Atomic and audited."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -90,9 +91,9 @@ def enrol_child(
     else:
         today = timezone.localdate()
         default_joined = min(max(today, cohort.start_date), cohort.end_date)
-        enrolment = Enrolment.objects.create(
-            child=child, cohort=cohort, joined=joined or default_joined
-        )
+        enrolment = Enrolment(child=child, cohort=cohort, joined=joined or default_joined)
+        enrolment.full_clean(validate_constraints=False)
+        enrolment.save()
     record_audit(
         acting_user=acting_user,
         action="create",
@@ -114,6 +115,7 @@ def leave_cohort(
     if on < enrolment.joined:
         raise ValidationError({"left": "The leaving date cannot be before the date they joined."})
     enrolment.left = on
+    enrolment.full_clean(validate_constraints=False)
     enrolment.save(update_fields=["left"])
     record_audit(
         acting_user=acting_user,
@@ -155,18 +157,62 @@ def create_guardian(*, acting_user, force, name: str, email: str = "", phone: st
     return guardian
 
 
+EMAIL_CHANGE_REFUSED = (
+    "You cannot change this email address: this parent or carer also has children you cannot "
+    "see. Ask your force coordinator to change it."
+)
+
+
 @transaction.atomic
-def update_guardian(*, acting_user, guardian: Guardian, **changes) -> Guardian:
-    before = snapshot(guardian, GUARDIAN_FIELDS)
+def update_guardian(*, acting_user, guardian: Guardian, base_url: str = "", **changes) -> Guardian:
+    """Change a guardian's name, phone or email address.
+
+    Sign-in links to the parent portal go to the email address, so a new address is not used
+    at once: it waits as `pending_email` until someone confirms it from a link emailed to it
+    (consent.services.confirm_guardian_email), and the old address is told; `base_url` is the
+    site's address for those emails. Removing the address applies at once (links then go
+    nowhere). Either way the guardian's portal access ends, and only staff who may manage every
+    child of this guardian may change the address (ValidationError with code "forbidden").
+    """
+    before = snapshot(guardian, [*GUARDIAN_FIELDS, "pending_email"])
     for name, value in changes.items():
         setattr(guardian, name, value.strip() if isinstance(value, str) else value)
     guardian.email = guardian.email.lower()
     guardian.full_clean()
-    diff = changed_fields(guardian, before, GUARDIAN_FIELDS)
+    new_email = guardian.email
+    email_changes = new_email != before["email"]
+    if email_changes:
+        from minipolice.people.selectors import manages_every_child_of
+
+        if getattr(acting_user, "is_authenticated", False) and not manages_every_child_of(
+            acting_user, guardian
+        ):
+            raise ValidationError({"email": EMAIL_CHANGE_REFUSED}, code="forbidden")
+        if new_email:  # waits for confirmation; the stored address stays until then
+            guardian.email = before["email"]
+            guardian.pending_email = new_email
+        else:
+            guardian.pending_email = ""
+    diff = changed_fields(guardian, before, [*GUARDIAN_FIELDS, "pending_email"])
     if diff:
         guardian.save(update_fields=list(diff))
-        if "email" in diff:
-            diff["portal_access"] = _end_portal_access(guardian)
+    if email_changes:
+        from minipolice.consent.services import start_guardian_email_change
+
+        if not base_url:
+            raise ValueError("update_guardian needs base_url to email about a new address.")
+        diff["portal_access"] = _end_portal_access(guardian)
+        start_guardian_email_change(
+            acting_user=acting_user,
+            guardian=guardian,
+            old_email=before["email"],
+            new_email=new_email,
+            base_url=base_url,
+        )
+        if "pending_email" in diff:  # the log keeps no address, only that one changed
+            diff["email"] = diff.pop("pending_email")
+            diff["email_change"] = "waits for confirmation from the new address"
+    if diff:
         record_audit(
             acting_user=acting_user,
             action="update",
@@ -174,6 +220,29 @@ def update_guardian(*, acting_user, guardian: Guardian, **changes) -> Guardian:
             force=guardian.force,
             fields=diff,
         )
+    return guardian
+
+
+@transaction.atomic
+def apply_confirmed_email(*, guardian: Guardian, email: str, acting_user=None) -> Guardian:
+    """The new address was confirmed from a link sent to it: it becomes the guardian's address.
+    Whoever signed in through the old address loses the records."""
+    guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)
+    if guardian.anonymised_at is not None or not email or guardian.pending_email != email:
+        raise ValidationError("This address is no longer waiting for confirmation.")
+    guardian.email, guardian.pending_email = email, ""
+    guardian.save(update_fields=["email", "pending_email"])
+    record_audit(
+        acting_user=acting_user,
+        action="update",
+        obj=guardian,
+        force=guardian.force,
+        fields={
+            "email": ["(old)", "(confirmed)"],
+            "email_change": "confirmed from the new address",
+            "portal_access": _end_portal_access(guardian),
+        },
+    )
     return guardian
 
 
@@ -406,52 +475,66 @@ ANONYMISED = "Anonymised"
 
 
 @transaction.atomic
-def anonymise_child(*, acting_user, child: Child, reason: str, details: dict | None = None):
+def anonymise_child(
+    *, acting_user, child: Child, reason: str, details: dict | None = None
+) -> list[str]:
     """Overwrite a child's personal data in place; the row, their enrolments and everything
-    counted about them (attendance, surveys) stay, so aggregates survive.
+    counted about them (attendance, surveys) stay, so aggregates survive. Their name is
+    replaced wherever free text or the audit log holds it; returns where (people/privacy.py).
 
     The fixed values are written without full_clean: an empty last name is the point.
     """
-    from minipolice.people.privacy import hooks
+    from minipolice.people.privacy import child_identifiers, hooks, remove_identifiers_everywhere
 
     child = Child.objects.select_for_update().get(pk=child.pk)
     if child.anonymised_at is not None:
-        return child
+        return []
+    identifiers = child_identifiers(child)
     child.first_name, child.last_name, child.leader_notes = ANONYMISED, "", ""
     child.anonymised_at = timezone.now()
     child.save(update_fields=["first_name", "last_name", "leader_notes", "anonymised_at"])
     for anonymise in hooks("anonymise_child"):
         anonymise(child)
+    text_changed = remove_identifiers_everywhere(identifiers)
     record_audit(
         acting_user=acting_user,
         action="update",
         obj=child,
         force=child.force,
         label=f"Child #{child.pk} anonymised",
-        fields={"anonymised": reason, **(details or {})},
+        fields={"anonymised": reason, **(details or {}), "text_changed": text_changed},
     )
-    return child
+    return text_changed
 
 
 @transaction.atomic
 def anonymise_guardian(
     *, acting_user, guardian: Guardian, reason: str, details: dict | None = None
-):
+) -> list[str]:
     """Overwrite a guardian's name and contacts; end their parent-portal access. A user account
-    that was only theirs is switched off and cleared too."""
+    that was only theirs is switched off and cleared too. Their name and addresses are removed
+    from free text, the audit log and the sign-in logs; returns where (people/privacy.py)."""
     from minipolice.accounts.models import Role, RoleAssignment
-    from minipolice.people.privacy import hooks
+    from minipolice.people.privacy import (
+        guardian_identifiers,
+        hooks,
+        remove_identifiers_everywhere,
+    )
 
     guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)
     if guardian.anonymised_at is not None:
-        return guardian
+        return []
+    identifiers = guardian_identifiers(guardian)
     users = {a.user for a in RoleAssignment.objects.filter(role=Role.GUARDIAN, guardian=guardian)}
     if guardian.user is not None:
         users.add(guardian.user)
     guardian.name, guardian.email, guardian.phone = ANONYMISED, "", ""
+    guardian.pending_email = ""
     guardian.user = None
     guardian.anonymised_at = timezone.now()
-    guardian.save(update_fields=["name", "email", "phone", "user", "anonymised_at"])
+    guardian.save(
+        update_fields=["name", "email", "pending_email", "phone", "user", "anonymised_at"]
+    )
     for assignment in RoleAssignment.objects.filter(role=Role.GUARDIAN, guardian=guardian):
         record_audit(
             acting_user=acting_user,
@@ -470,15 +553,16 @@ def anonymise_guardian(
             user.save(update_fields=["email", "full_name", "is_active", "password"])
     for anonymise in hooks("anonymise_guardian"):
         anonymise(guardian)
+    text_changed = remove_identifiers_everywhere(identifiers)
     record_audit(
         acting_user=acting_user,
         action="update",
         obj=guardian,
         force=guardian.force,
         label=f"Guardian #{guardian.pk} anonymised",
-        fields={"anonymised": reason, **(details or {})},
+        fields={"anonymised": reason, **(details or {}), "text_changed": text_changed},
     )
-    return guardian
+    return text_changed
 
 
 def guardians_only_of(children) -> list[Guardian]:
@@ -488,36 +572,55 @@ def guardians_only_of(children) -> list[Guardian]:
     return list(guardians_left_without_children(children).order_by("name", "pk"))
 
 
+@dataclass
+class Erasure:
+    """What an erasure did: the guardians erased, and where text naming anyone erased was
+    changed (by record number and date, never by name)."""
+
+    guardians: list[Guardian]
+    text_changed: list[str]
+
+
 @transaction.atomic
-def erase_child(*, acting_user, child: Child, reason: str) -> list[Guardian]:
+def erase_child(*, acting_user, child: Child, reason: str) -> Erasure:
     """Erasure on request: anonymise the child now, and their guardians who have no other
-    child in the programme. The reason goes in the audit log. Returns those guardians."""
+    child in the programme. The reason goes in the audit log, without the child's or their
+    parents' names or addresses in it."""
+    from minipolice.people.privacy import child_identifiers, combined, guardian_identifiers
+
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for erasing this child's data"})
     guardians = guardians_only_of(Child.objects.filter(pk=child.pk))
-    anonymise_child(
+    named = [child_identifiers(child)]
+    named += [guardian_identifiers(link.guardian) for link in child.guardianships.all()]
+    reason = combined(named).redact(reason)
+    text_changed = anonymise_child(
         acting_user=acting_user, child=child, reason="erasure", details={"reason": reason}
     )
     for guardian in guardians:
-        anonymise_guardian(
+        text_changed += anonymise_guardian(
             acting_user=acting_user,
             guardian=guardian,
             reason="erasure",
             details={"reason": reason, "with_child": child.pk},
         )
-    return guardians
+    return Erasure(guardians, list(dict.fromkeys(text_changed)))
 
 
 @transaction.atomic
-def erase_guardian(*, acting_user, guardian: Guardian, reason: str) -> Guardian:
-    """Erasure on request of one parent or carer: their children's records stay."""
-    reason = reason.strip()
+def erase_guardian(*, acting_user, guardian: Guardian, reason: str) -> Erasure:
+    """Erasure on request of one parent or carer: their children's records stay. The reason
+    goes in the audit log without their name or address."""
+    from minipolice.people.privacy import guardian_identifiers
+
+    reason = guardian_identifiers(guardian).redact(reason.strip())
     if not reason:
         raise ValidationError({"reason": "Enter the reason for erasing this person's data"})
-    return anonymise_guardian(
+    text_changed = anonymise_guardian(
         acting_user=acting_user, guardian=guardian, reason="erasure", details={"reason": reason}
     )
+    return Erasure([guardian], text_changed)
 
 
 @transaction.atomic
