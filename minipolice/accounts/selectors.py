@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, is_cleared
+from minipolice.lib.disclosure import rounded_children
 from minipolice.organisations.models import Cohort, Unit, UnitStatus
 from minipolice.organisations.selectors import visible_cohorts, visible_units
 from minipolice.people.models import Enrolment
@@ -14,7 +15,6 @@ from minipolice.people.selectors import visible_leaders
 
 SOON = datetime.timedelta(days=30)
 OPEN_STATUSES = [UnitStatus.PROPOSED, UnitStatus.TRIAL, UnitStatus.ACTIVE, UnitStatus.PAUSED]
-SMALL_NUMBER = 5  # aggregate cells describing fewer children than this are hidden
 
 
 def units_without_leader(user):
@@ -72,7 +72,7 @@ def headline_figures(user):
     children = enrolments.values("child_id").distinct().count()
     return {
         "units_by_status": [(s.label, by_status.get(s.value, 0)) for s in UnitStatus],
-        "children_enrolled": children if children >= SMALL_NUMBER else None,
+        "children_enrolled": rounded_children(children),  # see minipolice.lib.disclosure
         "cohorts": Cohort.objects.filter(unit__in=units).count(),
     }
 

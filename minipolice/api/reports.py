@@ -1,8 +1,10 @@
 """Aggregate figures for one force over a period: counted in SQL, naming no child.
 
-Funders and national viewers read these (Perm.AGGREGATES_READ). A figure that describes fewer
-than SMALL_NUMBER children is suppressed (None), as DESIGN §1 asks, so that nobody can work out
-something about one child from a small count.
+Funders, national viewers and coordinators read these (Perm.AGGREGATES_READ), the same figures
+for each. A figure that describes fewer than SMALL_NUMBER children is suppressed (None), as
+DESIGN §1 asks, and every count of children shown is rounded to the nearest 5
+(`minipolice.lib.disclosure`), so that moving the period by a day, or setting one force beside
+the national figure on the home page, cannot be subtracted down to a hidden count.
 """
 
 import datetime
@@ -14,11 +16,12 @@ from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
 from minipolice.community.models import CommunityAction
 from minipolice.delivery.models import Attendance, AttendanceStatus, Session, SessionStatus
+from minipolice.lib.disclosure import BASE, rounded_children
 from minipolice.organisations.models import Force, Unit, UnitStatus, UnitStatusChange
 from minipolice.organisations.selectors import visible_forces
 from minipolice.people.models import Enrolment
 
-SMALL_NUMBER = 5
+SMALL_NUMBER = BASE
 
 
 def forces_for_aggregates(user):
@@ -116,8 +119,9 @@ def summary(force: Force, start: datetime.date, end: datetime.date) -> dict:
         "period_from": start,
         "period_to": end,
         "suppressed_below": SMALL_NUMBER,
+        "children_rounded_to": BASE,
         "units_by_status": units_by_status(force, end),
-        "children_enrolled": suppress(children_enrolled(force, start, end)),
+        "children_enrolled": rounded_children(children_enrolled(force, start, end)),
         **session_figures(force, start, end),
         **community_figures(force, start, end),
     }

@@ -10,10 +10,9 @@ from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, scope_q
 from minipolice.community.models import MEASURES, CommunityAction, Participation
 from minipolice.consent.enforcement import Decision, attendance_decisions
+from minipolice.lib.disclosure import CAPTION, exact_children_counts, rounded_children
 from minipolice.people.models import Child, Enrolment
 from minipolice.people.selectors import visible_children
-
-SMALL_NUMBER = 5  # children counts below this are hidden from aggregate-only roles
 
 ACTION_PATHS = {
     "force": "unit__school__area__force_id",
@@ -112,8 +111,12 @@ LEVELS = {
 def reach_totals(user, *, level: str, start: datetime.date, end: datetime.date) -> dict:
     """Totals of every reach measure per unit, area or force for a date range, summed in SQL.
 
-    Children are counted once per group however many actions they joined; for aggregate-only
-    roles a count under 5 is hidden.
+    Children are counted once per group however many actions they joined. For roles that may
+    not read every child the totals cover (funders, national viewers, a leader whose vetting
+    lapsed), each count of children is rounded to the nearest 5 and a count under 5 hidden, at
+    every level and in the overall total alike: see `minipolice.lib.disclosure` for why
+    rounding and not hiding small cells, which a reader could undo by subtracting one level or
+    one date window from another.
     """
     id_path, name_path, heading = LEVELS[level]
     actions = CommunityAction.objects.filter(
@@ -133,14 +136,18 @@ def reach_totals(user, *, level: str, start: datetime.date, end: datetime.date) 
     )
     overall = actions.aggregate(actions=Count("id"), **sums)
     overall["children"] = taking_part.aggregate(n=Count("child", distinct=True))["n"]
-    hide_small = not get_scope(user).has(Perm.CHILDREN_READ)
+    exact = exact_children_counts(user, Perm.COMMUNITY_TOTALS)
     for row in rows:
         row["name"] = row[name_path]
         row["children"] = children.get(row[id_path], 0)
     for row in [*rows, overall]:
-        row["children_hidden"] = hide_small and 0 < row["children"] < SMALL_NUMBER
+        if not exact:
+            row["children"] = rounded_children(row["children"])
+        row["children_hidden"] = row["children"] is None
         row["measures"] = [(words, row[name] or 0) for name, words in MEASURES.items()]
-    # A shown total minus the shown rows would give a hidden cell away: hide the total too.
-    if any(row["children_hidden"] for row in rows):
-        overall["children_hidden"] = True
-    return {"rows": rows, "overall": overall, "heading": heading}
+    return {
+        "rows": rows,
+        "overall": overall,
+        "heading": heading,
+        "caption": None if exact else CAPTION,
+    }

@@ -32,8 +32,14 @@ class SummaryOut(Schema):
     suppressed_below: int = Field(
         description="Figures describing fewer children than this are null"
     )
+    children_rounded_to: int = Field(
+        description="Counts of children are rounded to the nearest multiple of this"
+    )
     units_by_status: dict[str, int] = Field(description="Units by their status on the last day")
-    children_enrolled: int | None
+    children_enrolled: int | None = Field(
+        description="Children enrolled at some time in the period, rounded to the nearest 5; "
+        "null when fewer than 5"
+    )
     sessions_delivered: int | None
     sessions_cancelled: int | None
     attendance_rate: float | None = Field(description="Share of register marks that were present")
@@ -44,7 +50,9 @@ class SummaryOut(Schema):
 
 @router.get("/reports/summary", response=responses({200: SummaryOut}))
 def report_summary(request, query: Query[SummaryQuery]):
-    """A force's figures for a period. Cells describing fewer than 5 children are null."""
+    """A force's figures for a period. Cells describing fewer than 5 children are null, and
+    counts of children are rounded to the nearest 5, so that periods a day apart cannot be
+    subtracted to find a hidden count."""
     require(request, Perm.AGGREGATES_READ)
     force = get_object_or_404(reports.forces_for_aggregates(request.user), pk=query.force)
     return reports.summary(force, query.date_from, query.date_to)
