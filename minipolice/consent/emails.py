@@ -9,6 +9,12 @@ the task is enqueued again to run after a delay (BACKOFF); after EmailDelivery.M
 failures the delivery is marked failed and shows on the coordinator's outbox page, where it can
 be sent again. A backend that cannot delay tasks (the immediate backend used in tests) retries
 at once.
+
+Each attempt first claims the email (queued -> sending) in one conditional UPDATE, so of two
+workers running the same task, or two tasks for one email, only one sends it. A worker killed
+while sending leaves the email "sending": `reclaim_interrupted_deliveries` (run by the task
+worker) marks it interrupted after EmailDelivery.SENDING_TIMEOUT. It is not sent again by
+itself, since the mail server may have taken it; the outbox offers "Send again".
 """
 
 import datetime
@@ -16,6 +22,7 @@ import logging
 
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -78,11 +85,23 @@ def deliver(delivery_id: int) -> str:
             delivery.next_attempt_at = None
             delivery.save(update_fields=["status", "last_error", "next_attempt_at"])
             return delivery.status
+        now = timezone.now()
+        claimed = EmailDelivery.objects.filter(
+            pk=delivery.pk, status=EmailDelivery.Status.QUEUED
+        ).update(
+            status=EmailDelivery.Status.SENDING,
+            claimed_at=now,
+            attempts=F("attempts") + 1,
+            to_email=guardian.email,
+        )
+        if not claimed:  # another worker took it between our read and our claim
+            delivery.refresh_from_db(fields=["status"])
+            return delivery.status
+        delivery.status = EmailDelivery.Status.SENDING
+        delivery.claimed_at = now
         delivery.attempts += 1
         delivery.to_email = guardian.email
-        delivery.save(update_fields=["attempts", "to_email"])
         raw, token_hash = portal.new_token()
-        now = timezone.now()
         token = PortalToken.objects.create(
             guardian=guardian,
             token_hash=token_hash,
@@ -109,6 +128,7 @@ def _failed(delivery: EmailDelivery, token: PortalToken, error: Exception) -> st
     retry_at = None
     if delivery.attempts < EmailDelivery.MAX_ATTEMPTS:
         retry_at = timezone.now() + BACKOFF[min(delivery.attempts, len(BACKOFF)) - 1]
+        delivery.status = EmailDelivery.Status.QUEUED
         delivery.next_attempt_at = retry_at
     else:
         delivery.status = EmailDelivery.Status.FAILED
@@ -118,6 +138,41 @@ def _failed(delivery: EmailDelivery, token: PortalToken, error: Exception) -> st
         schedule(delivery, run_after=retry_at)
         delivery.refresh_from_db(fields=["status"])
     return delivery.status
+
+
+def reclaim_interrupted_deliveries() -> int:
+    """Emails left "sending" for longer than SENDING_TIMEOUT by a worker that stopped: mark them
+    interrupted, and fail the stopped worker's task, which would otherwise show running for ever.
+    Returns how many emails were reclaimed."""
+    from django_tasks_db.models import DBTaskResult
+
+    from minipolice.consent.tasks import send_email_delivery
+
+    cutoff = timezone.now() - EmailDelivery.SENDING_TIMEOUT
+    reclaimed = EmailDelivery.objects.filter(
+        status=EmailDelivery.Status.SENDING, claimed_at__lt=cutoff
+    ).update(
+        status=EmailDelivery.Status.INTERRUPTED,
+        next_attempt_at=None,
+        last_error=INTERRUPTED_ERROR,
+    )
+    if reclaimed:
+        logger.warning("%s email(s) were interrupted while sending: shown in the outbox", reclaimed)
+    stale_tasks = DBTaskResult.objects.running().filter(
+        task_path=send_email_delivery.module_path, started_at__lt=cutoff
+    )
+    for task_result in stale_tasks:
+        task_result.set_failed(WorkerStopped(INTERRUPTED_ERROR))
+    return reclaimed
+
+
+INTERRUPTED_ERROR = (
+    "Sending was interrupted (the task worker stopped): it may or may not have arrived."
+)
+
+
+class WorkerStopped(Exception):
+    """Recorded on the task of an email whose worker stopped while sending it."""
 
 
 def _message(delivery: EmailDelivery, raw_token: str, token: PortalToken) -> EmailMessage:

@@ -1,5 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ConsentKind(models.TextChoices):
@@ -110,9 +113,15 @@ class EmailDelivery(models.Model):
 
     Nothing secret is stored: an email carrying a sign-in link gets a fresh link each time the
     task tries to send it, and only a hash of that link is kept (PortalToken).
+
+    queued -> sending (claimed by one worker, attempts + 1) -> sent, or back to queued for a
+    retry, or failed. A worker killed while sending leaves it "sending": after SENDING_TIMEOUT it
+    counts as interrupted (nobody knows whether the mail server took it), is never sent again by
+    itself, and a coordinator may send it again.
     """
 
     MAX_ATTEMPTS = 3
+    SENDING_TIMEOUT = datetime.timedelta(minutes=15)
 
     class Kind(models.TextChoices):
         PORTAL_LINK = "portal_link", "Sign-in link to the parent portal"
@@ -122,8 +131,10 @@ class EmailDelivery(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        INTERRUPTED = "interrupted", "Interrupted"
 
     force = models.ForeignKey("organisations.Force", on_delete=models.PROTECT, related_name="+")
     guardian = models.ForeignKey(
@@ -140,7 +151,10 @@ class EmailDelivery(models.Model):
     to_email = models.EmailField(blank=True)
     subject = models.CharField(max_length=200)
     base_url = models.URLField(help_text="Where the links in the email point: the site's address.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker took it to send: the last attempt began."
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField()
@@ -160,6 +174,22 @@ class EmailDelivery(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to guardian {self.guardian_id} ({self.status})"
+
+    @property
+    def outbox_status(self) -> str:
+        """The status, with an email "sending" for longer than SENDING_TIMEOUT as interrupted."""
+        stale_from = timezone.now() - self.SENDING_TIMEOUT
+        if self.status == self.Status.SENDING and self.claimed_at and self.claimed_at < stale_from:
+            return self.Status.INTERRUPTED
+        return self.status
+
+    @property
+    def outbox_status_label(self) -> str:
+        return self.Status(self.outbox_status).label
+
+    @property
+    def may_send_again(self) -> bool:
+        return self.outbox_status in (self.Status.FAILED, self.Status.INTERRUPTED)
 
 
 class PortalToken(models.Model):

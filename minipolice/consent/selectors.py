@@ -7,7 +7,7 @@ and describes the records for pages.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -245,6 +245,19 @@ def visible_email_deliveries(user):
     return EmailDelivery.objects.filter(
         scope_q(user, Perm.DATA_PROTECTION, force="force_id")
     ).select_related("guardian", "cohort")
+
+
+def with_outbox_status(deliveries, status: str):
+    """Filter by the status the outbox shows: "sending" past the timeout counts as interrupted."""
+    stale = Q(
+        status=EmailDelivery.Status.SENDING,
+        claimed_at__lt=timezone.now() - EmailDelivery.SENDING_TIMEOUT,
+    )
+    if status == EmailDelivery.Status.INTERRUPTED:
+        return deliveries.filter(Q(status=status) | stale)
+    if status == EmailDelivery.Status.SENDING:
+        return deliveries.filter(status=status).exclude(stale)
+    return deliveries.filter(status=status)
 
 
 def get_email_delivery_for_user(user, pk) -> EmailDelivery:

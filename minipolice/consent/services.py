@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from minipolice.accounts.models import Role, RoleAssignment, User
@@ -371,21 +372,28 @@ def update_own_contact_details(*, acting_user, guardians, name: str, phone: str)
 
 @transaction.atomic
 def retry_email_delivery(*, acting_user, delivery):
-    """Send a failed email again, from a fresh count of attempts."""
+    """Send a failed or interrupted email again, from a fresh count of attempts.
 
-    if delivery.status != EmailDelivery.Status.FAILED:
-        raise ValidationError("Only an email that failed can be sent again.")
-    delivery.status = EmailDelivery.Status.QUEUED
-    delivery.attempts = 0
-    delivery.next_attempt_at = None
-    delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
+    The change of status is conditional, so two presses of "Send again" queue it once."""
+
+    before = delivery.outbox_status
+    sendable = Q(status__in=[EmailDelivery.Status.FAILED, EmailDelivery.Status.INTERRUPTED]) | Q(
+        status=EmailDelivery.Status.SENDING,
+        claimed_at__lt=timezone.now() - EmailDelivery.SENDING_TIMEOUT,
+    )
+    requeued = EmailDelivery.objects.filter(sendable, pk=delivery.pk).update(
+        status=EmailDelivery.Status.QUEUED, attempts=0, next_attempt_at=None
+    )
+    if not requeued:
+        raise ValidationError("Only an email that failed or was interrupted can be sent again.")
+    delivery.refresh_from_db(fields=["status", "attempts", "next_attempt_at"])
     record_audit(
         acting_user=acting_user,
         action="update",
         obj=delivery,
         force=delivery.force,
         label=f"Email {delivery.pk} sent again",
-        fields={"status": ["failed", "queued"]},
+        fields={"status": [before, "queued"]},
     )
     emails.schedule(delivery)
     return delivery

@@ -218,7 +218,7 @@ def email_list(request):
     deliveries = selectors.visible_email_deliveries(request.user)
     status = request.GET.get("status", "")
     if status in EmailDelivery.Status.values:
-        deliveries = deliveries.filter(status=status)
+        deliveries = selectors.with_outbox_status(deliveries, status)
     listing = build_listing(
         request,
         deliveries,

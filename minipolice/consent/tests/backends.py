@@ -21,3 +21,22 @@ class FlakyEmailBackend(LocmemBackend):
             FlakyEmailBackend.failures_left -= 1
             raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
         return super().send_messages(email_messages)
+
+
+class WorkerKilled(BaseException):
+    """Stands for the worker process being killed: nothing after the send runs."""
+
+
+class KilledWhileSendingBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise WorkerKilled
+
+
+class SlowEmailBackend(LocmemBackend):
+    """Takes a moment to send, as a real mail server does: two senders overlap."""
+
+    def send_messages(self, email_messages):
+        import time
+
+        time.sleep(0.3)
+        return super().send_messages(email_messages)

@@ -119,7 +119,10 @@ def test_only_a_failed_email_can_be_sent_again(world, client_for):
     client = client_for(world.users["coordinator"])
     mail.outbox.clear()
     response = client.post(f"/consent/emails/{delivery.pk}/retry/", follow=True)
-    assert "Only an email that failed can be sent again" in response.content.decode()
+    assert (
+        "Only an email that failed or was interrupted can be sent again"
+        in response.content.decode()
+    )
     assert mail.outbox == []
 
 
