@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minipolice.lib.tokens import new_token as new_feed_token  # noqa: F401  (migration 0001)
+from minipolice.lib.validators import validate_date_in_range
 
 # A register changed later than this many days after its session is a late edit (audited so).
 LATE_AFTER_DAYS = 2
@@ -29,8 +30,8 @@ class SchoolHoliday(models.Model):
         help_text="Leave empty when the dates apply to every area of the force.",
     )
     name = models.CharField(max_length=120, help_text='For example "Autumn half term"')
-    start_date = models.DateField("First day")
-    end_date = models.DateField("Last day")
+    start_date = models.DateField("First day", validators=[validate_date_in_range])
+    end_date = models.DateField("Last day", validators=[validate_date_in_range])
 
     class Meta:
         ordering = ["start_date", "name"]
@@ -58,7 +59,7 @@ class Session(models.Model):
     cohort = models.ForeignKey(
         "organisations.Cohort", on_delete=models.PROTECT, related_name="sessions"
     )
-    date = models.DateField()
+    date = models.DateField(validators=[validate_date_in_range])
     start_time = models.TimeField()
     minutes = models.PositiveSmallIntegerField(default=60)
     place = models.CharField(max_length=160, blank=True)
