@@ -25,16 +25,9 @@ class NewStoryForm(StoryForm):
         self.fields["unit"].queryset = units
 
 
-class PhotoForm(forms.Form):
-    image = forms.FileField(
-        label="Photo", help_text="A JPEG or PNG file, smaller than 10 MB.", allow_empty_file=False
-    )
-    caption = forms.CharField(
-        label="Description of the photo",
-        max_length=200,
-        help_text="For people who cannot see it, for example “Two Mini Police officers posting a "
-        "leaflet”. Do not name children.",
-    )
+class PhotoTagsForm(forms.Form):
+    """Who is in a photo: ticked from the children who may be shown, and confirmed."""
+
     children = forms.ModelMultipleChoiceField(
         label="Children in the photo",
         queryset=None,
@@ -52,3 +45,16 @@ class PhotoForm(forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["children"].queryset = candidates
+
+
+class PhotoForm(PhotoTagsForm):
+    image = forms.FileField(
+        label="Photo", help_text="A JPEG or PNG file, smaller than 10 MB.", allow_empty_file=False
+    )
+    caption = forms.CharField(
+        label="Description of the photo",
+        max_length=200,
+        help_text="For people who cannot see it, for example “Two Mini Police officers posting a "
+        "leaflet”. Do not name children.",
+    )
+    field_order = ["image", "caption", "children", "everyone_tagged"]

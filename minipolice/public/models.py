@@ -55,6 +55,10 @@ class StoryPhoto(models.Model):
 
     `published` is set when the story is published and every child tagged in the photo may
     appear on the force's website; it is cleared at once when one of them no longer may.
+
+    `withheld_at` is set when a child tagged in the photo is erased or anonymised (their tag
+    goes, their face does not): the photo is then never published, whatever the remaining tags
+    say, until someone tags the children in it again (services.retag_story_photo).
     """
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="photos")
@@ -71,6 +75,8 @@ class StoryPhoto(models.Model):
     uploaded_at = models.DateTimeField()
     published = models.BooleanField(default=False)
     held_back_reason = models.CharField(max_length=255, blank=True)
+    withheld_at = models.DateTimeField(null=True, blank=True)
+    withheld_reason = models.CharField(max_length=255, blank=True)
     children = models.ManyToManyField(
         "people.Child", through="PhotoTag", related_name="story_photos", blank=True
     )

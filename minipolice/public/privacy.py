@@ -1,13 +1,21 @@
 """The public app's personal data about a child: the story photos they are tagged in.
 
-Anonymising a child takes down every photo they are in (a photo shows a face whatever the
-record says) and removes their tags; the stories themselves stay.
+Anonymising a child (erasure on request, or the retention run: both come through
+people.services.anonymise_child) withholds every photo they are tagged in for good — a photo
+shows a face whatever the record says — and removes their tags; the stories themselves stay.
+A withheld photo is never published again until someone tags the children in it again
+(public.services.retag_story_photo), so an untagged photo cannot slip back out.
 """
+
+from django.utils import timezone
 
 from minipolice.people.privacy import Section
 from minipolice.public.models import PhotoTag, StoryPhoto
 
-ANONYMISED_REASON = "A child in this photo has been anonymised"
+WITHHELD_REASON = (
+    "A child in this photo had their record erased or anonymised. Tag the children in it "
+    "again before it can be published."
+)
 
 
 def child_sections(child) -> list[Section]:
@@ -37,6 +45,9 @@ def child_sections(child) -> list[Section]:
 def anonymise_child(child) -> None:
     photo_ids = list(PhotoTag.objects.filter(child=child).values_list("photo_id", flat=True))
     StoryPhoto.objects.filter(pk__in=photo_ids).update(
-        published=False, held_back_reason=ANONYMISED_REASON
+        published=False,
+        held_back_reason=WITHHELD_REASON,
+        withheld_at=timezone.now(),
+        withheld_reason=WITHHELD_REASON,
     )
     PhotoTag.objects.filter(child=child).delete()

@@ -2,8 +2,8 @@
 
 The public reads never return a child's record nor any part of a child's name: the public site
 prints no name or initial beside a photo or anywhere else (the consent form says so). A photo is
-shown only when every child in it has media consent for the force's website today (asked of
-consent.enforcement in one query per page).
+shown only when it is not withheld (a child in it was erased) and every child in it has media
+consent for the force's website today (asked of consent.enforcement in one query per page).
 """
 
 from django.db.models import Count, Prefetch, Q
@@ -115,7 +115,7 @@ def get_public_story(force: Force, pk) -> Story:
 
 def shown_photos(story: Story) -> list[StoryPhoto]:
     """The story's photos that may be shown today (no names: the page prints none)."""
-    photos = list(story_photos(story).filter(published=True))
+    photos = list(story_photos(story).filter(published=True, withheld_at__isnull=True))
     return [photo for photo in _check_photos(photos) if photo is not None]
 
 
@@ -136,6 +136,7 @@ def get_public_photo(force: Force, pk) -> StoryPhoto:
     """A photo anyone may see: in a published story of `force`, published, consent in date."""
     photos = StoryPhoto.objects.filter(
         published=True,
+        withheld_at__isnull=True,
         story__status=StoryStatus.PUBLISHED,
         story__unit__status__in=PUBLIC_UNIT_STATUSES,
         story__unit__school__area__force=force,

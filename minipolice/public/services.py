@@ -6,6 +6,9 @@ Consent is asked of consent.enforcement.media_decisions(..., MediaUse.FORCE_WEBS
 - when a guardian withdraws or refuses it, consent.services.record_consent calls
   unpublish_photos_for_child, so the photos stop being shown at once.
 The public pages and the photo view check it a third time, when they are shown.
+
+A photo withheld because a child in it was erased or anonymised (public/privacy.py) is never
+published, whatever its remaining tags say, until retag_story_photo tags it again.
 """
 
 import datetime
@@ -107,16 +110,7 @@ def add_story_photo(*, acting_user, story: Story, image, caption: str, children=
         raise ValidationError(f"A story can have at most {MAX_PHOTOS} photos.")
     children = list(children)
     force = _force(story)
-    strangers = [child for child in children if child.force_id != force.pk]
-    if strangers:
-        raise ValidationError({"children": "Only children of this force can be tagged."})
-    decisions = media_decisions(children, MediaUse.FORCE_WEBSITE)
-    refused = [child for child in children if not decisions.get(child.pk)]
-    if refused:
-        names = ", ".join(child.full_name for child in refused)
-        raise ValidationError(
-            {"children": f"No consent for photos on the force's website: {names}."}
-        )
+    _require_taggable(children, force)
     photo = StoryPhoto(
         story=story,
         caption=caption.strip(),
@@ -141,6 +135,63 @@ def add_story_photo(*, acting_user, story: Story, image, caption: str, children=
         if photo.image.name:
             default_storage.delete(photo.image.name)
         raise
+    return photo
+
+
+def _require_taggable(children, force) -> None:
+    """Each child must be of `force` and have media consent for the website."""
+    strangers = [child for child in children if child.force_id != force.pk]
+    if strangers:
+        raise ValidationError({"children": "Only children of this force can be tagged."})
+    decisions = media_decisions(children, MediaUse.FORCE_WEBSITE)
+    refused = [child for child in children if not decisions.get(child.pk)]
+    if refused:
+        names = ", ".join(child.full_name for child in refused)
+        raise ValidationError(
+            {"children": f"No consent for photos on the force's website: {names}."}
+        )
+
+
+@transaction.atomic
+def retag_story_photo(*, acting_user, photo: StoryPhoto, children=()) -> StoryPhoto:
+    """Tag the children in a photo again (the list replaces the old one). Each must have media
+    consent for the website. This is the only way to lift the hold on a photo withheld for an
+    erased or anonymised child, and then at least one child must be tagged: a person who looks
+    at the photo says who is in it now."""
+    story = photo.story
+    _require_draft(story)
+    photo = StoryPhoto.objects.select_for_update().get(pk=photo.pk)
+    children = list(children)
+    force = _force(story)
+    was_withheld = photo.withheld_at is not None
+    if was_withheld and not children:
+        raise ValidationError(
+            {
+                "children": "Tick the children who can be recognised in this photo. If the child "
+                "whose record was erased can be recognised in it, remove the photo instead."
+            }
+        )
+    _require_taggable(children, force)
+    before = sorted(photo.tags.values_list("child_id", flat=True))
+    after = sorted({child.pk for child in children})
+    photo.tags.exclude(child_id__in=after).delete()
+    PhotoTag.objects.bulk_create(
+        [PhotoTag(photo=photo, child_id=pk) for pk in after if pk not in before]
+    )
+    if was_withheld:
+        photo.withheld_at, photo.withheld_reason, photo.held_back_reason = None, "", ""
+        photo.save(update_fields=["withheld_at", "withheld_reason", "held_back_reason"])
+    fields = {"children": [before, after]}
+    if was_withheld:
+        fields["withheld"] = [True, False]
+    record_audit(
+        acting_user=acting_user,
+        action="update",
+        obj=photo,
+        force=force,
+        label=f"Photo in story “{story.title}” tagged again",
+        fields=fields,
+    )
     return photo
 
 
@@ -183,6 +234,8 @@ def publish_story(*, acting_user, story: Story) -> list[StoryPhoto]:
             for tag in photo.tags.all()
             if _refusal(tag.child, decisions)
         ]
+        if photo.withheld_at is not None:
+            reasons.insert(0, photo.withheld_reason or "Withheld")
         photo.published = not reasons
         photo.held_back_reason = "; ".join(reasons)[:255]
         if reasons:
@@ -220,6 +273,7 @@ def unpublish_story(*, acting_user, story: Story) -> Story:
     story.status = StoryStatus.DRAFT
     story.save(update_fields=["status"])
     story.photos.update(published=False, held_back_reason="")
+    # A withheld photo keeps its hold (withheld_at, withheld_reason) through this.
     record_audit(
         acting_user=acting_user,
         action="update",
@@ -247,8 +301,8 @@ def unpublish_photos_for_child(*, acting_user, child, consent=None) -> int:
     )
     if not photos:
         return 0
-    reason = f"{child.first_name}: {decision.reason if decision is not None else 'No consent'}"
-    reason = reason[:255]
+    why = decision.reason if decision is not None else "No consent"
+    reason = f"{child.first_name}: {why}"[:255]
     StoryPhoto.objects.filter(pk__in=[photo.pk for photo in photos]).update(
         published=False, held_back_reason=reason
     )
@@ -259,7 +313,8 @@ def unpublish_photos_for_child(*, acting_user, child, consent=None) -> int:
             obj=photo,
             force=_force(photo.story),
             label=f"Photo in story “{photo.story.title}” taken down",
-            fields={"published": [True, False], "child": child.pk, "reason": reason},
+            # The child by id only: the audit log keeps no names (it outlives erasure).
+            fields={"published": [True, False], "child": child.pk, "reason": why[:255]},
         )
     return len(photos)
 

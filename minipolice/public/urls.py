@@ -20,6 +20,7 @@ urlpatterns = [
     path("stories/<int:pk>/photos/new/", views.photo_add, name="photo_add"),
     path("stories/<int:pk>/photos/<int:photo_pk>/", views.photo_image, name="photo_image"),
     path("stories/<int:pk>/photos/<int:photo_pk>/remove/", views.photo_remove, name="photo_remove"),
+    path("stories/<int:pk>/photos/<int:photo_pk>/tags/", views.photo_tags, name="photo_tags"),
     path("stories/<int:pk>/publish/", views.story_publish, name="story_publish"),
     path("stories/<int:pk>/unpublish/", views.story_unpublish, name="story_unpublish"),
     # API tokens of the signed-in user (the API's own pages; the site root includes this file).

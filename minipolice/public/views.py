@@ -18,7 +18,7 @@ from minipolice.lib.forms import apply_service_errors
 from minipolice.lib.listing import build_listing
 from minipolice.organisations.selectors import visible_units
 from minipolice.public import selectors, services
-from minipolice.public.forms import NewStoryForm, PhotoForm, StoryForm
+from minipolice.public.forms import NewStoryForm, PhotoForm, PhotoTagsForm, StoryForm
 from minipolice.public.images import content_type_of
 from minipolice.public.models import StoryStatus
 
@@ -252,6 +252,37 @@ def photo_image(request, pk, photo_pk):
     return _image_response(photo)
 
 
+@require_permission(Perm.STORY_WRITE)
+def photo_tags(request, pk, photo_pk):
+    """Tag the children in a photo again; the only way to lift the hold on a withheld photo."""
+    photo = selectors.get_photo_for_user(request.user, pk, photo_pk)
+    story = photo.story
+    if story.is_published:
+        messages.info(request, "Unpublish the story before changing it.")
+        return redirect("public:story_detail", pk=story.pk)
+    candidates, refused_count = selectors.tag_candidates(request.user, story)
+    form = PhotoTagsForm(
+        request.POST or None,
+        candidates=candidates,
+        initial={"children": [tag.child_id for tag in photo.tags.all()]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.retag_story_photo(
+                acting_user=request.user, photo=photo, children=form.cleaned_data["children"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Children in the photo saved.")
+            return redirect("public:story_detail", pk=story.pk)
+    return render(
+        request,
+        "public/photo_tags.html",
+        {"form": form, "story": story, "photo": photo, "refused_count": refused_count},
+    )
+
+
 @require_POST
 @require_permission(Perm.STORY_WRITE)
 def photo_remove(request, pk, photo_pk):
@@ -278,8 +309,7 @@ def story_publish(request, pk):
         messages.warning(
             request,
             f"Story published, but {len(held_back)} photo{'s' if len(held_back) != 1 else ''} "
-            "held back: consent no longer covers a child in "
-            f"{'them' if len(held_back) != 1 else 'it'}.",
+            f"held back: the reason is beside {'each' if len(held_back) != 1 else 'it'} below.",
         )
     else:
         messages.success(request, "Story published.")

@@ -22,6 +22,7 @@ MATRIX = {
     "public:story_delete": ("get", WRITERS),
     "public:photo_add": ("get", WRITERS),
     "public:photo_image": ("get", WRITERS),
+    "public:photo_tags": ("get", WRITERS),
     # Removing a photo twice is answered like once (a double click), so each writer gets 302.
     "public:photo_remove": ("post", WRITERS_POST),
     "public:story_publish": ("post", row(coordinator=302)),
@@ -90,6 +91,7 @@ def url_kwargs(world) -> dict:
         "public:photo_add": {"pk": draft.pk},
         "public:photo_image": {"pk": draft.pk, "photo_pk": photo.pk},
         "public:photo_remove": {"pk": draft.pk, "photo_pk": photo.pk},
+        "public:photo_tags": {"pk": draft.pk, "photo_pk": photo.pk},
         "public:story_publish": {"pk": draft.pk},
         "public:story_unpublish": {"pk": published.pk},
         "public:api_token_revoke": {"pk": token.pk},
