@@ -32,11 +32,11 @@ demo: migrate
 run: demo ## migrate, load the demo, start the task worker and serve on 127.0.0.1:$(PORT)
 	@echo "Serving http://127.0.0.1:$(PORT) (task worker running alongside). Ctrl-C stops both."
 	@trap 'kill 0' EXIT INT TERM; \
-	  DEBUG=true $(PY) manage.py db_worker & \
+	  DEBUG=true $(PY) manage.py task_worker & \
 	  DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 worker: setup
-	DEBUG=true $(PY) manage.py db_worker
+	DEBUG=true $(PY) manage.py task_worker
 
 test: setup ## the whole suite; browser tests run when Debian's chromium is installed
 	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \

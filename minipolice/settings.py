@@ -245,7 +245,7 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mini Police Hub <no-reply@localhost>")
 
-# Background work: Django's tasks API, database backend, `manage.py db_worker`.
+# Background work: Django's tasks API, database backend, `manage.py task_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Content Security Policy: no inline script or style; the one inline script carries a nonce.

@@ -1,4 +1,4 @@
-"""Background tasks of the consent app (Django's tasks API, run by `manage.py db_worker`)."""
+"""Background tasks of the consent app (Django's tasks API, run by `manage.py task_worker`)."""
 
 from django_tasks import task
 

@@ -2,7 +2,7 @@
 
     manage.py apply_retention --dry-run   list who would be anonymised, change nothing
     manage.py apply_retention             anonymise them and record the run
-    manage.py apply_retention --schedule  queue the daily background run (needs db_worker)
+    manage.py apply_retention --schedule  queue the daily background run (needs task_worker)
 
 `--today YYYY-MM-DD` applies the rule as on another date (for checking a future run).
 """
