@@ -305,6 +305,7 @@ def test_every_story_page_renders_fully(world, client_for, client, story, media_
         staff.get(f"/stories/{story.pk}/edit/"),
         staff.get(f"/stories/{story.pk}/delete/"),
         staff.get(f"/stories/{story.pk}/photos/new/"),
+        staff.get(f"/stories/{story.pk}/photos/{photo.pk}/tags/"),
         staff.get("/api-tokens/"),
     ]
     services.publish_story(acting_user=None, story=story)

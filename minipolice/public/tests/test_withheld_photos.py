@@ -150,6 +150,7 @@ def test_tagging_the_children_again_lifts_the_hold_and_is_audited(
     assert page.status_code == 200
     content = page.content.decode()
     assert "was withheld" in content and "Kai Ahmed" in content
+    assert "INVALID_TEMPLATE_VARIABLE" not in content
     response = leader.post(
         f"/stories/{story.pk}/photos/{photo.pk}/tags/",
         {"children": [kai.pk], "everyone_tagged": "on"},
