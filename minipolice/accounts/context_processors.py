@@ -42,9 +42,6 @@ NAVIGATION += [
     ("Emails to parents", "consent:email_list", Perm.DATA_PROTECTION, DATA_PROTECTION),
     ("Data protection", "people:retention", Perm.DATA_PROTECTION, DATA_PROTECTION),
 ]
-# Manage items also kept in the bar: the browser journeys (tests/browser) reach these through
-# the bar. Empty this set once those journeys go through the Manage page.
-ALSO_IN_BAR = {"Action totals", "Emails to parents", "Data protection"}
 
 
 def visible_navigation(request) -> list[dict]:
@@ -90,7 +87,8 @@ def roles(request):
     if user is None or not user.is_authenticated:
         return {"navigation": [], "demo_without_mfa": False, "scope": None}
     items = visible_navigation(request)
-    navigation = [item for item in items if item["section"] is None or item["label"] in ALSO_IN_BAR]
+    # Each page has one place: day-to-day work in the bar, the rest on the Manage page.
+    navigation = [item for item in items if item["section"] is None]
     manage_only = [item for item in items if item not in navigation]
     if manage_only:
         url = reverse("manage")

@@ -201,6 +201,11 @@ class Page:
             )
         )
 
+    def open_from_manage(self, label: str) -> None:
+        """Open a page listed on the Manage page, through the menu as a user would."""
+        self.navigate_to("Manage")
+        self.click_link(label)
+
     def click_link(self, text: str) -> None:
         self._follow(self._find("link text", text))
 

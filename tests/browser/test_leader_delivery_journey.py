@@ -111,6 +111,6 @@ def test_leader_plans_takes_registers_and_logs_a_leaflet_drop(page, live_world, 
     assert page.heading.startswith("Leaflet drop")
     assert page.summary_value("Homes reached") == "150"
 
-    page.navigate_to("Action totals")
+    page.open_from_manage("Action totals")
     assert page.heading == "Community action totals"
     assert "Hilltop Mini Police" in page.text and "150" in page.text

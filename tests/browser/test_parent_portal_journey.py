@@ -128,8 +128,8 @@ def test_coordinator_asks_the_cohort_for_consent_and_reviews_data_protection(
     page.click_link("Erase Ada's personal data")
     assert page.heading == "Erase Ada Lovelace's personal data"
     page.visit(f"/consent/cohorts/{world.cohort.pk}/media-export/")
-    page.navigate_to("Emails to parents")
+    page.open_from_manage("Emails to parents")
     assert page.heading == "Emails to parents and carers"
     assert world.guardian.email in page.text
-    page.navigate_to("Data protection")
+    page.open_from_manage("Data protection")
     assert page.heading == "Keeping personal data only as long as needed"

@@ -20,6 +20,21 @@ def test_coordinator_bar_holds_day_to_day_work_and_manage(world, client_for):
     assert len(bar) <= 12
 
 
+def test_every_page_has_one_place_either_the_bar_or_the_manage_page(world, client, client_for):
+    for role in ("coordinator", "area_lead", "leader", "teacher", "funder", "national"):
+        client.logout()
+        signed_in = client_for(world.users[role])
+        bar = set(_bar(signed_in)) - {"Manage"}
+        manage = signed_in.get("/manage/").content.decode()
+        on_manage = set(
+            re.findall(r'<li><a class="govuk-link" href="[^"]*">([^<]+)</a></li>', manage)
+        )
+        assert not bar & on_manage, (role, bar & on_manage)
+    coordinator_bar = _bar(client_for(world.users["coordinator"]))
+    for label in ("Action totals", "Emails to parents", "Data protection"):
+        assert label not in coordinator_bar
+
+
 def test_manage_page_groups_admin_pages_under_headings(world, client_for):
     body = client_for(world.users["coordinator"]).get("/manage/").content.decode()
     assert '<h1 class="govuk-heading-l">Manage</h1>' in body
