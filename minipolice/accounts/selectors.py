@@ -47,11 +47,21 @@ def cohorts_starting_soon(user, today=None):
 
 
 def my_clearance(user, today=None):
+    """A leader's own vetting and training, and which of them runs out within 30 days
+    (`expiring`: what and when, for the home page's warning; expired ones are not cleared)."""
     today = today or timezone.localdate()
+    vetting = user.vettings.aggregate(latest=Max("expires"))["latest"]
+    training = user.safeguarding_trainings.aggregate(latest=Max("expires"))["latest"]
+    expiring = [
+        (what, expires)
+        for what, expires in (("vetting", vetting), ("safeguarding training", training))
+        if expires is not None and today <= expires <= today + SOON
+    ]
     return {
         "cleared": is_cleared(user, today),
-        "vetting_expires": user.vettings.aggregate(latest=Max("expires"))["latest"],
-        "training_expires": user.safeguarding_trainings.aggregate(latest=Max("expires"))["latest"],
+        "vetting_expires": vetting,
+        "training_expires": training,
+        "expiring": expiring,
         "today": today,
         "soon": today + SOON,
     }
