@@ -48,11 +48,11 @@ def build_listing(
     queryset: QuerySet,
     *,
     search_fields: list[str],
-    sort_fields: dict[str, tuple[str, str]],
+    sort_fields: dict[str, tuple[str, str | tuple[str, ...]]],
     default_sort: str,
     per_page: int | None = None,
 ) -> Listing:
-    """`sort_fields` maps a sort key to (column heading, order_by expression)."""
+    """`sort_fields` maps a sort key to (column heading, order_by field or fields in turn)."""
     query = request.GET.get("q", "").strip()[:100]
     if query:
         terms = query.split()
@@ -67,7 +67,8 @@ def build_listing(
         key, descending = default_sort.lstrip("-"), default_sort.startswith("-")
         sort = default_sort
     order = sort_fields[key][1]
-    queryset = queryset.order_by(f"-{order}" if descending else order, "pk")
+    fields = (order,) if isinstance(order, str) else order
+    queryset = queryset.order_by(*(f"-{f}" if descending else f for f in fields), "pk")
     paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     columns = [

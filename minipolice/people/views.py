@@ -35,11 +35,10 @@ def child_list(request):
         selectors.children_list(request.user),
         search_fields=["first_name", "last_name"],
         sort_fields={
-            "last_name": ("Last name", "last_name"),
-            "first_name": ("First name", "first_name"),
+            "name": ("Name", ("last_name", "first_name")),
             "year": ("Year", "year_group"),
         },
-        default_sort="last_name",
+        default_sort="name",
     )
     return render(
         request, "people/child_list.html", {"listing": listing, "extra_headers": ["Cohort"]}
@@ -249,12 +248,21 @@ def guardian_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_guardian(
-                acting_user=request.user, guardian=guardian, **form.cleaned_data
+                acting_user=request.user,
+                guardian=guardian,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Guardian's details saved.")
+            message = "Guardian's details saved."
+            if guardian.pending_email:
+                message += (
+                    f" We have emailed {guardian.pending_email} a link to confirm the new address;"
+                    " until it is confirmed, sign-in links still go to the old one."
+                )
+            messages.success(request, message)
             return redirect("people:guardian_detail", pk=guardian.pk)
     return render(
         request,

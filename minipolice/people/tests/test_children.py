@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.utils import timezone
 
@@ -136,3 +137,24 @@ def test_guardian_list_and_detail_only_show_visible_children(world, client_for):
     assert "Ann Lovelace" in body and "Ada Lovelace" in body
     body = client.get(f"/guardians/{world.guardian.pk}/").content.decode()
     assert "ann@example.com" in body
+
+
+def test_children_list_links_each_child_by_full_name_sorted_by_surname_then_first_name(
+    world, client_for
+):
+    from minipolice.people import services as people
+
+    for first in ("Zoe", "Amir", "Maya"):
+        people.add_child_to_cohort(
+            acting_user=None,
+            cohort=world.cohort,
+            first_name=first,
+            last_name="Ashworth",
+            year_group=5,
+        )
+    body = client_for(world.users["coordinator"]).get("/children/").content.decode()
+    links = re.findall(r'href="/children/\d+/">([^<]+)</a>', body)
+    assert links == ["Ashworth, Amir", "Ashworth, Maya", "Ashworth, Zoe", "Lovelace, Ada"]
+    descending = client_for(world.users["coordinator"]).get("/children/?sort=-name")
+    links = re.findall(r'href="/children/\d+/">([^<]+)</a>', descending.content.decode())
+    assert links[0] == "Lovelace, Ada" and links[-1] == "Ashworth, Amir"
