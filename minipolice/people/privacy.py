@@ -173,12 +173,26 @@ def child_identifiers(child) -> Identifiers:
 
 def portal_users_only_theirs(guardian) -> list:
     """The sign-in accounts that exist only for this guardian's parent portal: not staff, and
-    holding no role but this guardian's (the accounts anonymising the guardian clears)."""
-    from minipolice.accounts.models import Role, RoleAssignment
+    holding no role but this guardian's (the accounts anonymising the guardian clears).
+
+    That includes former portal accounts, left without any role when staff changed the
+    guardian's address: accounts with no role that have their address, or that gave this
+    guardian's consents in the portal (only the parent does that).
+    """
+    from minipolice.accounts.models import Role, RoleAssignment, User
+    from minipolice.consent.models import Consent, ConsentMethod
 
     users = {a.user for a in RoleAssignment.objects.filter(role=Role.GUARDIAN, guardian=guardian)}
     if guardian.user is not None:
         users.add(guardian.user)
+    theirs = Q(
+        pk__in=Consent.objects.filter(
+            given_by=guardian, method=ConsentMethod.PORTAL, recorded_by__isnull=False
+        ).values("recorded_by_id")
+    )
+    for email in {guardian.email, guardian.pending_email} - {""}:
+        theirs |= Q(email__iexact=email)
+    users.update(User.objects.filter(theirs, role_assignments__isnull=True, is_staff=False))
     return sorted(
         (
             user

@@ -518,16 +518,15 @@ def anonymise_guardian(
     from minipolice.people.privacy import (
         guardian_identifiers,
         hooks,
+        portal_users_only_theirs,
         remove_identifiers_everywhere,
     )
 
     guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)
     if guardian.anonymised_at is not None:
         return []
-    identifiers = guardian_identifiers(guardian)
-    users = {a.user for a in RoleAssignment.objects.filter(role=Role.GUARDIAN, guardian=guardian)}
-    if guardian.user is not None:
-        users.add(guardian.user)
+    users = portal_users_only_theirs(guardian)
+    identifiers = guardian_identifiers(guardian, users)
     guardian.name, guardian.email, guardian.phone = ANONYMISED, "", ""
     guardian.pending_email = ""
     guardian.user = None
@@ -544,13 +543,12 @@ def anonymise_guardian(
             label=f"Parent portal access of guardian #{guardian.pk}",
         )
         assignment.delete()
-    for user in users:
-        if not RoleAssignment.objects.filter(user=user).exists() and not user.is_staff:
-            user.email = f"anonymised-user-{user.pk}@anonymised.invalid"
-            user.full_name = ANONYMISED
-            user.is_active = False
-            user.set_unusable_password()
-            user.save(update_fields=["email", "full_name", "is_active", "password"])
+    for user in users:  # accounts only for this guardian's portal
+        user.email = f"anonymised-user-{user.pk}@anonymised.invalid"
+        user.full_name = ANONYMISED
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["email", "full_name", "is_active", "password"])
     for anonymise in hooks("anonymise_guardian"):
         anonymise(guardian)
     text_changed = remove_identifiers_everywhere(identifiers)
