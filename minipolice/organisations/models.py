@@ -6,8 +6,10 @@ from django.urls import reverse
 from minipolice.lib.validators import validate_date_in_range
 
 URN_VALIDATOR = RegexValidator(r"^\d{6}$", "A URN is the school's 6-digit Unique Reference Number.")
+# A full postcode, or only its district (outward code) when that is all that is known.
 POSTCODE_VALIDATOR = RegexValidator(
-    r"^[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}$", "Enter a real postcode, like BS4 2RX."
+    r"^[A-Za-z]{1,2}\d[A-Za-z\d]?( ?\d[A-Za-z]{2})?$",
+    "Enter a real postcode, like BS4 2RX, or its district, like BS4.",
 )
 COLOUR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour like #1d3f73.")
 
