@@ -4,17 +4,26 @@ Inputs are bounded here (ids fit a 64-bit column, text has no NUL and fits its c
 no request can reach the database with a value it would refuse: bad input is a 400, never a 500.
 """
 
+import datetime
+import re
 from typing import Annotated, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
-from pydantic import AfterValidator, BaseModel, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
+from minipolice.lib.validators import (
+    clean_name,
+    validate_date_in_range,
+    validate_name,
+    validate_phone,
+)
 
 ID_MAX = 2**63 - 1  # the largest value a BigAutoField holds, on SQLite and PostgreSQL alike
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
@@ -37,6 +46,56 @@ def Text(max_length: int, min_length: int = 0):  # noqa: N802 (a type factory, u
         StringConstraints(max_length=max_length, min_length=min_length),
         AfterValidator(_clean_text),
     ]
+
+
+def _django_rule(validator):
+    """A validator of minipolice/lib/validators.py as a pydantic one: the same rule and words."""
+
+    def check(value):
+        try:
+            validator(value)
+        except DjangoValidationError as error:
+            raise ValueError(error.messages[0]) from None
+        return value
+
+    return AfterValidator(check)
+
+
+def Name(max_length: int):  # noqa: N802 (a type factory, used like a type)
+    """A person's name: invisible characters removed, spaces tidied, at least one letter."""
+    return Annotated[
+        str,
+        BeforeValidator(lambda value: clean_name(value) if isinstance(value, str) else value),
+        StringConstraints(max_length=max_length),
+        AfterValidator(_clean_text),
+        _django_rule(validate_name),
+    ]
+
+
+Phone = Annotated[
+    str,
+    StringConstraints(max_length=30, strip_whitespace=True),
+    AfterValidator(_clean_text),
+    _django_rule(validate_phone),
+]
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value):
+    """Only "YYYY-MM-DD": never a number (pydantic would read 0 as 1 January 1970) or a time."""
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("date_format", "Enter a date as YYYY-MM-DD, like 2025-09-01")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("date_value", "Enter a real date, like 2025-09-01") from None
+
+
+# A date in a request: "YYYY-MM-DD" only. `Date` is a date the programme records, so it is also
+# within the range every form and the import accept; `IsoDate` is for filters, which take any.
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
+Date = Annotated[datetime.date, BeforeValidator(_iso_date), _django_rule(validate_date_in_range)]
 
 
 NOT_AN_OBJECT = "not_an_object"

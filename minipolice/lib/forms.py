@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from minipolice.lib.validators import clean_name, validate_name
+
 
 class GovukDateInput(forms.DateInput):
     input_type = "date"
@@ -9,6 +11,16 @@ class GovukDateInput(forms.DateInput):
         super().__init__(
             attrs={"class": "govuk-input govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d"
         )
+
+
+class NameField(forms.CharField):
+    """A person's name as it reads: invisible characters removed, spaces tidied; needs a letter."""
+
+    default_validators = [validate_name]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return clean_name(value) if value else value
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -4,6 +4,7 @@ from django.utils.formats import date_format
 
 from minipolice.accounts.scoping import is_cleared
 from minipolice.lib.forms import GovukDateInput
+from minipolice.lib.validators import validate_date_in_range
 from minipolice.organisations.models import Area, Cohort, School, Unit, UnitStatus
 
 DATE_INVALID = "Enter a real date"
@@ -67,6 +68,7 @@ class UnitStatusForm(forms.Form):
     changed_on = forms.DateField(
         label="Date of the change",
         widget=GovukDateInput(),
+        validators=[validate_date_in_range],
         error_messages={"required": "Enter the date of the change", "invalid": DATE_INVALID},
     )
     note = forms.CharField(label="Note (optional)", required=False, max_length=255)

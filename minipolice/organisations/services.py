@@ -141,7 +141,7 @@ def change_unit_status(
                 "changed_on": f"The date cannot be before {unit.status_since:%-d %B %Y}, when the unit became {current.label.lower()}."
             }
         )
-    change = UnitStatusChange.objects.create(
+    change = UnitStatusChange(
         unit=unit,
         from_status=current,
         to_status=to_status,
@@ -149,6 +149,8 @@ def change_unit_status(
         changed_by=_user(acting_user),
         note=note,
     )
+    change.full_clean()
+    change.save()
     unit.status, unit.status_since = to_status, on
     unit.save(update_fields=["status", "status_since"])
     record_audit(

@@ -14,8 +14,10 @@ from ninja.responses import Status
 from minipolice.accounts.permissions import Perm
 from minipolice.api.common import (
     WRITE_ERRORS,
+    Date,
     Id,
     In,
+    IsoDate,
     Page,
     PageQuery,
     Text,
@@ -66,14 +68,14 @@ class ActionOut(Schema):
 class ActionFilters(PageQuery):
     unit: Id | None = None
     kind: Kind | None = None
-    date_from: datetime.date | None = Field(None, alias="from", description="On or after")
-    date_to: datetime.date | None = Field(None, alias="to", description="On or before")
+    date_from: IsoDate | None = Field(None, alias="from", description="On or after")
+    date_to: IsoDate | None = Field(None, alias="to", description="On or before")
 
 
 class ActionIn(In):
     unit: Id
     kind: Kind
-    date: datetime.date
+    date: Date
     place: Text(160, 1)
     latitude: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
     longitude: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
@@ -92,7 +94,7 @@ class ActionIn(In):
 
 class ActionPatch(In):
     kind: Kind | None = None
-    date: datetime.date | None = None
+    date: Date | None = None
     place: Text(160, 1) | None = None
     latitude: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
     longitude: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)

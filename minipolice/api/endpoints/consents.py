@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, field_validator
 from minipolice.accounts.permissions import Perm
 from minipolice.api.common import (
     WRITE_ERRORS,
+    Date,
     Id,
     In,
     Page,
@@ -77,7 +78,7 @@ class ConsentIn(In):
     given_by: Id | None = Field(None, description="The guardian who decided")
     given_by_name: Text(120) = ""
     given_at: AwareDatetime | None = Field(None, description="When it was given; defaults to now")
-    expires: datetime.date | None = None
+    expires: Date | None = None
     media_uses: list[MediaUseName] = Field(
         default_factory=list, max_length=4, description="For media consent: the uses it covers"
     )

@@ -17,8 +17,10 @@ from minipolice.accounts.models import User
 from minipolice.accounts.permissions import Perm
 from minipolice.api.common import (
     WRITE_ERRORS,
+    Date,
     Id,
     In,
+    IsoDate,
     Page,
     PageQuery,
     Text,
@@ -93,13 +95,13 @@ class SessionFilters(PageQuery):
     cohort: Id | None = None
     unit: Id | None = None
     status: SessionStatusName | None = None
-    date_from: datetime.date | None = Field(None, alias="from", description="On or after")
-    date_to: datetime.date | None = Field(None, alias="to", description="On or before")
+    date_from: IsoDate | None = Field(None, alias="from", description="On or after")
+    date_to: IsoDate | None = Field(None, alias="to", description="On or before")
 
 
 class SessionIn(In):
     cohort: Id
-    date: datetime.date
+    date: Date
     start_time: ClockTime
     minutes: int = Minutes
     place: Text(160) = ""
@@ -107,7 +109,7 @@ class SessionIn(In):
 
 
 class SessionPatch(In):
-    date: datetime.date | None = None
+    date: Date | None = None
     start_time: ClockTime | None = None
     minutes: int | None = Field(None, ge=5, le=600)
     place: Text(160) | None = None

@@ -17,8 +17,10 @@ from ninja.responses import Status
 from minipolice.accounts.permissions import Perm
 from minipolice.api.common import (
     WRITE_ERRORS,
+    Date,
     Id,
     In,
+    IsoDate,
     Page,
     PageQuery,
     Text,
@@ -296,7 +298,7 @@ class UnitIn(In):
     school: Id
     name: Text(160, 1)
     status: StatusName = "proposed"
-    status_since: datetime.date | None = Field(None, description="Defaults to today")
+    status_since: Date | None = Field(None, description="Defaults to today")
     funding_source: Text(160) = ""
 
 
@@ -307,7 +309,7 @@ class UnitPatch(In):
 
 class StatusChangeIn(In):
     to_status: StatusName
-    changed_on: datetime.date | None = Field(None, description="Defaults to today")
+    changed_on: Date | None = Field(None, description="Defaults to today")
     note: Text(255) = ""
 
 
@@ -411,20 +413,20 @@ class CohortFilters(PageQuery):
     force: Id | None = None
     school: Id | None = None
     unit: Id | None = None
-    running_on: datetime.date | None = Field(None, description="Cohorts running on this date")
+    running_on: IsoDate | None = Field(None, description="Cohorts running on this date")
 
 
 class CohortIn(In):
     unit: Id
     name: Text(120, 1)
-    start_date: datetime.date
-    end_date: datetime.date
+    start_date: Date
+    end_date: Date
 
 
 class CohortPatch(In):
     name: Text(120, 1) | None = None
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
 
 
 @router.get("/cohorts", response=responses({200: Page[CohortOut]}), tags=["cohorts"])

@@ -15,10 +15,13 @@ from pydantic import model_validator
 from minipolice.accounts.permissions import Perm
 from minipolice.api.common import (
     WRITE_ERRORS,
+    Date,
     Id,
     In,
+    Name,
     Page,
     PageQuery,
+    Phone,
     Text,
     paginate,
     require,
@@ -70,16 +73,16 @@ class ChildFilters(PageQuery):
 
 class ChildIn(In):
     cohort: Id
-    first_name: Text(60, 1)
-    last_name: Text(60, 1)
+    first_name: Name(60)
+    last_name: Name(60)
     year_group: YearGroup
     leader_notes: Text(2000) = ""
-    joined: datetime.date | None = Field(None, description="Defaults to today, within the cohort")
+    joined: Date | None = Field(None, description="Defaults to today, within the cohort")
 
 
 class ChildPatch(In):
-    first_name: Text(60, 1) | None = None
-    last_name: Text(60, 1) | None = None
+    first_name: Name(60) | None = None
+    last_name: Name(60) | None = None
     year_group: YearGroup | None = None
     leader_notes: Text(2000) | None = None
 
@@ -204,9 +207,9 @@ class GuardianFilters(PageQuery):
 class GuardianIn(In):
     child: Id = Field(description="The child this guardian looks after")
     relationship: Relationship = "parent"
-    name: Text(120, 1)
+    name: Name(120)
     email: Text(254) = ""
-    phone: Text(30) = ""
+    phone: Phone = ""
 
     @model_validator(mode="after")
     def reachable(self):
@@ -216,9 +219,9 @@ class GuardianIn(In):
 
 
 class GuardianPatch(In):
-    name: Text(120, 1) | None = None
+    name: Name(120) | None = None
     email: Text(254) | None = None
-    phone: Text(30) | None = None
+    phone: Phone | None = None
 
 
 class GuardianLinkIn(In):
@@ -328,11 +331,11 @@ class EnrolmentFilters(PageQuery):
 class EnrolmentIn(In):
     child: Id
     cohort: Id
-    joined: datetime.date | None = Field(None, description="Defaults to today, within the cohort")
+    joined: Date | None = Field(None, description="Defaults to today, within the cohort")
 
 
 class LeaveIn(In):
-    left: datetime.date | None = Field(None, description="Defaults to today")
+    left: Date | None = Field(None, description="Defaults to today")
 
 
 def _enrolments(user, perm=Perm.CHILDREN_READ):
