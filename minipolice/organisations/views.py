@@ -176,11 +176,12 @@ def unit_list(request):
         units,
         search_fields=["name", "school__name", "school__area__name"],
         sort_fields={
+            # Status first after the name: on a phone it is what a reader looks for.
             "name": ("Unit", "name"),
-            "school": ("School", "school__name"),
-            "area": ("Area", "school__area__name"),
             "status": ("Status", "status"),
             "since": ("Since", "status_since"),
+            "school": ("School", "school__name"),
+            "area": ("Area", "school__area__name"),
         },
         default_sort="name",
     )
