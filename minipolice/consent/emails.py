@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minipolice.consent import portal
-from minipolice.consent.models import EmailDelivery, PortalToken
+from minipolice.consent.models import EmailConfirmation, EmailDelivery, PortalToken
 
 logger = logging.getLogger(__name__)
 
@@ -38,17 +38,23 @@ BACKOFF = [datetime.timedelta(minutes=1), datetime.timedelta(minutes=10)]
 SUBJECTS = {
     EmailDelivery.Kind.PORTAL_LINK: "Your link to the Mini Police parent portal",
     EmailDelivery.Kind.CONSENT_REQUEST: "Mini Police: please answer some questions about consent",
+    EmailDelivery.Kind.EMAIL_CONFIRMATION: "Mini Police: confirm your email address",
+    EmailDelivery.Kind.EMAIL_CHANGE_NOTICE: "Mini Police: your email address is being changed",
 }
 
 
-def queue_email(*, acting_user, guardian, kind: str, base_url: str, cohort=None) -> EmailDelivery:
-    """Put an email in the outbox and enqueue its sending. Call inside the caller's transaction."""
+def queue_email(
+    *, acting_user, guardian, kind: str, base_url: str, cohort=None, to_email: str = ""
+) -> EmailDelivery:
+    """Put an email in the outbox and enqueue its sending. Call inside the caller's transaction.
+
+    `to_email` is only for the notice to an address being replaced (see `recipient`)."""
     delivery = EmailDelivery.objects.create(
         force_id=guardian.force_id,
         guardian=guardian,
         cohort=cohort,
         kind=kind,
-        to_email=guardian.email,
+        to_email=to_email or guardian.email,
         subject=SUBJECTS[kind],
         base_url=base_url,
         created_at=timezone.now(),
@@ -67,6 +73,40 @@ def schedule(delivery: EmailDelivery, run_after: datetime.datetime | None = None
     return task.enqueue(delivery.pk)
 
 
+def recipient(delivery: EmailDelivery, guardian) -> str:
+    """Where an email goes, decided when it is sent. Sign-in links and consent requests go to
+    the guardian's confirmed address as it is now; a confirmation link only to the address
+    still waiting for it (a later change or a confirmation makes it go nowhere); the notice of
+    a change to the old address it was queued for."""
+    if delivery.kind == EmailDelivery.Kind.EMAIL_CONFIRMATION:
+        pending = guardian.pending_email
+        return pending if pending and pending == delivery.to_email else ""
+    if delivery.kind == EmailDelivery.Kind.EMAIL_CHANGE_NOTICE:
+        return delivery.to_email
+    return guardian.email
+
+
+def _new_link(delivery: EmailDelivery, guardian, now):
+    """The link the email carries, made fresh for each attempt: (raw token, stored row)."""
+    if delivery.kind == EmailDelivery.Kind.EMAIL_CHANGE_NOTICE:
+        return "", None
+    raw, token_hash = portal.new_token()
+    if delivery.kind == EmailDelivery.Kind.EMAIL_CONFIRMATION:
+        model, hours = EmailConfirmation, EmailConfirmation.LIFETIME_HOURS
+        extra = {"email": delivery.to_email}
+    else:
+        model, hours, extra = PortalToken, PortalToken.LIFETIME_HOURS, {}
+    token = model.objects.create(
+        guardian=guardian,
+        token_hash=token_hash,
+        delivery=delivery,
+        created_at=now,
+        expires_at=now + datetime.timedelta(hours=hours),
+        **extra,
+    )
+    return raw, token
+
+
 def deliver(delivery_id: int) -> str:
     """One attempt to send a queued email. Returns the delivery's status afterwards."""
     with transaction.atomic():
@@ -79,7 +119,8 @@ def deliver(delivery_id: int) -> str:
         if delivery is None or delivery.status != EmailDelivery.Status.QUEUED:
             return delivery.status if delivery else "missing"
         guardian = delivery.guardian
-        if guardian is None or guardian.anonymised_at is not None or not guardian.email:
+        to_email = recipient(delivery, guardian) if guardian is not None else ""
+        if guardian is None or guardian.anonymised_at is not None or not to_email:
             delivery.status = EmailDelivery.Status.FAILED
             delivery.last_error = "The parent or carer has no email address now."
             delivery.next_attempt_at = None
@@ -92,7 +133,7 @@ def deliver(delivery_id: int) -> str:
             status=EmailDelivery.Status.SENDING,
             claimed_at=now,
             attempts=F("attempts") + 1,
-            to_email=guardian.email,
+            to_email=to_email,
         )
         if not claimed:  # another worker took it between our read and our claim
             delivery.refresh_from_db(fields=["status"])
@@ -100,15 +141,8 @@ def deliver(delivery_id: int) -> str:
         delivery.status = EmailDelivery.Status.SENDING
         delivery.claimed_at = now
         delivery.attempts += 1
-        delivery.to_email = guardian.email
-        raw, token_hash = portal.new_token()
-        token = PortalToken.objects.create(
-            guardian=guardian,
-            token_hash=token_hash,
-            delivery=delivery,
-            created_at=now,
-            expires_at=now + datetime.timedelta(hours=PortalToken.LIFETIME_HOURS),
-        )
+        delivery.to_email = to_email
+        raw, token = _new_link(delivery, guardian, now)
     try:
         _message(delivery, raw, token).send()
     except Exception as error:  # any failure of the mail server or the connection to it
@@ -123,7 +157,8 @@ def deliver(delivery_id: int) -> str:
 
 def _failed(delivery: EmailDelivery, token: PortalToken, error: Exception) -> str:
     # The link in an email that was not sent must never work.
-    PortalToken.objects.filter(pk=token.pk).delete()
+    if token is not None:
+        type(token).objects.filter(pk=token.pk).delete()
     delivery.last_error = f"{type(error).__name__}: {error}"[:500]
     retry_at = None
     if delivery.attempts < EmailDelivery.MAX_ATTEMPTS:
@@ -185,10 +220,26 @@ def _message(delivery: EmailDelivery, raw_token: str, token: PortalToken) -> Ema
         "guardian": guardian,
         "children": [link.child.first_name for link in children],
         "cohort": delivery.cohort,
-        "link": base + reverse("consent:portal_sign_in", args=[raw_token]),
         "new_link": base + reverse("consent:portal_link_request"),
-        "expires_at": timezone.localtime(token.expires_at),
-        "hours": PortalToken.LIFETIME_HOURS,
     }
+    if delivery.kind == EmailDelivery.Kind.EMAIL_CHANGE_NOTICE:
+        context["new_address"] = (
+            mask_email(guardian.pending_email) if guardian.pending_email else ""
+        )
+    elif delivery.kind == EmailDelivery.Kind.EMAIL_CONFIRMATION:
+        context["link"] = base + reverse("consent:portal_confirm_email", args=[raw_token])
+    else:
+        context["link"] = base + reverse("consent:portal_sign_in", args=[raw_token])
+    if token is not None:
+        context["expires_at"] = timezone.localtime(token.expires_at)
+        context["hours"] = type(token).LIFETIME_HOURS
     body = render_to_string(f"consent/email/{delivery.kind}.txt", context)
     return EmailMessage(subject=delivery.subject, body=body, to=[delivery.to_email])
+
+
+def mask_email(email: str) -> str:
+    """Enough of an address for its owner to recognise it, not enough to write to it."""
+    if "@" not in email:
+        return email[:1] + "…"
+    local, domain = email.split("@", 1)
+    return f"{local[:1]}…@{domain}"

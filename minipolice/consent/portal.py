@@ -21,6 +21,8 @@ from django.utils.crypto import salted_hmac
 
 # A session signed in through a link reaches only the portal (see PortalOnlyMiddleware).
 PORTAL_SESSION_KEY = "portal_only"
+# The address the link was emailed to: consents given in the session record it.
+PORTAL_EMAIL_KEY = "portal_email"
 
 LINK_COOLDOWN = datetime.timedelta(minutes=5)
 LINKS_PER_IP_PER_HOUR = 5

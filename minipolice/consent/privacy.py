@@ -3,7 +3,13 @@
 See people/privacy.py for what these hooks are for.
 """
 
-from minipolice.consent.models import Consent, ConsentRequest, EmailDelivery, PortalToken
+from minipolice.consent.models import (
+    Consent,
+    ConsentRequest,
+    EmailConfirmation,
+    EmailDelivery,
+    PortalToken,
+)
 from minipolice.people.privacy import Identifiers, Section, redact_rows, text
 
 
@@ -17,6 +23,7 @@ def _consent_rows(consents):
             "Answer": c.get_status_display(),
             "Photo uses": ", ".join(c.use_labels),
             "Given by": c.given_by_name,
+            "Given from the address": c.given_by_email,
             "How": c.get_method_display(),
             "Recorded by": (c.recorded_by.email if c.recorded_by else ""),
             "Expires": text(c.expires),
@@ -82,11 +89,12 @@ def guardian_sections(guardian) -> list[Section]:
 
 def anonymise_child(child) -> None:
     """Consents stay (they are counted); who signed and any note go."""
-    Consent.objects.filter(child=child).update(given_by_name="", note="")
+    Consent.objects.filter(child=child).update(given_by_name="", given_by_email="", note="")
 
 
 def anonymise_guardian(guardian) -> None:
-    Consent.objects.filter(given_by=guardian).update(given_by_name="")
+    Consent.objects.filter(given_by=guardian).update(given_by_name="", given_by_email="")
+    EmailConfirmation.objects.filter(guardian=guardian).delete()
     EmailDelivery.objects.filter(guardian=guardian).update(to_email="", last_error="")
     PortalToken.objects.filter(guardian=guardian).delete()
 

@@ -19,6 +19,7 @@ from minipolice.consent.models import (
     ConsentMethod,
     ConsentRequest,
     ConsentStatus,
+    EmailConfirmation,
     EmailDelivery,
     MediaUse,
     PortalLinkRequest,
@@ -38,6 +39,7 @@ def record_consent(
     method: str,
     given_by=None,
     given_by_name: str = "",
+    given_by_email: str = "",
     given_at: datetime.datetime | None = None,
     expires: datetime.date | None = None,
     media_uses: list[str] | tuple[str, ...] = (),
@@ -66,6 +68,7 @@ def record_consent(
         method=method,
         given_by=given_by,
         given_by_name=given_by_name or (given_by.name if given_by else ""),
+        given_by_email=given_by_email.strip().lower(),
         recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         given_at=given_at or timezone.now(),
         expires=expires,
@@ -262,6 +265,13 @@ def use_portal_token(*, raw_token: str):
     return user, may_sign_in_by_link(user)
 
 
+def portal_link_address(token) -> str:
+    """The address a sign-in link was emailed to: the one its use proves."""
+    if token.delivery_id and token.delivery.to_email:
+        return token.delivery.to_email
+    return token.guardian.email
+
+
 def may_sign_in_by_link(user) -> bool:
     """Staff sign in with a password and an authenticator app, never by an emailed link."""
     if user.is_staff or user.is_superuser or not user.is_active:
@@ -313,9 +323,12 @@ class Answer:
 
 
 @transaction.atomic
-def answer_consents(*, acting_user, guardian, child, answers: list[Answer]) -> list[Consent]:
+def answer_consents(
+    *, acting_user, guardian, child, answers: list[Answer], given_by_email: str = ""
+) -> list[Consent]:
     """Record a guardian's answers from the portal. Only answers that change something are
-    recorded; "no" to a consent that stands granted is recorded as a withdrawal."""
+    recorded; "no" to a consent that stands granted is recorded as a withdrawal.
+    `given_by_email` is the confirmed address whose sign-in gave them, kept on each record."""
     today = timezone.localdate()
     recorded = []
     for answer in answers:
@@ -348,6 +361,7 @@ def answer_consents(*, acting_user, guardian, child, answers: list[Answer]) -> l
                 status=new_status,
                 method=ConsentMethod.PORTAL,
                 given_by=guardian,
+                given_by_email=given_by_email,
                 media_uses=answer.media_uses if answer.agree else (),
                 trip_reference=answer.trip_reference,
             )
@@ -397,3 +411,71 @@ def retry_email_delivery(*, acting_user, delivery):
     )
     emails.schedule(delivery)
     return delivery
+
+
+# A guardian's new email address, confirmed from that address ---------------------------------
+@transaction.atomic
+def start_guardian_email_change(
+    *, acting_user, guardian, old_email: str, new_email: str, base_url: str
+) -> None:
+    """Staff changed a guardian's address (people.services.update_guardian): email the new
+    address a link to confirm it, and tell the old address. Earlier confirmation links stop
+    working. Call after `guardian.pending_email` is saved: the email goes to it when sent."""
+    EmailConfirmation.objects.filter(guardian=guardian, used_at__isnull=True).delete()
+    if new_email:
+        emails.queue_email(
+            acting_user=acting_user,
+            guardian=guardian,
+            kind=EmailDelivery.Kind.EMAIL_CONFIRMATION,
+            base_url=base_url,
+            to_email=new_email,
+        )
+    if old_email:
+        emails.queue_email(
+            acting_user=acting_user,
+            guardian=guardian,
+            kind=EmailDelivery.Kind.EMAIL_CHANGE_NOTICE,
+            base_url=base_url,
+            to_email=old_email,
+        )
+
+
+def check_email_confirmation(raw_token: str) -> EmailConfirmation:
+    """The confirmation a link carries, without using it up. Raises PortalLinkError."""
+    confirmation = (
+        EmailConfirmation.objects.select_related("guardian")
+        .filter(token_hash=portal.hash_token(raw_token))
+        .first()
+    )
+    if (
+        confirmation is None
+        or confirmation.guardian.anonymised_at is not None
+        or (
+            confirmation.used_at is None
+            and confirmation.guardian.pending_email != confirmation.email
+        )
+    ):
+        raise PortalLinkError("invalid")
+    if confirmation.used_at is not None:
+        raise PortalLinkError("used")
+    if confirmation.expires_at <= timezone.now():
+        raise PortalLinkError("expired")
+    return confirmation
+
+
+@transaction.atomic
+def confirm_guardian_email(*, raw_token: str):
+    """Use up a confirmation link: its address becomes the guardian's, where sign-in links go
+    from now on. Returns the guardian. Raises PortalLinkError."""
+    from minipolice.people.services import apply_confirmed_email
+
+    confirmation = check_email_confirmation(raw_token)
+    claimed = EmailConfirmation.objects.filter(pk=confirmation.pk, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+    if not claimed:
+        raise PortalLinkError("used")
+    try:
+        return apply_confirmed_email(guardian=confirmation.guardian, email=confirmation.email)
+    except ValidationError:
+        raise PortalLinkError("invalid") from None

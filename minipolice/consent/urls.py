@@ -21,6 +21,11 @@ urlpatterns = [
     path("portal/children/<int:pk>/", views.portal_child, name="portal_child"),
     path("portal/details/", views.portal_details, name="portal_details"),
     path("portal/sign-in/<str:token>/", views.portal_sign_in, name="portal_sign_in"),
+    path(
+        "portal/confirm-email/<str:token>/",
+        views.portal_confirm_email,
+        name="portal_confirm_email",
+    ),
     path("portal/link/", views.portal_link_request, name="portal_link_request"),
     path("portal/link/sent/", views.portal_link_sent, name="portal_link_sent"),
     path("portal/sign-out/", views.portal_sign_out, name="portal_sign_out"),

@@ -342,7 +342,13 @@ def portal_child(request, pk):
                 )
         try:
             services.answer_consents(
-                acting_user=request.user, guardian=guardian, child=child, answers=answers
+                acting_user=request.user,
+                guardian=guardian,
+                child=child,
+                answers=answers,
+                # The address whose link signed this session in; staff accounts that are also
+                # a parent's sign in with their own (confirmed) address.
+                given_by_email=request.session.get(portal.PORTAL_EMAIL_KEY) or request.user.email,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -391,11 +397,12 @@ def portal_sign_in(request, token):
     """GET shows a button and does not use the link up (mail scanners open links); the POST
     from that button uses it and signs the parent in, for this browser session only."""
     try:
-        services.check_portal_token(token)
+        link = services.check_portal_token(token)
     except services.PortalLinkError as problem:
         return _link_problem(request, problem.reason)
     if request.method != "POST":
         return render(request, "consent/portal/sign_in.html")
+    address = services.portal_link_address(link)
     try:
         user, may_sign_in = services.use_portal_token(raw_token=token)
     except services.PortalLinkError as problem:
@@ -407,16 +414,34 @@ def portal_sign_in(request, token):
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN_AT] = now
     request.session[portal.PORTAL_SESSION_KEY] = True
+    request.session[portal.PORTAL_EMAIL_KEY] = address
     request.session.set_expiry(0)  # ends when the browser closes
     return redirect("consent:portal_home")
 
 
-def _link_problem(request, reason: str):
+def _link_problem(request, reason: str, *, confirmation: bool = False):
     return render(
         request,
         "consent/portal/link_problem.html",
-        {"title": LINK_PROBLEMS[reason], "reason": reason},
+        {"title": LINK_PROBLEMS[reason], "reason": reason, "confirmation": confirmation},
     )
+
+
+@never_cache
+def portal_confirm_email(request, token):
+    """The link emailed to a parent's new address. As for sign-in links, GET only shows a
+    button (mail scanners open links); the POST confirms the address."""
+    try:
+        services.check_email_confirmation(token)
+    except services.PortalLinkError as problem:
+        return _link_problem(request, problem.reason, confirmation=True)
+    if request.method != "POST":
+        return render(request, "consent/portal/confirm_email.html")
+    try:
+        guardian = services.confirm_guardian_email(raw_token=token)
+    except services.PortalLinkError as problem:
+        return _link_problem(request, problem.reason, confirmation=True)
+    return render(request, "consent/portal/email_confirmed.html", {"email": guardian.email})
 
 
 @never_cache

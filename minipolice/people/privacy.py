@@ -221,7 +221,7 @@ def guardian_identifiers(guardian, users=None) -> Identifiers:
         "first_name", "last_name"
     ):
         kept.update(part.lower() for part in f"{first} {last}".split())
-    emails = [guardian.email, *(user.email for user in users)]
+    emails = [guardian.email, guardian.pending_email, *(user.email for user in users)]
     # An address that is also another account's sign-in (a teacher who is a parent) stays.
     others = User.objects.exclude(pk__in=[user.pk for user in users])
     emails = [e for e in emails if e and not others.filter(email__iexact=e).exists()]
@@ -452,6 +452,7 @@ def guardian_sections(guardian) -> list[Section]:
                 "Record number": str(guardian.pk),
                 "Name": guardian.name,
                 "Email": guardian.email,
+                "New email waiting for confirmation": guardian.pending_email,
                 "Phone": guardian.phone,
                 "Police force": guardian.force.name,
                 "Signs in to the parent portal as": guardian.user.email if guardian.user else "",

@@ -74,6 +74,14 @@ def visible_guardians(user, perm: Perm = Perm.CHILDREN_READ):
     return Guardian.objects.filter(pk__in=links.values("guardian_id"), anonymised_at__isnull=True)
 
 
+def manages_every_child_of(user, guardian: Guardian) -> bool:
+    """The user may manage every child of `guardian` (whose records are kept). Only such a
+    user may change the email address that signs in to all of those children's consents."""
+    children = Child.objects.filter(guardianships__guardian=guardian, anonymised_at__isnull=True)
+    managed = visible_children(user, Perm.CHILDREN_MANAGE).values("pk")
+    return not children.exclude(pk__in=managed).exists()
+
+
 def guardians_list(user, perm: Perm = Perm.CHILDREN_READ):
     visible = visible_children(user, perm)
     links = Guardianship.objects.filter(child__in=visible).select_related("child")

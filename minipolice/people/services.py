@@ -187,7 +187,8 @@ def update_guardian(*, acting_user, guardian: Guardian, base_url: str = "", **ch
         if getattr(acting_user, "is_authenticated", False) and not manages_every_child_of(
             acting_user, guardian
         ):
-            raise ValidationError({"email": EMAIL_CHANGE_REFUSED}, code="forbidden")
+            refused = ValidationError(EMAIL_CHANGE_REFUSED, code="forbidden")
+            raise ValidationError({"email": refused})
         if new_email:  # waits for confirmation; the stored address stays until then
             guardian.email = before["email"]
             guardian.pending_email = new_email

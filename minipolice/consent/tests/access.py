@@ -22,6 +22,7 @@ MATRIX = {
     "consent:portal_child": ("get", GUARDIAN_ONLY),
     "consent:portal_details": ("get", GUARDIAN_ONLY),
     "consent:portal_sign_in": ("get", PUBLIC),  # a link that does not work explains what next
+    "consent:portal_confirm_email": ("get", PUBLIC),  # likewise
     "consent:portal_link_request": ("get", PUBLIC),
     "consent:portal_link_sent": ("get", PUBLIC),
     "consent:portal_sign_out": ("post", EVERYONE_REDIRECTED),
@@ -30,7 +31,7 @@ MATRIX = {
 
 # Portal pages are about the signed-in parent's own children, not one force's objects: staff
 # of any force get 403 there, and the sign-in link is public.
-UNSCOPED = {"consent:portal_child", "consent:portal_sign_in"}
+UNSCOPED = {"consent:portal_child", "consent:portal_sign_in", "consent:portal_confirm_email"}
 
 
 def url_kwargs(world):

@@ -90,7 +90,11 @@ def test_an_email_to_a_guardian_without_an_address_fails_at_once(world, settings
     settings.TASKS = DATABASE_TASKS
     delivery = queue(world)
     people.update_guardian(
-        acting_user=None, guardian=world.guardian, email="", phone="0117 496 0000"
+        acting_user=None,
+        guardian=world.guardian,
+        email="",
+        phone="0117 496 0000",
+        base_url="http://testserver/",
     )
     assert emails.deliver(delivery.pk) == "failed"
     delivery.refresh_from_db()
