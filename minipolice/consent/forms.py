@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 
 from minipolice.consent.models import ConsentKind, ConsentStatus, MediaUse
-from minipolice.lib.forms import GovukDateInput
+from minipolice.lib.forms import GovukDateInput, NameField
+from minipolice.lib.validators import validate_phone
 
 TRIP_REFERENCE_HINT = (
     "The outing this consent is for, as the event's reference (for example event:12) or a short "
@@ -143,7 +144,7 @@ class PortalConsentForm(forms.Form):
 
 
 class ContactDetailsForm(forms.Form):
-    name = forms.CharField(
+    name = NameField(
         label="Your name",
         max_length=120,
         error_messages={"required": "Enter your name"},
@@ -153,6 +154,7 @@ class ContactDetailsForm(forms.Form):
         label="Phone number",
         max_length=30,
         required=False,
+        validators=[validate_phone],
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
 
