@@ -96,7 +96,8 @@ def units_without_recent_session(user, today=None):
 
 
 def registers_not_taken(user, today=None):
-    """Sessions more than two days ago whose register nobody has taken."""
+    """Sessions more than two days ago whose register nobody has taken, across the areas and
+    forces the user oversees (a leader's or teacher's own are on their registers to take)."""
     from minipolice.delivery.selectors import registers_overdue
 
     return registers_overdue(user, today)

@@ -188,53 +188,68 @@ def led_unit_ids(user) -> list[int]:
     return sorted(get_scope(user).ids_by_role.get(Role.UNIT_LEADER, frozenset()))
 
 
+def taught_school_ids(user) -> list[int]:
+    return sorted(get_scope(user).ids_by_role.get(Role.TEACHER, frozenset()))
+
+
+def own_sessions_q(user) -> Q | None:
+    """Sessions of the user's own units: those they lead, and those of the schools they teach
+    at. None for someone who does neither. From the user's scope: no query."""
+    units, schools = led_unit_ids(user), taught_school_ids(user)
+    if not units and not schools:
+        return None
+    q = Q(pk__in=[])
+    if units:
+        q |= Q(cohort__unit_id__in=units)
+    if schools:
+        q |= Q(cohort__unit__school_id__in=schools)
+    return q
+
+
 def my_sessions(user, today: datetime.date | None = None):
-    """Sessions of the units the user leads, from today on."""
+    """Sessions of the user's own units (led or taught with), from today on."""
     today = today or timezone.localdate()
-    return (
-        visible_sessions(user)
-        .filter(cohort__unit_id__in=led_unit_ids(user), date__gte=today)
-        .order_by("date", "start_time", "id")
-    )
+    own = own_sessions_q(user)
+    if own is None:
+        return Session.objects.none()
+    return visible_sessions(user).filter(own, date__gte=today).order_by("date", "start_time", "id")
 
 
 REGISTERS_TO_TAKE_DAYS = 28
 
 
 def registers_to_take(user, today: datetime.date | None = None):
-    """Sessions of the units the user leads in the last four weeks (before today) that went
-    ahead and whose register still has a child not marked, most recent first."""
+    """The registers of the user's own units to take: today's sessions (whatever their
+    register's state, so today's register is one tap away) and the sessions of the last four
+    weeks whose register still has a child not marked; today's first, then most recent first.
+    Only sessions that go ahead, and only where the user may take the register."""
     today = today or timezone.localdate()
+    own = own_sessions_q(user)
+    if own is None:
+        return Session.objects.none()
+    overdue = Q(date__lt=today, date__gte=today - datetime.timedelta(days=REGISTERS_TO_TAKE_DAYS))
     return with_register_counts(
         visible_sessions(user, Perm.REGISTER_TAKE)
-        .filter(
-            cohort__unit_id__in=led_unit_ids(user),
-            status=SessionStatus.PLANNED,
-            date__lt=today,
-            date__gte=today - datetime.timedelta(days=REGISTERS_TO_TAKE_DAYS),
-        )
-        .filter(register_incomplete())
-    ).order_by("-date", "-start_time", "-id")
+        .filter(own, status=SessionStatus.PLANNED)
+        .filter(Q(date=today) | (overdue & register_incomplete()))
+    ).order_by("-date", "start_time", "id")
 
 
-def leader_overview(user, today: datetime.date | None = None, shown: int = 20) -> dict | None:
-    """The home page's "Your sessions" for a unit leader, in two queries: their next session
-    (not cancelled) and the registers they still have to take. None for someone who leads
-    no unit (no query at all)."""
-    units = led_unit_ids(user)
-    if not units:
+def own_overview(user, today: datetime.date | None = None, shown: int = 20) -> dict | None:
+    """The home page's "Your sessions" for a unit leader or a teacher, in two queries: the
+    registers they have to take (today's and overdue), and their next session not already in
+    that list (not cancelled). None for someone who neither leads nor teaches (no query)."""
+    if own_sessions_q(user) is None:
         return None
     today = today or timezone.localdate()
+    registers = list(registers_to_take(user, today)[:shown])
     next_session = (
-        visible_sessions(user)
-        .filter(cohort__unit_id__in=units, status=SessionStatus.PLANNED, date__gte=today)
-        .order_by("date", "start_time", "id")
+        my_sessions(user, today)
+        .filter(status=SessionStatus.PLANNED)
+        .exclude(pk__in=[s.pk for s in registers])
         .first()
     )
-    return {
-        "next_session": next_session,
-        "registers_to_take": list(registers_to_take(user, today)[:shown]),
-    }
+    return {"next_session": next_session, "registers_to_take": registers, "today": today}
 
 
 # The register --------------------------------------------------------------------------------
@@ -342,17 +357,34 @@ def units_without_recent_session(units, today: datetime.date | None = None):
     )
 
 
+OVERSIGHT_PATHS = {level: SESSION_PATHS[level] for level in ("force", "area")}
+
+
+def oversees_registers(user) -> bool:
+    """Whether the user may take registers across an area or a force (coordinators, area
+    leads), so the home page lists the registers nobody took there. No query."""
+    scope = get_scope(user)
+    return any(scope.ids(Perm.REGISTER_TAKE, level) for level in OVERSIGHT_PATHS)
+
+
 def registers_overdue(user, today: datetime.date | None = None):
-    """Sessions that went ahead more than two days ago with no child marked on the register."""
+    """Sessions that went ahead more than two days ago with no child marked on the register,
+    in the areas and forces the user oversees. Those of the user's own units that are on
+    their registers to take (the last four weeks) are left out, so none is listed twice."""
     today = today or timezone.localdate()
-    return (
+    sessions = (
         visible_sessions(user, Perm.REGISTER_TAKE)
+        .filter(scope_q(user, Perm.REGISTER_TAKE, **OVERSIGHT_PATHS))
         .filter(
             status=SessionStatus.PLANNED, date__lt=today - datetime.timedelta(REGISTER_DUE_DAYS)
         )
         .filter(~Exists(Attendance.objects.filter(session=OuterRef("pk"))))
-        .order_by("-date", "-start_time")
     )
+    own = own_sessions_q(user)
+    if own is not None:
+        since = today - datetime.timedelta(days=REGISTERS_TO_TAKE_DAYS)
+        sessions = sessions.exclude(own & Q(date__gte=since))
+    return sessions.order_by("-date", "-start_time")
 
 
 # School holidays -----------------------------------------------------------------------------
@@ -390,8 +422,8 @@ def feed_by_token(token: str) -> CalendarFeed:
 
 
 def feed_sessions(feed: CalendarFeed, today: datetime.date | None = None):
-    """What the feed's owner may still see: one unit's sessions, or those of the units they
-    lead, from a year ago on."""
+    """What the feed's owner may still see: one unit's sessions, or those of their own units
+    (led or taught with), from a year ago on."""
     from minipolice.organisations.selectors import visible_units
 
     today = today or timezone.localdate()
@@ -400,4 +432,5 @@ def feed_sessions(feed: CalendarFeed, today: datetime.date | None = None):
         if not visible_units(feed.user).filter(pk=feed.unit_id).exists():
             raise Http404
         return sessions.filter(cohort__unit_id=feed.unit_id)
-    return sessions.filter(cohort__unit_id__in=led_unit_ids(feed.user))
+    own = own_sessions_q(feed.user)
+    return sessions.filter(own) if own is not None else sessions.none()

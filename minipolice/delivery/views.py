@@ -371,16 +371,17 @@ def _academic_year_start(today: datetime.date) -> datetime.date:
 def my_sessions(request):
     today = timezone.localdate()
     since = _academic_year_start(today)
-    leads_units = bool(selectors.led_unit_ids(request.user))
+    has_units = selectors.own_sessions_q(request.user) is not None
     return render(
         request,
         "delivery/my_sessions.html",
         {
             "sessions": selectors.my_sessions(request.user, today)[:50],
             "registers_to_take": selectors.registers_to_take(request.user, today)[:50]
-            if leads_units
+            if has_units
             else [],
-            "leads_units": leads_units,
+            "has_units": has_units,
+            "today": today,
             "hours_this_year": round(selectors.volunteer_minutes(request.user, since) / 60, 1),
             "hours_all": round(selectors.volunteer_minutes(request.user) / 60, 1),
             "since": since,

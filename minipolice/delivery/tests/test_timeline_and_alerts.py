@@ -66,10 +66,10 @@ def test_no_warning_about_quiet_units_during_a_school_holiday(world, client_for)
     assert "Every running unit has met in the last 3 weeks of term." in page
 
 
-def test_home_lists_registers_not_taken_within_two_days(world, client_for):
+def test_coordinator_home_lists_registers_not_taken_within_two_days(world, client_for):
     overdue = session_on(world.cohort, days(-3))
     recent = session_on(world.cohort, days(-2))
-    client = client_for(world.users["leader"])
+    client = client_for(world.users["coordinator"])
 
     def not_taken_section():
         page = client.get("/").content.decode()
