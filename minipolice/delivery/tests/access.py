@@ -57,7 +57,7 @@ def url_kwargs(world) -> dict:
         start_date=today + datetime.timedelta(days=30),
         end_date=today + datetime.timedelta(days=34),
     )
-    feed = services.renew_calendar_feed(acting_user=world.users["leader"])
+    _, raw_token = services.renew_calendar_feed(acting_user=world.users["leader"])
     return {
         "delivery:session_detail": {"pk": session.pk},
         "delivery:session_edit": {"pk": session.pk},
@@ -66,7 +66,7 @@ def url_kwargs(world) -> dict:
         "delivery:session_details": {"pk": session.pk},
         "delivery:register_mark": {"pk": session.pk, "child_pk": world.child.pk},
         "delivery:register_finish": {"pk": session.pk},
-        "delivery:calendar_feed": {"token": feed.token},
+        "delivery:calendar_feed": {"token": raw_token},
         "delivery:holiday_edit": {"pk": holiday.pk},
         "delivery:holiday_delete": {"pk": holiday.pk},
     }
