@@ -18,6 +18,7 @@ class Listing:
     columns: list[dict]
     querystring: str
     params: QueryDict
+    page_param: str = "page"
 
     @property
     def rows(self):
@@ -90,4 +91,21 @@ def build_listing(
         columns=columns,
         querystring=params.urlencode(),
         params=params,
+    )
+
+
+def paginate(request, queryset: QuerySet, *, param: str = "page", per_page: int | None = None):
+    """One paginated list of a page that shows several (each has its own page parameter)."""
+    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    page = paginator.get_page(request.GET.get(param))
+    params = request.GET.copy()
+    params.pop(param, None)
+    return Listing(
+        page=page,
+        query="",
+        sort="",
+        columns=[],
+        querystring=params.urlencode(),
+        params=params,
+        page_param=param,
     )

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Max, Min
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from minipolice.accounts.scoping import get_scope
 from minipolice.consent.models import RetentionRun
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
+from minipolice.lib.listing import paginate
 from minipolice.organisations.selectors import visible_forces
 from minipolice.people import retention, selectors, services, subject_access, tasks
 from minipolice.people.models import Child
@@ -164,7 +166,17 @@ def retention_overview(request):
     """The dry run for the coordinator's force: who the next run would anonymise."""
     force_ids = get_scope(request.user).ids(Perm.DATA_PROTECTION, "force")
     today = timezone.localdate()
-    plan = retention.plan(today, force_ids)
+    # The lists are paged in SQL: a force can have thousands due after a missed run.
+    children = retention.children_due(today, force_ids)
+    guardians = retention.guardians_left_without_children(children)
+    summary = children.aggregate(oldest=Min("last_cohort_ended"), newest=Max("last_cohort_ended"))
+    summary.update(children=children.count(), guardians=guardians.count())
+    children_listing = paginate(
+        request,
+        children.order_by("last_cohort_ended", "last_name", "first_name", "pk"),
+        param="children_page",
+    )
+    guardians_listing = paginate(request, guardians.order_by("name", "pk"), param="guardians_page")
     forces = [
         {"force": force, "keep_from": retention.keep_from(force, today)}
         for force in visible_forces(request.user, Perm.DATA_PROTECTION)
@@ -183,7 +195,9 @@ def retention_overview(request):
         request,
         "people/retention.html",
         {
-            "plan": plan,
+            "summary": summary,
+            "children_listing": children_listing,
+            "guardians_listing": guardians_listing,
             "forces": forces,
             "runs": runs,
             "next_run": tasks.scheduled_retention_run(),

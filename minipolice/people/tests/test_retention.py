@@ -6,6 +6,7 @@ and the task, so these tests give the same answer on SQLite and PostgreSQL on an
 """
 
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
@@ -199,12 +200,39 @@ def test_coordinator_sees_the_dry_run_for_their_force(world, boundary, client_fo
     monkeypatch.setattr(timezone, "now", lambda: frozen)
     page = client_for(world.users["coordinator"]).get("/data-protection/")
     html = page.content.decode()
-    assert [c.pk for c in page.context["plan"].children] == [boundary["due"].pk]
+    assert [c.pk for c in page.context["children_listing"].rows] == [boundary["due"].pk]
     assert "Due Family" in html and "Kept Family" not in html
     assert "Due Parent" in html
     # The other force's coordinator sees none of it.
     other = client_for(world.users["outsider"]).get("/data-protection/")
-    assert other.context["plan"].children == []
+    assert list(other.context["children_listing"].rows) == []
+
+
+def test_the_dry_run_page_summarises_and_pages_a_long_list(
+    world, client_for, monkeypatch, django_assert_max_num_queries
+):
+    frozen = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(12, 0)))
+    monkeypatch.setattr(timezone, "now", lambda: frozen)
+    early = cohort_ending(world, datetime.date(2025, 7, 18), "2024/25")
+    late = cohort_ending(world, datetime.date(2026, 3, 20), "2025/26")
+    for i in range(20):
+        child_in(early, f"Early{i:02}")
+        child_in(late, f"Late{i:02}")
+    client = client_for(world.users["coordinator"])
+
+    with django_assert_max_num_queries(20):
+        first = client.get("/data-protection/")
+    html = first.content.decode()
+    assert "Due now: 40 children" in html
+    assert "between 18 July 2025 and 20 March 2026" in html
+    assert "Children (1 to 25 of 40)" in html
+    assert len(re.findall(r'href="/children/\d+/"', html)) == 25
+    assert "children_page=2" in html
+
+    second = client.get("/data-protection/?children_page=2").content.decode()
+    assert "Children (26 to 40 of 40)" in second
+    assert len(re.findall(r'href="/children/\d+/"', second)) == 15
+    assert "Late19" in second and "Early00" not in second
 
 
 def test_the_daily_task_runs_the_rule(world, boundary, settings, monkeypatch):
