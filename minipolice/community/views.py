@@ -68,7 +68,10 @@ def action_create(request, unit_pk):
     unit = get_unit_for_user(request.user, unit_pk, Perm.COMMUNITY_MANAGE)
     kind = request.GET.get("kind", "")
     if kind not in ActionKind.values:
-        form = KindForm(request.GET if "kind" in request.GET else None)
+        # Continue with no kind chosen sends only `step` (browsers leave an unticked radio out):
+        # the form is bound then too, so the error summary says what is missing.
+        submitted = "kind" in request.GET or "step" in request.GET
+        form = KindForm(request.GET if submitted else None)
         form.is_valid()
         return render(request, "community/kind_form.html", {"form": form, "unit": unit})
     on = _action_date(request, timezone.localdate())

@@ -36,3 +36,20 @@ def test_totals_with_empty_dates_say_which_dates_are_missing(world, client_for):
     assert "Enter the first date to count from" in html
     assert "Enter the last date to count to" in html
     assert "Select whether to total by unit, area or force" in html
+
+
+def test_continue_with_no_kind_chosen_shows_the_error_summary(world, client_for):
+    """Submit the first step as a browser does when no radio is ticked: only the form's other
+    fields are sent."""
+    import re
+
+    client = client_for(world.users["leader"])
+    url = f"/units/{world.unit.pk}/community-actions/new/"
+    page = client.get(url).content.decode()
+    start = page.index('<form method="get" novalidate>')
+    form = page[start : page.index("</form>", start)]
+    sent = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    html = client.get(url, sent).content.decode()
+    assert 'class="govuk-error-summary"' in html
+    assert "Select what kind of community action it was" in html
+    assert 'href="#id_kind_0"' in html or 'href="#id_kind"' in html
