@@ -6,6 +6,8 @@ shown only when it is not withheld (a child in it was erased) and every child in
 consent for the force's website today (asked of consent.enforcement in one query per page).
 """
 
+import re
+
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -92,6 +94,55 @@ def active_units(force: Force):
         .select_related("school", "school__area")
         .order_by("school__area__name", "school__name", "name")
     )
+
+
+POSTCODE = re.compile(r"^([A-Z]{1,2})(\d[A-Z\d]?) ?(\d[A-Z]{2})?$")
+
+
+def postcode_district(text: str) -> str | None:
+    """The district (outward code, "BS4") of a postcode or district as typed, or None."""
+    match = POSTCODE.match(text.strip().upper())
+    return match.group(1) + match.group(2) if match else None
+
+
+def search_active_units(force: Force, query: str):
+    """Active units matching `query`: for a postcode, those in its district (BS4 2RX and BS4
+    find the school placed at BS4, not BS48); otherwise by school, town, area or unit name."""
+    units = active_units(force)
+    if not query:
+        return units
+    district = postcode_district(query)
+    if district:
+        return units.filter(school__postcode__iregex=rf"^{district}( ?[0-9][A-Z]{{2}})?$")
+    return units.filter(
+        Q(name__icontains=query)
+        | Q(school__name__icontains=query)
+        | Q(school__town__icontains=query)
+        | Q(school__postcode__icontains=query)
+        | Q(school__area__name__icontains=query)
+    )
+
+
+def nearest_units(force: Force, query: str, limit: int = 3) -> list[Unit]:
+    """For a postcode with no unit in its district: the active units in the same postcode area
+    (BS, TA), nearest district number first, as near as one can tell with no map data."""
+    district = postcode_district(query)
+    if not district:
+        return []
+    letters = POSTCODE.match(district).group(1)
+
+    def number(code: str) -> int:
+        return int(re.match(r"[A-Z]+(\d+)", code.upper()).group(1))
+
+    units = active_units(force).filter(school__postcode__iregex=rf"^{letters}[0-9]")
+    return sorted(
+        units,
+        key=lambda unit: (
+            abs(number(unit.school.postcode) - number(district)),
+            number(unit.school.postcode),
+            unit.school.name,
+        ),
+    )[:limit]
 
 
 def get_public_unit(force: Force, pk) -> Unit:

@@ -6,7 +6,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,17 +37,9 @@ def find_index(request):
 
 def find_units(request, force):
     force = selectors.public_force(force)
-    units = selectors.active_units(force)
     query = request.GET.get("q", "").strip()[:100]
-    if query:
-        units = units.filter(
-            Q(name__icontains=query)
-            | Q(school__name__icontains=query)
-            | Q(school__town__icontains=query)
-            | Q(school__postcode__icontains=query)
-            | Q(school__area__name__icontains=query)
-        )
-    units = list(units)
+    units = list(selectors.search_active_units(force, query))
+    nearest = selectors.nearest_units(force, query) if query and not units else []
     markers = [
         {
             "name": unit.school.name,
@@ -67,6 +58,8 @@ def find_units(request, force):
             "force": force,
             "units": units,
             "query": query,
+            "district": selectors.postcode_district(query),
+            "nearest": nearest,
             "show_map": show_map,
             "markers": markers if show_map else [],
             "map_tiles": getattr(settings, "MINIPOLICE_MAP_TILES", "") if show_map else "",
