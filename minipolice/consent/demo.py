@@ -1,6 +1,7 @@
-"""Demo consents: the current Oasis Connaught cohort has a mix of answers, so the consent board
-shows who is missing what. The demo parent's own children (Mia and Leo) are left unanswered for
-the parent portal. Idempotent: does nothing once any photo consent exists in that cohort."""
+"""Demo consents: the demo leader's current Oasis Connaught cohort has a mix of answers, so the
+consent board shows who is missing what. The demo parent's own children (Mia and Leo) are left
+unanswered for the parent portal. Idempotent: does nothing once any photo consent exists in that
+cohort."""
 
 import datetime
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from minipolice.consent.models import Consent, EmailDelivery
 from minipolice.consent.services import record_consent
-from minipolice.organisations.models import Cohort
+from minipolice.demo.today import demo_cohort
 
 # For each child in order: (taking part, photo uses or None for a refusal, or skip).
 ANSWERS = [
@@ -24,9 +25,7 @@ ANSWERS = [
 
 
 def load_demo_data() -> None:
-    cohort = Cohort.objects.filter(
-        unit__school__name="Oasis Connaught School", name="2026/27 Year 5"
-    ).first()
+    cohort = demo_cohort()
     if (
         cohort is None
         or Consent.objects.filter(child__enrolments__cohort=cohort, kind="media").exists()

@@ -1,8 +1,11 @@
 """Demo sessions and registers (called by `manage.py load_demo`; loading twice changes nothing).
 
-The current Oasis Connaught cohort follows the national 8-week programme on Wednesdays, with
-the autumn half term skipped. Registers are taken for all but the last two sessions that have
-happened, so the home page shows the "registers not taken" alert. Every child is invented.
+The demo leader's current cohort at Oasis Connaught follows the national 8-week programme,
+weekly on the weekday the demo is loaded (dates in `minipolice.demo.today`): four sessions have
+happened, a half-term week was skipped, one is today and three are still to come. Registers
+are taken for the first two, so the home page shows two registers not taken and today's. When
+the demo is loaded again on a later day with no session that day, one is added, so a leader
+always has today's register to take. Every child is invented.
 """
 
 import datetime
@@ -14,48 +17,43 @@ from minipolice.consent.models import Consent
 from minipolice.consent.services import record_consent
 from minipolice.delivery import selectors, services
 from minipolice.delivery.models import SchoolHoliday
-from minipolice.organisations.models import Cohort
+from minipolice.demo import today as demo_dates
 from minipolice.programme.models import ProgrammeTemplate
 from minipolice.programme.national_library import DEFAULT_TEMPLATE
 
-WEDNESDAY = 2
+START = datetime.time(14, 0)
+REWARD_VISIT = "Police headquarters (reward visit)"
 
 
-def load_demo_data():
-    cohort = (
-        Cohort.objects.filter(unit__school__name="Oasis Connaught School", name="2026/27 Year 5")
-        .select_related("unit__school__area__force")
-        .first()
-    )
+def load_demo_data() -> str | None:
+    today = timezone.localdate()
+    cohort = demo_dates.demo_cohort(today)
     if cohort is None:
-        return
-    force = cohort.unit.school.area.force
+        return None
+    start, end = demo_dates.half_term(today)
     SchoolHoliday.objects.get_or_create(
-        force=force,
+        force=cohort.unit.school.area.force,
         area=None,
-        name="Autumn half term (demo dates)",
-        defaults={
-            "start_date": datetime.date(2026, 10, 26),
-            "end_date": datetime.date(2026, 10, 30),
-        },
+        name="Half term (demo dates)",
+        defaults={"start_date": start, "end_date": end},
     )
     if cohort.sessions.exists():
-        return
+        return _session_today(cohort, today)
     template = ProgrammeTemplate.objects.get(force=None, name=DEFAULT_TEMPLATE)
     sessions = services.plan_sessions(
         acting_user=None,
         cohort=cohort,
         template=template,
-        first_date=cohort.start_date,
-        weekday=WEDNESDAY,
-        start_time=datetime.time(14, 0),
+        first_date=demo_dates.first_session(today),
+        weekday=demo_dates.session_weekday(today),
+        start_time=START,
         minutes=60,
         place="School hall",
         today=cohort.start_date,  # the demo's history: planned as on the cohort's first day
     )
+    _session_today(cohort, today)  # at a weekend: the reward visit
     _consents(cohort)
     leader = User.objects.filter(email="leader@avon.example.org").first()
-    today = timezone.localdate()
     held = [s for s in sessions if s.date < today]
     for number, session in enumerate(held[:-2] if len(held) > 2 else []):
         _take_register(session, number)
@@ -63,6 +61,25 @@ def load_demo_data():
             services.record_session_details(
                 acting_user=None, session=session, leaders=[leader], notes=""
             )
+    return None
+
+
+def _session_today(cohort, today) -> str | None:
+    """A session today if the cohort has none (a weekend, or a later day the demo is opened)."""
+    if cohort.sessions.filter(date=today).exists() or not (
+        cohort.start_date <= today <= cohort.end_date
+    ):
+        return None
+    weekend = today.weekday() >= 5
+    services.add_session(
+        acting_user=None,
+        cohort=cohort,
+        date=today,
+        start_time=datetime.time(10, 0) if weekend else START,
+        minutes=120 if weekend else 60,
+        place=REWARD_VISIT if weekend else "School hall",
+    )
+    return f"Added a session today for {cohort}, so the demo leader has a register to take."
 
 
 def _consents(cohort):

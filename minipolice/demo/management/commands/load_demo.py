@@ -1,19 +1,26 @@
 import datetime
 import importlib
-import itertools
 
 from django.apps import apps
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from minipolice.accounts.models import Role, RoleAssignment, User
+from minipolice.accounts.models import Role, User
 from minipolice.accounts.services import assign_role, create_user
 from minipolice.demo import data
+from minipolice.demo import today as demo_dates
 from minipolice.organisations import services as org
-from minipolice.organisations.models import Area, Cohort, Force, School, Unit
+from minipolice.organisations.models import Area, Force, School, Unit
 from minipolice.people import services as people
-from minipolice.people.models import Child, Guardian, SafeguardingTraining, Vetting
+
+# Children per cohort: a unit's first cohort, and its current one (the Harpenden trial had 28
+# pupils; the demo leader's cohort is a full class of 25 with the demo parent's two).
+# The 2019 units' first cohorts are left empty, to keep the load quick.
+NAMED_UNITS = (10, 12)  # (first cohort, current cohort)
+UNITS_OF_2019 = (0, 6)
+DEMO_COHORT = 23
 
 
 class Command(BaseCommand):
@@ -22,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = self.load()
         # Each app may add its own demo records in `minipolice/<app>/demo.py: load_demo_data()`,
-        # which must itself be idempotent.
+        # which must itself be idempotent; it may return a line saying what it added.
         for app in apps.get_app_configs():
             if app.name.startswith("minipolice.") and app.name != "minipolice.demo":
                 try:
@@ -30,7 +37,9 @@ class Command(BaseCommand):
                 except ModuleNotFoundError:
                     continue
                 with transaction.atomic():
-                    module.load_demo_data()
+                    added = module.load_demo_data()
+                if added and not created:
+                    self.stdout.write(added)
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data loaded." if created else "Demo data already loaded: nothing changed."
@@ -48,8 +57,9 @@ class Command(BaseCommand):
     def load(self) -> bool:
         if Force.objects.filter(short_name="avon-and-somerset").exists():
             return False
-        today = timezone.localdate()
-        names = itertools.cycle(itertools.product(data.LAST_NAMES, data.FIRST_NAMES))
+        self.today = timezone.localdate()
+        self.names = data.names()
+        self.emails = set()
         for spec in data.FORCES:
             force = org.create_force(
                 acting_user=None,
@@ -58,17 +68,25 @@ class Command(BaseCommand):
                 chief_constable_name=spec["chief_constable_name"],
                 pcc_name=spec["pcc_name"],
             )
+            areas = {}
             for area_name, schools in spec["areas"].items():
-                area = org.create_area(acting_user=None, force=force, name=area_name)
-                for school_name, town, history in schools:
-                    school = org.create_school(
-                        acting_user=None, area=area, name=school_name, town=town
-                    )
-                    self._unit(school, history, today, names)
-        self._accounts(today)
+                areas[area_name] = org.create_area(acting_user=None, force=force, name=area_name)
+                for school in schools:
+                    self._school(areas[area_name], *school, sizes=NAMED_UNITS)
+            if spec["short_name"] == "avon-and-somerset":
+                for area_name, school in data.avon_2019_schools():
+                    self._school(areas[area_name], *school, sizes=UNITS_OF_2019)
+        self._accounts()
         return True
 
-    def _unit(self, school, history, today, names):
+    def _school(self, area, name, town, district, history, *, sizes):
+        school = org.create_school(
+            acting_user=None, area=area, name=name, town=town, postcode=district
+        )
+        self._unit(school, history, sizes)
+
+    def _unit(self, school, history, sizes):
+        today = self.today
         if not history:
             org.create_unit(
                 acting_user=None,
@@ -93,65 +111,69 @@ class Command(BaseCommand):
         for status, on in later:
             org.change_unit_status(acting_user=None, unit=unit, to_status=status, changed_on=on)
         unit.refresh_from_db()
-        # The first cohort, in the term the unit started (the Harpenden trial had 28 pupils).
+        # The first cohort, in the school year the unit started.
         trial = school.name == "Harpenden Academy"
-        start = first_date
-        end = datetime.date(2018, 6, 20) if trial else datetime.date(start.year + 1, 7, 19)
+        year = demo_dates.school_year(first_date)
         first = org.create_cohort(
             acting_user=None,
             unit=unit,
-            name="2018 trial" if trial else f"{start.year}/{str(start.year + 1)[2:]} Year 5",
+            name="2018 trial" if trial else f"{demo_dates.school_year_label(first_date)} Year 5",
+            start_date=first_date,
+            end_date=datetime.date(2018, 6, 20) if trial else datetime.date(year + 1, 7, 19),
+        )
+        self._children(first, 28 if trial else sizes[0], joined=first_date)
+        if unit.status != "active":
+            return
+        start, end = demo_dates.current_cohort_dates(today)
+        current = org.create_cohort(
+            acting_user=None,
+            unit=unit,
+            name=demo_dates.current_cohort_name(today),
             start_date=start,
             end_date=end,
         )
-        self._children(first, 28 if trial else 10, names, joined=start)
-        if unit.status == "active":
-            current = org.create_cohort(
-                acting_user=None,
-                unit=unit,
-                name="2026/27 Year 5",
-                start_date=datetime.date(2026, 9, 14),
-                end_date=datetime.date(2027, 7, 16),
-            )
-            self._children(current, 12, names, joined=current.start_date)
+        demo = school.name == demo_dates.DEMO_SCHOOL
+        self._children(current, DEMO_COHORT if demo else sizes[1], joined=start)
         if school.name == "Preston Primary":
+            soon = today + datetime.timedelta(days=14)
             org.create_cohort(
                 acting_user=None,
                 unit=unit,
-                name="2026/27 Year 6 spring",
-                start_date=today + datetime.timedelta(days=14),
-                end_date=datetime.date(2027, 3, 26),
+                name=f"{demo_dates.school_year_label(today)} Year 6 (second group)",
+                start_date=soon,
+                end_date=soon + datetime.timedelta(weeks=12),
             )
 
-    def _children(self, cohort, count, names, joined):
+    def _children(self, cohort, count, joined):
         for index in range(count):
-            last, first = next(names)
+            first, last = next(self.names)
             child = people.add_child_to_cohort(
                 acting_user=None,
                 cohort=cohort,
                 first_name=first,
                 last_name=last,
-                year_group=5 if "Year 6" not in cohort.name else 6,
+                year_group=5,
                 joined=joined,
                 leader_notes="Needs instructions read aloud." if index == 3 else "",
             )
+            parent = data.GUARDIAN_FIRST[index % len(data.GUARDIAN_FIRST)]
+            email = f"{parent.lower()}.{last.lower()}@example.com"
+            number = 2
+            while email in self.emails:
+                email, number = f"{parent.lower()}.{last.lower()}{number}@example.com", number + 1
+            self.emails.add(email)
             guardian = people.create_guardian(
-                acting_user=None,
-                force=child.force,
-                name=f"{data.GUARDIAN_FIRST[index % len(data.GUARDIAN_FIRST)]} {last}",
-                email=f"{data.GUARDIAN_FIRST[index % len(data.GUARDIAN_FIRST)].lower()}.{last.lower()}@example.com",
+                acting_user=None, force=child.force, name=f"{parent} {last}", email=email
             )
             people.link_guardian(acting_user=None, child=child, guardian=guardian)
 
-    def _accounts(self, today):
+    def _accounts(self):
+        today = self.today
+        # One hash for every demo account: hashing is slow on purpose, the demo need not be.
+        password = make_password(data.DEMO_PASSWORD)
         for email, name, role, force_short, kind, scope_name in data.ACCOUNTS:
-            user = create_user(
-                acting_user=None,
-                email=email,
-                full_name=name,
-                password=data.DEMO_PASSWORD,
-                is_demo=True,
-            )
+            user = create_user(acting_user=None, email=email, full_name=name, is_demo=True)
+            User.objects.filter(pk=user.pk).update(password=password)
             force = Force.objects.get(short_name=force_short) if force_short else None
             scope = {}
             if kind == "force":
@@ -189,10 +211,8 @@ class Command(BaseCommand):
                 )
 
     def _demo_guardian(self, user, force):
-        """The demo parent has two children in the current Oasis Connaught cohort."""
-        cohort = Cohort.objects.get(
-            unit__school__name="Oasis Connaught School", name="2026/27 Year 5"
-        )
+        """The demo parent has two children in the demo leader's current cohort."""
+        cohort = demo_dates.demo_cohort(self.today)
         guardian = people.create_guardian(
             acting_user=None, force=force, name=user.full_name, email=user.email
         )
@@ -203,20 +223,9 @@ class Command(BaseCommand):
                 acting_user=None,
                 cohort=cohort,
                 first_name=first,
-                last_name="Ashworth",
+                last_name=data.DEMO_FAMILY_NAME,
                 year_group=5,
                 joined=cohort.start_date,
             )
             people.link_guardian(acting_user=None, child=child, guardian=guardian)
         return guardian
-
-
-__all__ = [
-    "Command",
-    "Child",
-    "Guardian",
-    "RoleAssignment",
-    "User",
-    "Vetting",
-    "SafeguardingTraining",
-]
