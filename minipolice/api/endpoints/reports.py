@@ -8,15 +8,15 @@ from pydantic import model_validator
 
 from minipolice.accounts.permissions import Perm
 from minipolice.api import reports
-from minipolice.api.common import Id, require, responses
+from minipolice.api.common import Id, IsoDate, require, responses
 
 router = Router(tags=["reports"])
 
 
 class SummaryQuery(Schema):
     force: Id
-    date_from: datetime.date = Field(alias="from", description="First day of the period")
-    date_to: datetime.date = Field(alias="to", description="Last day of the period")
+    date_from: IsoDate = Field(alias="from", description="First day of the period")
+    date_to: IsoDate = Field(alias="to", description="Last day of the period")
 
     @model_validator(mode="after")
     def ordered(self):

@@ -145,3 +145,15 @@ def test_today_and_the_range_ends_are_accepted(world, api):
     for day in ["2000-01-01", timezone.localdate().isoformat(), "2100-12-31"]:
         response = api.post("/cohorts", _cohort(world, name=day, start_date=day, end_date=day))
         assert response.status_code == 201, response.json()
+
+
+@pytest.mark.parametrize("param", ["from", "to"])
+@pytest.mark.parametrize("day", ["0", "1735689600", "2025-09-01T00:00:00"])
+def test_date_filters_take_only_yyyy_mm_dd(world, api, param, day):
+    period = {"from": "2025-01-01", "to": "2025-12-31", param: day}
+    response = api.get("/reports/summary", {"force": world.force.pk, **period})
+    assert response.status_code == 400
+    assert response.json()["errors"][param] == ["Enter a date as YYYY-MM-DD, like 2025-09-01"]
+    for path in ["/sessions", "/community-actions"]:
+        assert api.get(path, {param: day}).status_code == 400
+    assert api.get("/cohorts", {"running_on": day}).status_code == 400
