@@ -33,12 +33,17 @@ MATRIX = {
     "account_logout": ("get", row(anonymous=302, **{r: 200 for r in ROLES[1:]})),
     "account_inactive": ("get", PUBLIC),
     "account_signup": ("get", row(anonymous=200, **{r: 302 for r in ROLES[1:]})),
-    "account_reauthenticate": ("get", EVERYONE),
+    # A parent's account has no password (#8.8): nothing to re-enter, change or set (setting
+    # one is refused: the set-password form says so).
+    "account_reauthenticate": ("get", {**EVERYONE, "guardian": 403}),
     "account_email": ("get", row(**dict.fromkeys(ROLES, 404))),
     "account_email_closed": ("get", row(**dict.fromkeys(ROLES, 404))),
     "account_email_verification_sent": ("get", PUBLIC),
-    "account_change_password": ("get", EVERYONE),
-    "account_set_password": ("get", row(anonymous=302, **{r: 302 for r in ROLES[1:]})),
+    "account_change_password": ("get", {**EVERYONE, "guardian": 302}),
+    "account_set_password": (
+        "get",
+        row(anonymous=302, **{r: 302 for r in ROLES[1:] if r != "guardian"}, guardian=200),
+    ),
     "account_reset_password": ("get", PUBLIC),
     "account_confirm_login_code": ("get", row(anonymous=302, **{r: 302 for r in ROLES[1:]})),
     "account_confirm_email": ("get", PUBLIC),

@@ -171,6 +171,14 @@ class ChangePasswordForm(GovukFieldsMixin, account_forms.ChangePasswordForm):
 class SetPasswordForm(GovukFieldsMixin, account_forms.SetPasswordForm):
     govuk_fields = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD_AGAIN}
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.user.is_guardian_only():
+            raise forms.ValidationError(
+                "Parents and carers sign in with a link from the parent portal, not a password."
+            )
+        return cleaned
+
 
 class ResetPasswordForm(GovukFieldsMixin, account_forms.ResetPasswordForm):
     govuk_fields = {"email": {**EMAIL, "attrs": {"spellcheck": "false"}}}

@@ -122,3 +122,15 @@ def _hashed(password):
     from django.contrib.auth.hashers import make_password
 
     return make_password(password)
+
+
+def test_a_parent_signed_in_cannot_set_a_password(world, client_for):
+    parent = client_for(world.users["guardian"])
+    response = parent.post(
+        "/accounts/password/set/",
+        {"password1": "a-brand-new-password-1", "password2": "a-brand-new-password-1"},
+    )
+    assert response.status_code == 200
+    assert "sign in with a link from the parent portal" in response.content.decode()
+    world.users["guardian"].refresh_from_db()
+    assert not world.users["guardian"].has_usable_password()
