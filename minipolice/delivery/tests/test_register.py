@@ -201,7 +201,8 @@ def test_a_register_save_costs_a_fixed_number_of_queries(world, client_for, caps
     costs = [_save_cost(client, session, child, "present") for child in children[1:21]]
 
     counts = {count for count, _ in costs}
-    assert counts == {16}, counts
+    # 18 with the savepoint (2 queries) that lets two first marks of one child race safely.
+    assert counts == {18}, counts
     timings = sorted(ms for _, ms in costs)
     median = timings[len(timings) // 2]
     with capsys.disabled():
