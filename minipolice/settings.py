@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "minipolice.lib.middleware.NoStoreForSignedInMiddleware",
+    "minipolice.lib.middleware.DatabaseBusyMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,13 +105,24 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# How long a write waits for a lock held by another before giving up; the request then
+# answers 503 "try again" (minipolice.lib.middleware.DatabaseBusyMiddleware), not a 500.
+DB_LOCK_TIMEOUT = env_int("DB_LOCK_TIMEOUT", 20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the task worker and the web process read and write side by side.
+    # WAL lets the task worker and the web process read and write side by side. SQLite lets
+    # one writer in at a time: BEGIN IMMEDIATE takes the write lock when a transaction starts
+    # (so a reader never fails on turning writer), and "timeout" is how long it waits for it.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": DB_LOCK_TIMEOUT,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (
+        f"{_options.get('options', '')} -c lock_timeout={DB_LOCK_TIMEOUT * 1000}".strip()
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

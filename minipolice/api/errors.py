@@ -10,19 +10,22 @@
 422  a body (or an object inside it) that is not a JSON object at all: `[null, null]`, `null`,
      `42`, `"x"`. Nothing is changed. (A JSON object with wrong values is a 400, as above.)
 500  a bug. It is logged with its traceback; the client sees only that it happened.
+503  the database was too busy to take the write in time (a lock not granted within the lock
+     timeout). Nothing was changed; Retry-After says when to try again.
 """
 
 import logging
 
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError
 from django.db.models import UniqueConstraint
 from django.http import Http404
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from minipolice.api.common import NOT_AN_OBJECT
+from minipolice.lib.middleware import database_busy_response, is_database_busy
 
 logger = logging.getLogger("minipolice.api")
 
@@ -150,3 +153,10 @@ def install(api) -> None:
         # A bug: log it with its traceback so it is seen and fixed; never hide it as a 4xx.
         logger.exception("Unhandled error in %s %s", request.method, request.path)
         return api.create_response(request, _body("Something went wrong on our side."), status=500)
+
+    @api.exception_handler(OperationalError)
+    def database_busy(request, exc):
+        if not is_database_busy(exc):
+            return server_error(request, exc)
+        logger.warning("Database busy on %s %s: %s", request.method, request.path, exc)
+        return database_busy_response(request)
