@@ -5,7 +5,14 @@ from django.utils.formats import date_format
 from minipolice.accounts.scoping import is_cleared
 from minipolice.lib.forms import GovukDateInput
 from minipolice.lib.validators import validate_date_in_range
-from minipolice.organisations.models import Area, Cohort, School, Unit, UnitStatus
+from minipolice.organisations.models import (
+    POSTCODE_VALIDATOR,
+    Area,
+    Cohort,
+    School,
+    Unit,
+    UnitStatus,
+)
 
 DATE_INVALID = "Enter a real date"
 NUMBER_INVALID = "Enter a number, like 51.50722"
@@ -19,6 +26,16 @@ class AreaForm(forms.ModelForm):
 
 
 class SchoolForm(forms.ModelForm):
+    postcode = forms.CharField(
+        label="Postcode",
+        required=False,
+        max_length=40,  # long enough that a browser never cuts what was typed
+        help_text="For example BS4 2RX, or only its district, like BS4",
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input govuk-input--width-10", "autocomplete": "postal-code"}
+        ),
+    )
+
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas
@@ -36,6 +53,21 @@ class SchoolForm(forms.ModelForm):
             "latitude": {"invalid": NUMBER_INVALID},
             "longitude": {"invalid": "Enter a number, like -0.12750"},
         }
+
+    def clean_postcode(self):
+        """Upper case, one space before the last three characters: "bs42rx" is BS4 2RX."""
+        compact = "".join(self.cleaned_data["postcode"].split()).upper()
+        if not compact:
+            return ""
+        if len(compact) > 7:
+            raise forms.ValidationError(
+                "A postcode has at most 7 letters and numbers, like BS4 2RX. Check what you typed."
+            )
+        postcode = compact
+        if len(compact) >= 5 and compact[-3].isdigit():
+            postcode = f"{compact[:-3]} {compact[-3:]}"
+        POSTCODE_VALIDATOR(postcode)
+        return postcode
 
 
 class UnitForm(forms.ModelForm):

@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from minipolice.lib.models import UniqueErrorsOnFieldMixin
 from minipolice.lib.validators import validate_date_in_range
 
 URN_VALIDATOR = RegexValidator(r"^\d{6}$", "A URN is the school's 6-digit Unique Reference Number.")
@@ -31,14 +32,19 @@ class Force(models.Model):
         return self.name
 
 
-class Area(models.Model):
+class Area(UniqueErrorsOnFieldMixin, models.Model):
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="areas")
     name = models.CharField(max_length=120)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["force", "name"], name="area_name_unique_in_force")
+            models.UniqueConstraint(
+                fields=["force", "name"],
+                name="area_name_unique_in_force",
+                violation_error_code="unique",
+                violation_error_message="Your force already has an area with this name.",
+            )
         ]
 
     def __str__(self):
@@ -48,7 +54,7 @@ class Area(models.Model):
         return reverse("organisations:area_detail", args=[self.pk])
 
 
-class School(models.Model):
+class School(UniqueErrorsOnFieldMixin, models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="schools")
     name = models.CharField(max_length=160)
     urn = models.CharField(
@@ -70,7 +76,12 @@ class School(models.Model):
                 violation_error_code="unique",
                 violation_error_message="Another school already has this URN.",
             ),
-            models.UniqueConstraint(fields=["area", "name"], name="school_name_unique_in_area"),
+            models.UniqueConstraint(
+                fields=["area", "name"],
+                name="school_name_unique_in_area",
+                violation_error_code="unique",
+                violation_error_message="This area already has a school with this name.",
+            ),
         ]
 
     def __str__(self):
@@ -142,7 +153,7 @@ class UnitStatusChange(models.Model):
         return f"{self.unit}: {self.from_status or 'new'} → {self.to_status} on {self.changed_on}"
 
 
-class Cohort(models.Model):
+class Cohort(UniqueErrorsOnFieldMixin, models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cohorts")
     name = models.CharField(max_length=120, help_text='For example "2018/19 Year 5"')
     start_date = models.DateField(validators=[validate_date_in_range])
@@ -156,7 +167,12 @@ class Cohort(models.Model):
                 name="cohort_ends_after_start",
                 violation_error_message="The end date must be on or after the start date.",
             ),
-            models.UniqueConstraint(fields=["unit", "name"], name="cohort_name_unique_in_unit"),
+            models.UniqueConstraint(
+                fields=["unit", "name"],
+                name="cohort_name_unique_in_unit",
+                violation_error_code="unique",
+                violation_error_message="This unit already has a cohort with this name.",
+            ),
         ]
 
     def __str__(self):

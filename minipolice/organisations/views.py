@@ -74,9 +74,15 @@ def area_edit(request, pk):
     area = selectors.get_area_for_user(request.user, pk, Perm.AREA_MANAGE)
     form = AreaForm(request.POST or None, instance=area)
     if request.method == "POST" and form.is_valid():
-        services.update_area(acting_user=request.user, area=area, name=form.cleaned_data["name"])
-        messages.success(request, "Area saved.")
-        return redirect("organisations:area_detail", pk=area.pk)
+        try:
+            services.update_area(
+                acting_user=request.user, area=area, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Area saved.")
+            return redirect("organisations:area_detail", pk=area.pk)
     return render(
         request,
         "organisations/form.html",
@@ -236,9 +242,13 @@ def unit_edit(request, pk):
     unit = selectors.get_unit_for_user(request.user, pk, Perm.UNIT_MANAGE)
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        services.update_unit(acting_user=request.user, unit=unit, **form.cleaned_data)
-        messages.success(request, "Unit saved.")
-        return redirect("organisations:unit_detail", pk=unit.pk)
+        try:
+            services.update_unit(acting_user=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Unit saved.")
+            return redirect("organisations:unit_detail", pk=unit.pk)
     return render(
         request,
         "organisations/form.html",

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from minipolice.lib.models import UniqueErrorsOnFieldMixin
+
 
 class Pillar(models.TextChoices):
     EDUCATION = "education", "Education"
@@ -17,7 +19,7 @@ class Pillar(models.TextChoices):
     REWARD = "reward", "Reward"
 
 
-class Module(models.Model):
+class Module(UniqueErrorsOnFieldMixin, models.Model):
     force = models.ForeignKey(
         "organisations.Force",
         null=True,
@@ -38,11 +40,18 @@ class Module(models.Model):
     class Meta:
         ordering = ["title", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["force", "title"], name="module_title_unique_in_force"),
+            models.UniqueConstraint(
+                fields=["force", "title"],
+                name="module_title_unique_in_force",
+                violation_error_code="unique",
+                violation_error_message="Your force already has a module with this title.",
+            ),
             models.UniqueConstraint(
                 fields=["title"],
                 condition=Q(force__isnull=True),
                 name="module_title_unique_national",
+                violation_error_code="unique",
+                violation_error_message="The national library already has a module with this title.",
             ),
             models.CheckConstraint(
                 condition=Q(minutes__gte=5, minutes__lte=600), name="module_minutes_sensible"
@@ -84,7 +93,7 @@ class ModuleResource(models.Model):
         return reverse("programme:resource_download", args=[self.pk])
 
 
-class ProgrammeTemplate(models.Model):
+class ProgrammeTemplate(UniqueErrorsOnFieldMixin, models.Model):
     """An ordered list of modules: week 1, week 2, ..."""
 
     force = models.ForeignKey(
@@ -104,11 +113,18 @@ class ProgrammeTemplate(models.Model):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["force", "name"], name="template_name_unique_in_force"),
+            models.UniqueConstraint(
+                fields=["force", "name"],
+                name="template_name_unique_in_force",
+                violation_error_code="unique",
+                violation_error_message="Your force already has a programme template with this name.",
+            ),
             models.UniqueConstraint(
                 fields=["name"],
                 condition=Q(force__isnull=True),
                 name="template_name_unique_national",
+                violation_error_code="unique",
+                violation_error_message="The national library already has a programme template with this name.",
             ),
         ]
 

@@ -77,7 +77,7 @@ def test_missing_and_other_forces_objects_are_the_same_404(world, api):
 def test_a_duplicate_name_is_a_409(world, api):
     response = api.post("/areas", {"force": world.force.pk, "name": "North"})
     assert response.status_code == 409
-    assert "already exists" in response.json()["detail"]
+    assert response.json()["detail"] == "Another record already has these details."
 
 
 def test_a_duplicate_urn_is_a_409_in_words(world, api):
