@@ -92,9 +92,13 @@ def child_edit(request, pk):
         request.POST or None, instance=child, show_notes=_may_see_notes(request.user, child)
     )
     if request.method == "POST" and form.is_valid():
-        services.update_child(acting_user=request.user, child=child, **form.cleaned_data)
-        messages.success(request, "Child's details saved.")
-        return redirect("people:child_detail", pk=child.pk)
+        try:
+            services.update_child(acting_user=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Child's details saved.")
+            return redirect("people:child_detail", pk=child.pk)
     return render(
         request,
         "people/form.html",
@@ -369,14 +373,18 @@ def leader_vetting_add(request, pk):
     leader = selectors.get_leader_for_user(request.user, pk, Perm.LEADERS_MANAGE)
     form = VettingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.record_vetting(
-            acting_user=request.user,
-            leader=leader,
-            force=_leader_force(leader),
-            **form.cleaned_data,
-        )
-        messages.success(request, "Vetting recorded.")
-        return redirect("people:leader_detail", pk=leader.pk)
+        try:
+            services.record_vetting(
+                acting_user=request.user,
+                leader=leader,
+                force=_leader_force(leader),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Vetting recorded.")
+            return redirect("people:leader_detail", pk=leader.pk)
     return render(
         request,
         "people/form.html",
@@ -393,14 +401,18 @@ def leader_training_add(request, pk):
     leader = selectors.get_leader_for_user(request.user, pk, Perm.LEADERS_MANAGE)
     form = TrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.record_safeguarding_training(
-            acting_user=request.user,
-            leader=leader,
-            force=_leader_force(leader),
-            **form.cleaned_data,
-        )
-        messages.success(request, "Safeguarding training recorded.")
-        return redirect("people:leader_detail", pk=leader.pk)
+        try:
+            services.record_safeguarding_training(
+                acting_user=request.user,
+                leader=leader,
+                force=_leader_force(leader),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Safeguarding training recorded.")
+            return redirect("people:leader_detail", pk=leader.pk)
     return render(
         request,
         "people/form.html",
