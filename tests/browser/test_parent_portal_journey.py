@@ -77,9 +77,19 @@ def test_parent_answers_consents_for_two_children_from_one_email_link(page, live
     assert enforcement.may_use_media(world.child, "school_newsletter")
     assert not enforcement.may_use_media(byron, "school_newsletter")
 
-    # Used once, the link explains what to do next.
-    press(page, "Sign out")
+    # Only portal pages: the menu is the portal's (behind the Menu button on a phone), and its
+    # Sign out ends the portal session on a portal page, never the staff sign-in.
+    assert "Manage" not in page.text and "authenticator" not in page.text
+    page.driver.find_element("css selector", ".govuk-service-navigation__toggle").click()
+    page.navigate_to("Sign out")
+    assert page.path == "/portal/signed-out/"
     assert page.heading == "You have signed out"
+    assert "authenticator" not in page.text and "Sign in" not in page.text
+    assert page.driver.find_elements("css selector", ".govuk-service-navigation") == []
+    page.click_link("ask for a new link")
+    assert page.heading == "Get a link to the parent portal"
+
+    # Used once, the link explains what to do next.
     page.visit(urlsplit(link).path)
     assert page.heading == "This link has already been used"
     assert page.visited == [
@@ -94,6 +104,7 @@ def test_parent_answers_consents_for_two_children_from_one_email_link(page, live
         f"/portal/children/{byron.pk}/",
         "/portal/",
         "/portal/signed-out/",
+        "/portal/link/",
         page.visited[2],
     ]
 
@@ -117,7 +128,9 @@ def test_coordinator_asks_the_cohort_for_consent_and_reviews_data_protection(
     page.click_link("Ada Lovelace")
     assert page.heading == "Consent"
     press(page, "Record consent (paper form)")
-    choose(page, "id_kind_0")  # taking part
+    choose(page, "id_kind_1")  # photos and stories: reveals the uses
+    choose(page, "id_media_uses_0")
+    choose(page, "id_kind_0")  # taking part: the uses are hidden again, and ignored
     choose(page, "id_status_0")  # granted
     press(page, "Record consent")
     assert f"Consent recorded for {world.child.full_name}" in page.text
