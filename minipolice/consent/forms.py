@@ -7,33 +7,44 @@ from minipolice.consent.models import ConsentKind, ConsentStatus, MediaUse
 from minipolice.lib.forms import GovukDateInput, NameField
 from minipolice.lib.validators import validate_phone
 
-TRIP_REFERENCE_HINT = (
-    "The outing this consent is for, as the event's reference (for example event:12) or a short "
-    "name the school uses (for example zoo-june-2027)"
-)
+TRIP_HINT = "In plain words, as the form names it, for example Bristol Zoo, 12 June"
 
 
 class PaperConsentForm(forms.Form):
-    """Staff copy a signed paper consent form into the hub."""
+    """Staff copy a signed paper consent form into the hub.
+
+    The trip and the uses of photos are revealed under their choice of consent (GOV.UK
+    conditional reveal); without JavaScript they stay on the page, so what does not apply to
+    the chosen consent is ignored rather than refused.
+    """
 
     kind = forms.ChoiceField(
-        label="What is the consent for?", choices=ConsentKind.choices, widget=forms.RadioSelect
+        label="What is the consent for?",
+        choices=ConsentKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the consent is for"},
     )
-    trip_reference = forms.CharField(
-        label="Trip or outing (only for a trip)",
+    # Stored as the consent's trip reference: the trip's name, as staff write it.
+    trip = forms.CharField(
+        label="Which trip or visit?",
         required=False,
         max_length=40,
-        help_text=TRIP_REFERENCE_HINT,
-        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+        help_text=TRIP_HINT,
+        error_messages={"max_length": "Name the trip or visit in 40 characters or fewer"},
     )
     status = forms.ChoiceField(
-        label="What did the form say?", choices=ConsentStatus.choices, widget=forms.RadioSelect
+        label="What did the form say?",
+        choices=ConsentStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the form said: granted, refused or withdrawn"},
     )
     media_uses = forms.MultipleChoiceField(
-        label="Uses of photos agreed (only for photos and stories)",
+        label="Where may photos be used?",
         choices=MediaUse.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text="If the form gives consent, tick every use it agrees to",
+        error_messages={"invalid_choice": "Choose uses of photos from the list"},
     )
     given_by = forms.ModelChoiceField(
         label="Who signed the form?",
@@ -46,7 +57,11 @@ class PaperConsentForm(forms.Form):
         max_length=120,
         required=False,
     )
-    given_on = forms.DateField(label="Date on the form", widget=GovukDateInput())
+    given_on = forms.DateField(
+        label="Date on the form",
+        widget=GovukDateInput(),
+        error_messages={"required": "Enter the date on the form"},
+    )
     expires = forms.DateField(
         label="Expires (optional)",
         required=False,
@@ -55,15 +70,16 @@ class PaperConsentForm(forms.Form):
     )
     note = forms.CharField(label="Note (optional)", max_length=255, required=False)
 
-    def __init__(self, *args, guardians, **kwargs):
+    def __init__(self, *args, guardians, trips: list[str] = (), **kwargs):
+        """`trips`: the trips this child already has answers for, so a trip written with other
+        capitals or spacing is the same trip."""
         super().__init__(*args, **kwargs)
         self.fields["given_by"].queryset = guardians
+        self.known_trips = {" ".join(trip.split()).casefold(): trip for trip in trips}
 
-    def clean_trip_reference(self):
-        value = self.cleaned_data["trip_reference"].strip().lower()
-        if value and not all(ch.isalnum() or ch in "-_:" for ch in value):
-            raise forms.ValidationError("Use letters, numbers, hyphens and a colon only")
-        return value
+    def clean_trip(self):
+        value = " ".join(self.cleaned_data["trip"].split())
+        return self.known_trips.get(value.casefold(), value)
 
     def clean_given_on(self):
         value = self.cleaned_data["given_on"]
@@ -74,15 +90,17 @@ class PaperConsentForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         kind, status = cleaned.get("kind"), cleaned.get("status")
-        if kind == ConsentKind.TRIP and not cleaned.get("trip_reference"):
-            self.add_error("trip_reference", "Enter the trip or outing this consent is for")
-        if kind != ConsentKind.TRIP and cleaned.get("trip_reference"):
-            self.add_error("trip_reference", "Only a trip consent names a trip")
-        if kind == ConsentKind.MEDIA and status == ConsentStatus.GRANTED:
-            if not cleaned.get("media_uses"):
-                self.add_error("media_uses", "Choose at least one use of photos")
-        elif cleaned.get("media_uses"):
-            self.add_error("media_uses", "Only consent granted for photos has uses")
+        # Fields that do not apply to the chosen consent are ignored (and their errors too).
+        if kind != ConsentKind.TRIP:
+            cleaned["trip"] = ""
+            self.errors.pop("trip", None)
+        elif "trip" in cleaned and not cleaned["trip"]:
+            self.add_error("trip", "Enter which trip or visit the form is for")
+        if kind != ConsentKind.MEDIA or status != ConsentStatus.GRANTED:
+            cleaned["media_uses"] = []
+            self.errors.pop("media_uses", None)
+        elif not cleaned.get("media_uses") and "media_uses" not in self.errors:
+            self.add_error("media_uses", "Choose at least one use of photos the form agrees to")
         if not cleaned.get("given_by") and not cleaned.get("given_by_name", "").strip():
             self.add_error("given_by_name", "Enter the name of the person who signed the form")
         given_on, expires = cleaned.get("given_on"), cleaned.get("expires")

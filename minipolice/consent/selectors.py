@@ -119,6 +119,16 @@ def consent_history(child):
     return child.consents.select_related("given_by", "recorded_by").order_by("-given_at", "-id")
 
 
+def trip_references(child) -> list[str]:
+    """The trips this child has answers for, as they were recorded."""
+    return list(
+        child.consents.filter(kind=ConsentKind.TRIP)
+        .order_by("trip_reference")
+        .values_list("trip_reference", flat=True)
+        .distinct()
+    )
+
+
 def current_consents(child, today=None) -> list[ConsentState]:
     """Participation, media, then every trip asked about: each with its latest answer."""
     latest: dict[tuple[str, str], Consent] = {}

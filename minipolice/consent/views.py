@@ -72,7 +72,12 @@ def record_paper_consent(request, pk):
     first_two = list(guardians[:2])
     if len(first_two) == 1:  # the only guardian is most likely the one who signed
         initial["given_by"] = first_two[0].pk
-    form = PaperConsentForm(_posted(request), guardians=guardians, initial=initial)
+    form = PaperConsentForm(
+        _posted(request),
+        guardians=guardians,
+        trips=selectors.trip_references(child),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -86,8 +91,8 @@ def record_paper_consent(request, pk):
                 given_by_name=data["given_by_name"].strip(),
                 given_at=form.given_at(),
                 expires=data["expires"],
-                media_uses=data["media_uses"] if data["kind"] == ConsentKind.MEDIA else (),
-                trip_reference=data["trip_reference"] if data["kind"] == ConsentKind.TRIP else "",
+                media_uses=data["media_uses"],
+                trip_reference=data["trip"],
                 note=data["note"],
             )
         except ValidationError as error:
@@ -292,7 +297,6 @@ def portal_home(request):
         {
             "children": children,
             "guardian": guardians[0] if guardians else None,
-            "portal_only": request.session.get(portal.PORTAL_SESSION_KEY, False),
         },
     )
 

@@ -2,6 +2,7 @@
 history keeps every answer."""
 
 import datetime
+import re
 
 from django.utils import timezone
 
@@ -53,10 +54,85 @@ def test_a_trip_consent_names_its_trip(world, client_for):
     client = client_for(world.users["teacher"])
     url = f"/consent/children/{world.child.pk}/record/"
     response = client.post(url, paper(world, kind="trip"))
-    assert "Enter the trip or outing" in response.content.decode()
-    client.post(url, paper(world, kind="trip", trip_reference="event:7"))
-    assert enforcement.may_go_on_trip(world.child, "event:7")
-    assert not enforcement.may_go_on_trip(world.child, "event:8")
+    assert "Enter which trip or visit the form is for" in response.content.decode()
+    client.post(url, paper(world, kind="trip", trip="Bristol Zoo, 12 June"))
+    assert enforcement.may_go_on_trip(world.child, "Bristol Zoo, 12 June")
+    assert not enforcement.may_go_on_trip(world.child, "Cheddar Gorge")
+
+
+def error_summary(page: str) -> list[tuple[str, str]]:
+    """The error summary's links: (target id, message)."""
+    summary = page.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+
+
+def test_the_error_summary_names_every_field_and_links_to_it(world, client_for):
+    client = client_for(world.users["teacher"])
+    url = f"/consent/children/{world.child.pk}/record/"
+    page = client.post(url, {"given_by": ""}).content.decode()
+    errors = error_summary(page)
+    messages = [message for _, message in errors]
+    assert "This field is required." not in page
+    assert "Choose what the consent is for" in messages
+    assert "Choose what the form said: granted, refused or withdrawn" in messages
+    assert "Enter the name of the person who signed the form" in messages
+    assert any("date on the form" in message for message in messages)
+    for target, _ in errors:
+        assert f'id="{target}"' in page, target
+
+
+def test_photo_consent_granted_without_uses_is_an_error_naming_the_field(world, client_for):
+    client = client_for(world.users["teacher"])
+    url = f"/consent/children/{world.child.pk}/record/"
+    page = client.post(url, paper(world, kind="media")).content.decode()
+    assert error_summary(page) == [
+        ("id_media_uses", "Choose at least one use of photos the form agrees to")
+    ]
+    assert not Consent.objects.exists()
+
+
+def test_a_participation_consent_ignores_trip_and_photo_fields(world, client_for):
+    """Without JavaScript the revealed fields stay on the page; what does not apply is ignored."""
+    client = client_for(world.users["teacher"])
+    url = f"/consent/children/{world.child.pk}/record/"
+    response = client.post(url, paper(world, trip="Zoo", media_uses=["press"]))
+    assert response.status_code == 302
+    consent = Consent.objects.get(child=world.child)
+    assert (consent.kind, consent.trip_reference, consent.media_uses) == ("participation", "", [])
+
+
+def test_a_refused_photo_consent_ignores_the_uses(world, client_for):
+    client = client_for(world.users["teacher"])
+    url = f"/consent/children/{world.child.pk}/record/"
+    client.post(url, paper(world, kind="media", status="refused", media_uses=["press"]))
+    consent = Consent.objects.get(child=world.child)
+    assert (consent.status, consent.media_uses) == ("refused", [])
+
+
+def test_trip_and_photo_fields_are_revealed_only_by_their_choice(world, client_for):
+    client = client_for(world.users["teacher"])
+    page = client.get(f"/consent/children/{world.child.pk}/record/").content.decode()
+    for value, panel, field in (
+        ("media", "conditional-kind-media", 'name="media_uses"'),
+        ("trip", "conditional-kind-trip", 'name="trip"'),
+    ):
+        radio = re.search(rf'<input[^>]*name="kind"[^>]*value="{value}"[^>]*>', page).group(0)
+        assert f'data-aria-controls="{panel}"' in radio
+        start = page.index(f'id="{panel}"')
+        revealed = page[page.rindex("<div", 0, start) : page.index("</fieldset>", start)]
+        assert "govuk-radios__conditional govuk-radios__conditional--hidden" in revealed
+        assert field in revealed
+    assert "Which trip or visit?" in page
+    assert "event:" not in page and "reference" not in page.lower()
+
+
+def test_a_trip_written_differently_is_the_same_trip(world, client_for):
+    client = client_for(world.users["teacher"])
+    url = f"/consent/children/{world.child.pk}/record/"
+    client.post(url, paper(world, kind="trip", trip="Bristol Zoo"))
+    client.post(url, paper(world, kind="trip", trip="  bristol   ZOO ", status="withdrawn"))
+    assert set(Consent.objects.values_list("trip_reference", flat=True)) == {"Bristol Zoo"}
+    assert not enforcement.may_go_on_trip(world.child, "Bristol Zoo")
 
 
 def test_someone_not_listed_can_sign_but_must_be_named(world, client_for):
