@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from minipolice.community.models import KIND_MEASURES, MEASURES, ActionKind, CommunityAction
-from minipolice.lib.forms import GovukDateInput
+from minipolice.lib.forms import GovukDateField
 
 
 class KindForm(forms.Form):
@@ -59,8 +59,8 @@ class ActionForm(forms.ModelForm):
             "latitude": {"invalid": "Enter the latitude as a number, for example 51.12345"},
             "longitude": {"invalid": "Enter the longitude as a number, for example -2.98765"},
         }
+        field_classes = {"date": GovukDateField}
         widgets = {
-            "date": GovukDateInput(),
             "outcome": forms.Textarea(attrs={"rows": 3}),
             "latitude": forms.TextInput(
                 attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}
@@ -135,17 +135,15 @@ class ActionForm(forms.ModelForm):
 
 
 class TotalsForm(forms.Form):
-    start = forms.DateField(
+    start = GovukDateField(
         label="From",
-        widget=GovukDateInput(),
         error_messages={
             "required": "Enter the first date to count from",
             "invalid": "The first date must be a real date",
         },
     )
-    end = forms.DateField(
+    end = GovukDateField(
         label="To",
-        widget=GovukDateInput(),
         error_messages={
             "required": "Enter the last date to count to",
             "invalid": "The last date must be a real date",

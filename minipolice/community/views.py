@@ -11,7 +11,7 @@ from minipolice.community import selectors, services
 from minipolice.community.forms import ActionForm, KindForm, TotalsForm
 from minipolice.community.models import ActionKind
 from minipolice.lib.access import require_permission
-from minipolice.lib.forms import apply_service_errors
+from minipolice.lib.forms import apply_service_errors, posted_date
 from minipolice.lib.listing import build_listing
 from minipolice.organisations.selectors import get_unit_for_user, visible_units
 
@@ -57,10 +57,7 @@ def action_list(request):
 
 def _action_date(request, default: datetime.date) -> datetime.date:
     """The date the participant list is for: the one typed in, once it is a real date."""
-    try:
-        return datetime.date.fromisoformat(request.POST.get("date", ""))
-    except ValueError:
-        return default
+    return posted_date(request.POST, "date") or default
 
 
 @require_permission(Perm.COMMUNITY_MANAGE)
@@ -169,7 +166,8 @@ def _academic_year_start(today: datetime.date) -> datetime.date:
 def totals(request):
     today = timezone.localdate()
     defaults = {"start": _academic_year_start(today), "end": today, "level": "unit"}
-    form = TotalsForm(request.GET if "start" in request.GET else None, initial=defaults)
+    asked = "start" in request.GET or "start_0" in request.GET  # one ISO value, or day/month/year
+    form = TotalsForm(request.GET if asked else None, initial=defaults)
     params = defaults
     if form.is_bound and form.is_valid():
         params = form.cleaned_data

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from minipolice.consent.models import ConsentKind, ConsentStatus, MediaUse
-from minipolice.lib.forms import GovukDateInput, NameField
+from minipolice.lib.forms import GovukDateField, NameField
 from minipolice.lib.validators import validate_phone
 
 TRIP_HINT = "In plain words, as the form names it, for example Bristol Zoo, 12 June"
@@ -57,15 +57,12 @@ class PaperConsentForm(forms.Form):
         max_length=120,
         required=False,
     )
-    given_on = forms.DateField(
-        label="Date on the form",
-        widget=GovukDateInput(),
-        error_messages={"required": "Enter the date on the form"},
+    given_on = GovukDateField(
+        label="Date on the form", error_messages={"required": "Enter the date on the form"}
     )
-    expires = forms.DateField(
+    expires = GovukDateField(
         label="Expires (optional)",
         required=False,
-        widget=GovukDateInput(),
         help_text="Leave empty if the form gives no end date",
     )
     note = forms.CharField(label="Note (optional)", max_length=255, required=False)

@@ -5,17 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from minipolice.delivery.models import SchoolHoliday, Session
 from minipolice.delivery.services import WEEKDAYS
-from minipolice.lib.forms import GovukDateInput
-
-
-class GovukTimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            attrs={"class": "govuk-input govuk-input--width-5", **(attrs or {})}, format="%H:%M"
-        )
-
+from minipolice.lib.forms import GovukDateField, GovukTimeField
 
 # What each field says when it is left empty or filled in wrongly (GOV.UK error messages).
 START_TIME_ERRORS = {
@@ -41,9 +31,8 @@ class PlanForm(forms.Form):
             "invalid_choice": "Select a programme template from the list",
         },
     )
-    first_date = forms.DateField(
+    first_date = GovukDateField(
         label="Start from",
-        widget=GovukDateInput(),
         help_text="The first session is on the chosen weekday on or after this date.",
         error_messages={
             "required": "Enter the date to start planning from",
@@ -60,9 +49,7 @@ class PlanForm(forms.Form):
             "invalid_choice": "Select a day of the week from Monday to Friday",
         },
     )
-    start_time = forms.TimeField(
-        label="Start time", widget=GovukTimeInput(), error_messages=START_TIME_ERRORS
-    )
+    start_time = GovukTimeField(label="Start time", error_messages=START_TIME_ERRORS)
     minutes = forms.IntegerField(
         label="Length in minutes",
         min_value=5,
@@ -89,9 +76,8 @@ class SessionForm(forms.ModelForm):
         model = Session
         fields = ["date", "start_time", "minutes", "place", "module"]
         labels = {"minutes": "Length in minutes", "start_time": "Start time"}
+        field_classes = {"date": GovukDateField, "start_time": GovukTimeField}
         widgets = {
-            "date": GovukDateInput(),
-            "start_time": GovukTimeInput(),
             "minutes": forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
         }
         error_messages = {
@@ -149,7 +135,7 @@ class HolidayForm(forms.ModelForm):
     class Meta:
         model = SchoolHoliday
         fields = ["name", "area", "start_date", "end_date"]
-        widgets = {"start_date": GovukDateInput(), "end_date": GovukDateInput()}
+        field_classes = {"start_date": GovukDateField, "end_date": GovukDateField}
         error_messages = {
             "name": {"required": "Enter the name of the holiday, for example Autumn half term"},
             "area": {

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from minipolice.accounts.scoping import is_cleared
-from minipolice.lib.forms import GovukDateInput
+from minipolice.lib.forms import GovukDateField
 from minipolice.lib.validators import validate_date_in_range
 from minipolice.organisations.models import (
     POSTCODE_VALIDATOR,
@@ -97,9 +97,8 @@ class UnitStatusForm(forms.Form):
             "required": "Select the new status",
         },
     )
-    changed_on = forms.DateField(
+    changed_on = GovukDateField(
         label="Date of the change",
-        widget=GovukDateInput(),
         validators=[validate_date_in_range],
         error_messages={"required": "Enter the date of the change", "invalid": DATE_INVALID},
     )
@@ -182,7 +181,7 @@ class CohortForm(forms.ModelForm):
     class Meta:
         model = Cohort
         fields = ["name", "start_date", "end_date"]
-        widgets = {"start_date": GovukDateInput(), "end_date": GovukDateInput()}
+        field_classes = {"start_date": GovukDateField, "end_date": GovukDateField}
         error_messages = {
             "name": {"required": "Enter the name of the cohort"},
             "start_date": {"required": "Enter the date the cohort starts", "invalid": DATE_INVALID},

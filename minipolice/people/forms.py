@@ -1,6 +1,6 @@
 from django import forms
 
-from minipolice.lib.forms import GovukDateInput, NameField
+from minipolice.lib.forms import GovukDateField, NameField
 from minipolice.lib.validators import validate_date_in_range
 from minipolice.people.models import Child, Guardian, Guardianship, Vetting, YearGroup
 
@@ -97,9 +97,8 @@ class LeaveForm(forms.Form):
             "required": "Select the cohort they are leaving",
         },
     )
-    left = forms.DateField(
+    left = GovukDateField(
         label="Date they left",
-        widget=GovukDateInput(),
         validators=[validate_date_in_range],
         error_messages={"required": "Enter the date they left", "invalid": DATE_INVALID},
     )
@@ -117,15 +116,13 @@ class VettingForm(forms.Form):
             "required": "Select the level of vetting",
         },
     )
-    granted = forms.DateField(
-        widget=GovukDateInput(),
+    granted = GovukDateField(
         error_messages={
             "required": "Enter the date the vetting was granted",
             "invalid": DATE_INVALID,
         },
     )
-    expires = forms.DateField(
-        widget=GovukDateInput(),
+    expires = GovukDateField(
         error_messages={"required": "Enter the date the vetting expires", "invalid": DATE_INVALID},
     )
 
@@ -141,15 +138,13 @@ class VettingForm(forms.Form):
 
 
 class TrainingForm(forms.Form):
-    completed = forms.DateField(
-        widget=GovukDateInput(),
+    completed = GovukDateField(
         error_messages={
             "required": "Enter the date the training was completed",
             "invalid": DATE_INVALID,
         },
     )
-    expires = forms.DateField(
-        widget=GovukDateInput(),
+    expires = GovukDateField(
         error_messages={
             "required": "Enter the date the training expires",
             "invalid": DATE_INVALID,

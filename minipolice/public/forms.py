@@ -1,6 +1,6 @@
 from django import forms
 
-from minipolice.lib.forms import GovukDateInput
+from minipolice.lib.forms import GovukDateField
 from minipolice.public.models import Story
 
 
@@ -8,8 +8,8 @@ class StoryForm(forms.ModelForm):
     class Meta:
         model = Story
         fields = ["title", "happened_on", "body"]
+        field_classes = {"happened_on": GovukDateField}
         widgets = {
-            "happened_on": GovukDateInput(),
             "body": forms.Textarea(attrs={"rows": 12}),
         }
 

@@ -1,5 +1,7 @@
 from django import forms, template
 
+from minipolice.lib.forms import GovukDateInput
+
 register = template.Library()
 
 WIDGET_CLASSES = {
@@ -14,6 +16,11 @@ WIDGET_CLASSES = {
 @register.filter
 def govuk_widget(bound_field):
     widget = bound_field.field.widget
+    if isinstance(widget, GovukDateInput):
+        # The date input's fieldset carries the hint and error; the boxes style themselves.
+        return bound_field.as_widget(
+            attrs={"class": "govuk-input--error"} if bound_field.errors else None
+        )
     css = next((c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)), "govuk-input")
     if bound_field.errors:
         css += f" {css.split()[0]}--error"
@@ -31,6 +38,11 @@ def govuk_widget(bound_field):
 @register.filter
 def is_checkbox(bound_field):
     return isinstance(bound_field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def is_date(bound_field):
+    return isinstance(bound_field.field.widget, GovukDateInput)
 
 
 @register.filter

@@ -39,4 +39,6 @@ def test_empty_organisation_forms_say_what_to_enter(world, client_for, url, mess
 
 def test_unit_status_date_starts_as_today(world, client_for):
     body = client_for(world.users["coordinator"]).get(f"/units/{world.unit.pk}/status/")
-    assert f'value="{timezone.localdate():%Y-%m-%d}"' in body.content.decode()
+    today, html = timezone.localdate(), body.content.decode()
+    for box, value in enumerate((today.day, today.month, today.year)):
+        assert f'name="changed_on_{box}" value="{value}"' in html
