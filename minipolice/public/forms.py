@@ -58,3 +58,13 @@ class PhotoForm(PhotoTagsForm):
         "leaflet”. Do not name children.",
     )
     field_order = ["image", "caption", "children", "everyone_tagged"]
+
+
+class SendBackForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you sending the story back?",
+        help_text="The story's writers read this beside it. Do not name children.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        error_messages={"required": "Enter why the story is sent back"},
+    )

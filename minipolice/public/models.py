@@ -5,11 +5,16 @@ from django.urls import reverse
 
 class StoryStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Waiting for review"
     PUBLISHED = "published", "Published"
 
 
 class Story(models.Model):
-    """A news item about a unit, written by its leaders and published by a coordinator."""
+    """A news item about a unit, written by its leaders and published by a coordinator.
+
+    A writer submits a draft for review (`submitted_*`); a coordinator publishes it or sends it
+    back to draft with a reason the writer reads (`returned_*`, cleared when it is submitted
+    again). Only a draft changes (services._require_draft)."""
 
     unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="stories")
     title = models.CharField(max_length=160)
@@ -24,6 +29,15 @@ class Story(models.Model):
     )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_reason = models.TextField("Why it was sent back", blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -43,6 +57,14 @@ class Story(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == StoryStatus.PUBLISHED
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == StoryStatus.SUBMITTED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == StoryStatus.DRAFT
 
     def paragraphs(self) -> list[str]:
         return [

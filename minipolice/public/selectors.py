@@ -32,20 +32,53 @@ def _get_or_404(queryset, pk):
 
 
 # Staff: stories of the units the user may write about ----------------------------------------
+def _in_scope(user, perm: Perm):
+    return scope_q(
+        user,
+        perm,
+        force="unit__school__area__force_id",
+        area="unit__school__area_id",
+        school="unit__school_id",
+        unit="unit_id",
+    )
+
+
 def visible_stories(user, perm: Perm = Perm.STORY_WRITE):
     return (
-        Story.objects.filter(
-            scope_q(
-                user,
-                perm,
-                force="unit__school__area__force_id",
-                area="unit__school__area_id",
-                school="unit__school_id",
-                unit="unit_id",
-            )
-        )
+        Story.objects.filter(_in_scope(user, perm))
         .select_related("unit", "unit__school", "unit__school__area__force", "author")
         .annotate(photo_count=Count("photos"))
+    )
+
+
+def stories_waiting_for_review(user):
+    """Stories waiting for a coordinator the user is (empty for everyone else), oldest first."""
+    return (
+        visible_stories(user, Perm.STORY_PUBLISH)
+        .filter(status=StoryStatus.SUBMITTED)
+        .select_related("submitted_by")
+    )
+
+
+def count_waiting_for_review(user) -> int:
+    return Story.objects.filter(
+        _in_scope(user, Perm.STORY_PUBLISH), status=StoryStatus.SUBMITTED
+    ).count()
+
+
+def story_reviewers(force) -> list[str]:
+    """The addresses of the force's coordinators (who publish its stories), active accounts."""
+    from minipolice.accounts.models import Role, User
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.FORCE_COORDINATOR,
+            role_assignments__force=force,
+        )
+        .distinct()
+        .order_by("email")
+        .values_list("email", flat=True)
     )
 
 

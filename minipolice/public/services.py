@@ -9,6 +9,11 @@ The public pages and the photo view check it a third time, when they are shown.
 
 A photo withheld because a child in it was erased or anonymised (public/privacy.py) is never
 published, whatever its remaining tags say, until retag_story_photo tags it again.
+
+Review: a writer submits a draft (submit_story), which emails the force's coordinators through
+a background task (public/tasks.py); a story waiting for review cannot be changed (the
+coordinator reviews what was submitted) until the writer withdraws it (withdraw_story) or a
+coordinator sends it back with a reason (return_story). Publishing works from either state.
 """
 
 import datetime
@@ -36,12 +41,98 @@ def _user(acting_user):
     return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
+LOCKED = {
+    StoryStatus.PUBLISHED: "Unpublish the story before changing it.",
+    StoryStatus.SUBMITTED: "Withdraw the story from review before changing it.",
+}
+
+
 def _require_draft(story: Story) -> None:
-    """Only drafts change: a published story was checked by a coordinator as it stands. The
-    stored status is read (and the row locked), not the copy the caller holds."""
+    """Only drafts change: a published story was checked by a coordinator as it stands, and a
+    story waiting for review is what the coordinator will check. The stored status is read (and
+    the row locked), not the copy the caller holds."""
     status = Story.objects.select_for_update().filter(pk=story.pk).values_list("status", flat=True)
-    if status.first() == StoryStatus.PUBLISHED:
-        raise ValidationError("Unpublish the story before changing it.")
+    if status.first() in LOCKED:
+        raise ValidationError(LOCKED[status.first()])
+
+
+def _locked(story: Story) -> Story:
+    return (
+        Story.objects.select_for_update()
+        .select_related("unit__school__area__force")
+        .get(pk=story.pk)
+    )
+
+
+def _set_status(*, acting_user, story: Story, status: str, fields: dict | None = None, **values):
+    before = story.status
+    story.status = status
+    for name, value in values.items():
+        setattr(story, name, value)
+    story.save(update_fields=["status", *values])
+    record_audit(
+        acting_user=acting_user,
+        action="update",
+        obj=story,
+        force=_force(story),
+        fields={"status": [before, status], **(fields or {})},
+    )
+    return story
+
+
+@transaction.atomic
+def submit_story(*, acting_user, story: Story, base_url: str) -> Story:
+    """A draft goes for review; the force's coordinators are emailed by a background task
+    enqueued in this transaction (so it is sent only if the submission is kept). `base_url`
+    (the site's address, from the request) makes the links in the email."""
+    from minipolice.public.tasks import send_story_submitted_email
+
+    story = _locked(story)
+    if story.is_submitted:
+        raise ValidationError("The story is already waiting for review.")
+    if not story.is_draft:
+        raise ValidationError("Only a draft can be submitted for review.")
+    _set_status(
+        acting_user=acting_user,
+        story=story,
+        status=StoryStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        submitted_by=_user(acting_user),
+        returned_at=None,
+        returned_by=None,
+        returned_reason="",
+    )
+    send_story_submitted_email.enqueue(story.pk, base_url)
+    return story
+
+
+@transaction.atomic
+def withdraw_story(*, acting_user, story: Story) -> Story:
+    """The writer takes a story back from review, to change it: it is a draft again."""
+    story = _locked(story)
+    if not story.is_submitted:
+        raise ValidationError("The story is not waiting for review.")
+    return _set_status(acting_user=acting_user, story=story, status=StoryStatus.DRAFT)
+
+
+@transaction.atomic
+def return_story(*, acting_user, story: Story, reason: str) -> Story:
+    """A coordinator sends a story waiting for review back to draft, saying why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the story is sent back"})
+    story = _locked(story)
+    if not story.is_submitted:
+        raise ValidationError("The story is not waiting for review.")
+    return _set_status(
+        acting_user=acting_user,
+        story=story,
+        status=StoryStatus.DRAFT,
+        fields={"reason": reason},
+        returned_at=timezone.now(),
+        returned_by=_user(acting_user),
+        returned_reason=reason,
+    )
 
 
 @transaction.atomic
@@ -219,11 +310,7 @@ def publish_story(*, acting_user, story: Story) -> list[StoryPhoto]:
 
     Returns the photos held back, so the page can say which and why.
     """
-    story = (
-        Story.objects.select_for_update()
-        .select_related("unit__school__area__force")
-        .get(pk=story.pk)
-    )
+    story = _locked(story)
     photos = list(story.photos.prefetch_related("tags__child"))
     children = {tag.child for photo in photos for tag in photo.tags.all()}
     decisions = media_decisions(children, MediaUse.FORCE_WEBSITE)
@@ -243,6 +330,7 @@ def publish_story(*, acting_user, story: Story) -> list[StoryPhoto]:
     StoryPhoto.objects.bulk_update(photos, ["published", "held_back_reason"])
     now = timezone.now()
     first_time = not story.is_published
+    before = story.status
     story.status = StoryStatus.PUBLISHED
     story.published_at = story.published_at if not first_time else now
     story.published_by = _user(acting_user) if first_time else story.published_by
@@ -253,7 +341,7 @@ def publish_story(*, acting_user, story: Story) -> list[StoryPhoto]:
         obj=story,
         force=_force(story),
         fields={
-            "status": [StoryStatus.DRAFT if first_time else story.status, story.status],
+            "status": [before, story.status],
             "photos_published": sorted(p.pk for p in photos if p.published),
             "photos_held_back": sorted(p.pk for p in held_back),
         },
@@ -263,11 +351,7 @@ def publish_story(*, acting_user, story: Story) -> list[StoryPhoto]:
 
 @transaction.atomic
 def unpublish_story(*, acting_user, story: Story) -> Story:
-    story = (
-        Story.objects.select_for_update()
-        .select_related("unit__school__area__force")
-        .get(pk=story.pk)
-    )
+    story = _locked(story)
     if not story.is_published:
         return story
     story.status = StoryStatus.DRAFT

@@ -12,12 +12,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import get_scope
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
 from minipolice.lib.listing import build_listing
 from minipolice.organisations.selectors import visible_units
 from minipolice.public import selectors, services
-from minipolice.public.forms import NewStoryForm, PhotoForm, PhotoTagsForm, StoryForm
+from minipolice.public.forms import (
+    NewStoryForm,
+    PhotoForm,
+    PhotoTagsForm,
+    SendBackForm,
+    StoryForm,
+)
 from minipolice.public.images import content_type_of
 from minipolice.public.models import StoryStatus
 
@@ -108,6 +115,21 @@ def _may_publish(user, story) -> bool:
     return selectors.visible_stories(user, Perm.STORY_PUBLISH).filter(pk=story.pk).exists()
 
 
+def _refuse_unless_draft(request, story):
+    """A redirect to the story saying why it cannot change now, or None for a draft."""
+    if story.is_draft:
+        return None
+    messages.info(request, services.LOCKED[story.status])
+    return redirect("public:story_detail", pk=story.pk)
+
+
+def _waiting_count(user) -> int | None:
+    """How many stories wait for review, for those who publish (None for everyone else)."""
+    if not get_scope(user).has(Perm.STORY_PUBLISH):
+        return None
+    return selectors.count_waiting_for_review(user)
+
+
 @require_permission(Perm.STORY_WRITE)
 def story_list(request):
     stories = selectors.visible_stories(request.user)
@@ -129,8 +151,31 @@ def story_list(request):
     return render(
         request,
         "public/story_list.html",
-        {"listing": listing, "status": status, "statuses": StoryStatus.choices},
+        {
+            "listing": listing,
+            "status": status,
+            "statuses": StoryStatus.choices,
+            "waiting_count": _waiting_count(request.user),
+        },
     )
+
+
+@require_permission(Perm.STORY_PUBLISH)
+def story_review(request):
+    """Stories waiting for the coordinator, oldest first."""
+    listing = build_listing(
+        request,
+        selectors.stories_waiting_for_review(request.user),
+        search_fields=["title", "unit__name", "unit__school__name"],
+        sort_fields={
+            "title": ("Title", "title"),
+            "unit": ("Unit", "unit__name"),
+            "submitted_by": ("Submitted by", "submitted_by__full_name"),
+            "submitted": ("Submitted", "submitted_at"),
+        },
+        default_sort="submitted",
+    )
+    return render(request, "public/story_review.html", {"listing": listing})
 
 
 @require_permission(Perm.STORY_WRITE)
@@ -144,7 +189,7 @@ def story_create(request):
             apply_service_errors(form, error)
         else:
             messages.success(
-                request, "Story saved as a draft. Add photos, then ask a coordinator to publish it."
+                request, "Story saved as a draft. Add photos, then submit it for review."
             )
             return redirect("public:story_detail", pk=story.pk)
     return render(
@@ -176,9 +221,8 @@ def story_detail(request, pk):
 @require_permission(Perm.STORY_WRITE)
 def story_edit(request, pk):
     story = selectors.get_story_for_user(request.user, pk)
-    if story.is_published:
-        messages.info(request, "Unpublish the story before changing it.")
-        return redirect("public:story_detail", pk=story.pk)
+    if (refused := _refuse_unless_draft(request, story)) is not None:
+        return refused
     form = StoryForm(request.POST or None, instance=story)
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,9 +256,8 @@ def story_delete(request, pk):
 @require_permission(Perm.STORY_WRITE)
 def photo_add(request, pk):
     story = selectors.get_story_for_user(request.user, pk)
-    if story.is_published:
-        messages.info(request, "Unpublish the story before changing it.")
-        return redirect("public:story_detail", pk=story.pk)
+    if (refused := _refuse_unless_draft(request, story)) is not None:
+        return refused
     candidates, refused_count = selectors.tag_candidates(request.user, story)
     form = PhotoForm(request.POST or None, request.FILES or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
@@ -250,9 +293,8 @@ def photo_tags(request, pk, photo_pk):
     """Tag the children in a photo again; the only way to lift the hold on a withheld photo."""
     photo = selectors.get_photo_for_user(request.user, pk, photo_pk)
     story = photo.story
-    if story.is_published:
-        messages.info(request, "Unpublish the story before changing it.")
-        return redirect("public:story_detail", pk=story.pk)
+    if (refused := _refuse_unless_draft(request, story)) is not None:
+        return refused
     candidates, refused_count = selectors.tag_candidates(request.user, story)
     form = PhotoTagsForm(
         request.POST or None,
@@ -316,3 +358,64 @@ def story_unpublish(request, pk):
     services.unpublish_story(acting_user=request.user, story=story)
     messages.success(request, "Story unpublished: it is a draft again.")
     return redirect("public:story_detail", pk=story.pk)
+
+
+@require_POST
+@require_permission(Perm.STORY_WRITE)
+def story_submit(request, pk):
+    story = selectors.get_story_for_user(request.user, pk)
+    try:
+        services.submit_story(
+            acting_user=request.user, story=story, base_url=request.build_absolute_uri("/")
+        )
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            "Story submitted for review. Your force's coordinators have been told; you can "
+            "withdraw it to make changes until one of them publishes it or sends it back.",
+        )
+    return redirect("public:story_detail", pk=story.pk)
+
+
+@require_POST
+@require_permission(Perm.STORY_WRITE)
+def story_withdraw(request, pk):
+    story = selectors.get_story_for_user(request.user, pk)
+    try:
+        services.withdraw_story(acting_user=request.user, story=story)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Story withdrawn from review: it is a draft again.")
+    return redirect("public:story_detail", pk=story.pk)
+
+
+@require_permission(Perm.STORY_PUBLISH)
+def story_send_back(request, pk):
+    """Send a story waiting for review back to its writers, with the reason they will read."""
+    story = selectors.get_story_for_user(request.user, pk, Perm.STORY_PUBLISH)
+    if not story.is_submitted:
+        messages.info(request, "The story is not waiting for review.")
+        return redirect("public:story_detail", pk=story.pk)
+    form = SendBackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_story(
+                acting_user=request.user, story=story, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Story sent back: its writers see your reason.")
+            return redirect("public:story_review")
+    return render(
+        request,
+        "public/form.html",
+        {
+            "form": form,
+            "title": f"Send back “{story.title}”",
+            "cancel_href": story.get_absolute_url(),
+        },
+    )

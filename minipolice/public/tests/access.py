@@ -25,6 +25,12 @@ MATRIX = {
     "public:photo_tags": ("get", WRITERS),
     # Removing a photo twice is answered like once (a double click), so each writer gets 302.
     "public:photo_remove": ("post", WRITERS_POST),
+    # Submitting and withdrawing answer with the story page whatever its state (a second
+    # submission is told it is already waiting), so each writer gets 302.
+    "public:story_submit": ("post", WRITERS_POST),
+    "public:story_withdraw": ("post", WRITERS_POST),
+    "public:story_review": ("get", row(coordinator=200)),
+    "public:story_send_back": ("get", row(coordinator=200)),
     "public:story_publish": ("post", row(coordinator=302)),
     "public:story_unpublish": ("post", row(coordinator=302)),
     # Anyone signed in sees their own tokens; the token here is the leader's, so the leader
@@ -79,6 +85,10 @@ def url_kwargs(world) -> dict:
         acting_user=None, unit=world.unit, title="Litter pick", body="We picked litter."
     )
     photo = _photo(draft)
+    submitted = services.create_story(
+        acting_user=None, unit=world.unit, title="Road safety", body="We checked speeds."
+    )
+    services.submit_story(acting_user=None, story=submitted, base_url="http://testserver/")
     token, _ = create_api_token(acting_user=None, user=world.users["leader"])
     return {
         "public:find_units": {"force": force},
@@ -92,6 +102,9 @@ def url_kwargs(world) -> dict:
         "public:photo_image": {"pk": draft.pk, "photo_pk": photo.pk},
         "public:photo_remove": {"pk": draft.pk, "photo_pk": photo.pk},
         "public:photo_tags": {"pk": draft.pk, "photo_pk": photo.pk},
+        "public:story_submit": {"pk": draft.pk},
+        "public:story_withdraw": {"pk": submitted.pk},
+        "public:story_send_back": {"pk": submitted.pk},
         "public:story_publish": {"pk": draft.pk},
         "public:story_unpublish": {"pk": published.pk},
         "public:api_token_revoke": {"pk": token.pk},
