@@ -5,12 +5,29 @@ people.services.anonymise_child) withholds every photo they are tagged in for go
 shows a face whatever the record says — and removes their tags; the stories themselves stay.
 A withheld photo is never published again until someone tags the children in it again
 (public.services.retag_story_photo), so an untagged photo cannot slip back out.
+
+A story's title and text, a photo's description and a coordinator's reason for sending a story
+back may name a child (or a parent) although the form asks not to: `remove_identifiers`
+redacts them in the stories of the person's units, published or not (a published story then
+shows the placeholder), and says where by record number; the subject access export lists them.
 """
 
 from django.utils import timezone
 
-from minipolice.people.privacy import Section
-from minipolice.public.models import PhotoTag, StoryPhoto
+from minipolice.people.privacy import (
+    Identifiers,
+    Section,
+    child_identifiers,
+    guardian_identifiers,
+    mention_section,
+    mentions,
+    redact_rows,
+    words,
+)
+from minipolice.public.models import PhotoTag, Story, StoryPhoto
+
+STORY_TEXT = ["title", "body", "returned_reason"]
+STORY_LABELS = {"title": "title", "body": "text", "returned_reason": "reason for sending back"}
 
 WITHHELD_REASON = (
     "A child in this photo had their record erased or anonymised. Tag the children in it "
@@ -38,8 +55,57 @@ def child_sections(child) -> list[Section]:
                 }
                 for tag in tags
             ],
-        )
+        ),
+        _mentions_section(child_identifiers(child)),
     ]
+
+
+def guardian_sections(guardian) -> list[Section]:
+    return [_mentions_section(guardian_identifiers(guardian))]
+
+
+def _stories(identifiers: Identifiers):
+    return Story.objects.filter(unit_id__in=identifiers.unit_ids).order_by("pk")
+
+
+def _photos(identifiers: Identifiers):
+    return StoryPhoto.objects.filter(story__unit_id__in=identifiers.unit_ids).order_by("pk")
+
+
+def _mentions_section(identifiers: Identifiers) -> Section:
+    found = [
+        (
+            f"Story #{story.pk}",
+            {
+                "Written": story.created_at,
+                **{STORY_LABELS[n].capitalize(): getattr(story, n) for n in named},
+            },
+        )
+        for story, named in mentions(_stories(identifiers), STORY_TEXT, identifiers)
+    ]
+    found += [
+        (f"Photo #{photo.pk} in story #{photo.story_id}", {"Description": photo.caption})
+        for photo, _ in mentions(_photos(identifiers), ["caption"], identifiers)
+    ]
+    return mention_section("story_mentions", "Stories and photo descriptions that name them", found)
+
+
+def remove_identifiers(identifiers: Identifiers) -> list[str]:
+    changed = redact_rows(
+        _stories(identifiers),
+        STORY_TEXT,
+        identifiers,
+        lambda story, named: (
+            f"{words(named, STORY_LABELS)} of the story written on "
+            f"{timezone.localtime(story.created_at):%-d %B %Y} (story #{story.pk})"
+        ),
+    )
+    return changed + redact_rows(
+        _photos(identifiers),
+        ["caption"],
+        identifiers,
+        lambda photo, _: f"description of photo #{photo.pk} in story #{photo.story_id}",
+    )
 
 
 def anonymise_child(child) -> None:

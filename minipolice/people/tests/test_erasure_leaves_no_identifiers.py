@@ -20,6 +20,8 @@ from minipolice.consent.services import record_consent
 from minipolice.delivery import services as delivery
 from minipolice.delivery.tests.helpers import session_on
 from minipolice.people import services as people
+from minipolice.public import services as public
+from minipolice.public.tests.conftest import image_upload, media_root  # noqa: F401 (autouse)
 
 GUARDIAN_IP = "203.0.113.77"
 NEW_EMAIL = "ann.new@example.net"
@@ -136,7 +138,23 @@ def _busy_term(world, client, client_for):
         partners="Ann Lovelace (parent volunteer)",
         date=today,
     )
-    return {"session": session, "later": later, "action": action, "classmate": classmate}
+    story = public.create_story(
+        acting_user=leader,
+        unit=world.unit,
+        title="Ada Lovelace's litter pick",
+        body="Ada led the litter pick on Lovelace Close.",
+    )
+    photo = public.add_story_photo(
+        acting_user=leader, story=story, image=image_upload(), caption="Ada with a litter picker"
+    )
+    return {
+        "session": session,
+        "later": later,
+        "action": action,
+        "classmate": classmate,
+        "story": story,
+        "photo": photo,
+    }
 
 
 def test_erasing_a_child_leaves_no_name_email_or_ip_in_any_table(world, client, client_for):
@@ -161,6 +179,7 @@ def test_erasing_a_child_leaves_no_name_email_or_ip_in_any_table(world, client, 
     assert notes in page
     assert f"(#{work['later'].pk})" in page and f"(#{work['action'].pk})" in page
     assert f"child #{work['classmate'].pk}" in page
+    assert f"story #{work['story'].pk}" in page and f"photo #{work['photo'].pk}" in page
     assert "audit log" in page
     # Free text keeps its meaning around the placeholder.
     work["session"].refresh_from_db()
