@@ -209,6 +209,51 @@ def consent_board(user, cohort, *, perm_manage: bool = False, today=None) -> lis
     ]
 
 
+# Guardians asked about a cohort this recently are not asked again.
+REQUEST_AGAIN_AFTER = datetime.timedelta(hours=24)
+
+
+@dataclass
+class RequestPlan:
+    """Who one press of "Email the parents" emails, and who it leaves out: each guardian with
+    the children of the cohort they have not answered for, ordered by the guardian's name."""
+
+    to_ask: list[tuple[Guardian, list[Child]]]
+    asked_recently: list[tuple[Guardian, list[Child]]]
+    no_email: list[tuple[Guardian, list[Child]]]
+
+
+def consent_request_plan(user, cohort, *, now=None) -> RequestPlan:
+    """The guardians of children in `cohort` missing an answer (taking part or photos): those
+    with an email address not asked about this cohort in the last REQUEST_AGAIN_AFTER are to be
+    asked. Four queries whatever the size of the cohort."""
+    now = now or timezone.now()
+    with_email: dict[int, tuple[Guardian, list[Child]]] = {}
+    without_email: dict[int, tuple[Guardian, list[Child]]] = {}
+    for row in consent_board(user, cohort, perm_manage=True):
+        if not row.missing:
+            continue
+        for guardian in row.guardians:
+            families = with_email if guardian.email else without_email
+            families.setdefault(guardian.pk, (guardian, []))[1].append(row.child)
+    recently = set(
+        ConsentRequest.objects.filter(
+            cohort=cohort,
+            guardian_id__in=list(with_email),
+            requested_at__gt=now - REQUEST_AGAIN_AFTER,
+        ).values_list("guardian_id", flat=True)
+    )
+
+    def by_name(families):
+        return sorted(families, key=lambda family: (family[0].name.casefold(), family[0].pk))
+
+    return RequestPlan(
+        to_ask=by_name(f for pk, f in with_email.items() if pk not in recently),
+        asked_recently=by_name(f for pk, f in with_email.items() if pk in recently),
+        no_email=by_name(without_email.values()),
+    )
+
+
 def media_export(user, cohort, use: str, today=None):
     """The children of the cohort who may appear in photos for `use`, as enforcement decides,
     and how many may not."""

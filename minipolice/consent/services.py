@@ -101,7 +101,7 @@ def record_consent(
 
 # Consent requests, the parent portal and its emails ------------------------------------------
 
-REQUEST_AGAIN_AFTER = datetime.timedelta(hours=24)
+REQUEST_AGAIN_AFTER = selectors.REQUEST_AGAIN_AFTER
 
 
 @transaction.atomic
@@ -113,28 +113,9 @@ def request_consents_for_cohort(*, acting_user, cohort, base_url: str) -> dict:
     second press of the button does not flood anyone's inbox. Returns the counts it audited.
     """
     now = timezone.now()
-    rows = selectors.consent_board(acting_user, cohort, perm_manage=True)
-    guardians = {}
-    no_email = set()
-    for row in rows:
-        if not row.missing:
-            continue
-        for guardian in row.guardians:
-            if guardian.email:
-                guardians[guardian.pk] = guardian
-            else:
-                no_email.add(guardian.pk)
-    recently_asked = set(
-        ConsentRequest.objects.filter(
-            cohort=cohort,
-            guardian_id__in=list(guardians),
-            requested_at__gt=now - REQUEST_AGAIN_AFTER,
-        ).values_list("guardian_id", flat=True)
-    )
+    plan = selectors.consent_request_plan(acting_user, cohort, now=now)
     sent = 0
-    for guardian in guardians.values():
-        if guardian.pk in recently_asked:
-            continue
+    for guardian, _children in plan.to_ask:
         delivery = emails.queue_email(
             acting_user=acting_user,
             guardian=guardian,
@@ -152,8 +133,8 @@ def request_consents_for_cohort(*, acting_user, cohort, base_url: str) -> dict:
         sent += 1
     counts = {
         "sent": sent,
-        "asked_recently": len(recently_asked),
-        "no_email": len(no_email - set(guardians)),
+        "asked_recently": len(plan.asked_recently),
+        "no_email": len(plan.no_email),
     }
     record_audit(
         acting_user=acting_user,

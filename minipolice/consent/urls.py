@@ -13,6 +13,11 @@ urlpatterns = [
         views.cohort_send_requests,
         name="cohort_send_requests",
     ),
+    path(
+        "consent/cohorts/<int:pk>/requests/confirm/",
+        views.cohort_send_requests_confirm,
+        name="cohort_send_requests_confirm",
+    ),
     path("consent/cohorts/<int:pk>/media-export/", views.media_export, name="media_export"),
     path("consent/emails/", views.email_list, name="email_list"),
     path("consent/emails/<int:pk>/retry/", views.email_retry, name="email_retry"),

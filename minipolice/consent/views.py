@@ -160,6 +160,14 @@ def cohort_board(request, pk):
     )
 
 
+@require_permission(Perm.CHILDREN_MANAGE)
+def cohort_send_requests_confirm(request, pk):
+    """Before any email goes: how many, and to whom. Its button posts to cohort_send_requests."""
+    cohort = get_cohort_for_user(request.user, pk, Perm.CHILDREN_MANAGE)
+    plan = selectors.consent_request_plan(request.user, cohort)
+    return render(request, "consent/send_requests_confirm.html", {"cohort": cohort, "plan": plan})
+
+
 @require_POST
 @require_permission(Perm.CHILDREN_MANAGE)
 def cohort_send_requests(request, pk):

@@ -122,6 +122,9 @@ def test_coordinator_asks_the_cohort_for_consent_and_reviews_data_protection(
     assert page.heading == "Consent"
     mail.outbox.clear()
     press(page, "Email the 1 parent and carer who have not answered")
+    assert page.heading == "Email 1 parent and carer?"  # nothing sent before saying yes
+    assert "Ann Lovelace" in page.text and mail.outbox == []
+    press(page, "Yes, send 1 email")
     assert "1 email asking for consent will be sent now" in page.text
     assert [message.to for message in mail.outbox] == [[world.guardian.email]]
 

@@ -14,6 +14,8 @@ MATRIX = {
         "post",
         row(teacher=302, leader=302, area_lead=302, coordinator=302),
     ),
+    # The page that says how many emails and to whom, before any is sent.
+    "consent:cohort_send_requests_confirm": ("get", UNIT_STAFF),
     "consent:media_export": ("get", UNIT_STAFF),
     "consent:email_list": ("get", COORDINATOR),
     "consent:email_retry": ("post", row(coordinator=302)),
@@ -60,6 +62,7 @@ def url_kwargs(world):
         "consent:portal_child": child,
         "consent:cohort_board": cohort,
         "consent:cohort_send_requests": cohort,
+        "consent:cohort_send_requests_confirm": cohort,
         "consent:media_export": cohort,
         "consent:email_retry": {"pk": delivery.pk},
     }
