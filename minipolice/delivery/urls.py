@@ -14,6 +14,11 @@ urlpatterns = [
     path("sessions/<int:pk>/details/", views.session_details, name="session_details"),
     path("sessions/<int:pk>/register/<int:child_pk>/", views.register_mark, name="register_mark"),
     path("sessions/<int:pk>/register/finish/", views.register_finish, name="register_finish"),
+    path(
+        "sessions/<int:pk>/register/finish/confirm/",
+        views.register_finish_confirm,
+        name="register_finish_confirm",
+    ),
     path("units/<int:unit_pk>/timeline/", views.unit_timeline, name="unit_timeline"),
     path("units/<int:unit_pk>/calendar/", views.unit_calendar, name="unit_calendar"),
     path("my-sessions/", views.my_sessions, name="my_sessions"),

@@ -223,6 +223,24 @@ def register_mark(request, pk, child_pk):
     return redirect(f"{session.get_absolute_url()}#child-{child.pk}")
 
 
+@require_permission(Perm.REGISTER_TAKE)
+def register_finish_confirm(request, pk):
+    """Before anyone is marked absent: the children not yet marked, by name. Its button posts
+    to register_finish."""
+    session = selectors.get_session_for_user(request.user, pk, Perm.REGISTER_TAKE)
+    today = timezone.localdate()
+    unmarked = selectors.register_children(session).filter(register_status__isnull=True)
+    return render(
+        request,
+        "delivery/register_finish_confirm.html",
+        {
+            "session": session,
+            "unmarked": list(unmarked),
+            "register_open": not session.is_cancelled and session.date <= today,
+        },
+    )
+
+
 @require_POST
 @require_permission(Perm.REGISTER_TAKE)
 def register_finish(request, pk):

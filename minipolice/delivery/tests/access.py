@@ -16,6 +16,8 @@ MATRIX = {
     "delivery:session_details": ("get", SESSION_MANAGERS),
     "delivery:register_mark": ("post", REGISTER_TAKERS_POST),
     "delivery:register_finish": ("post", REGISTER_TAKERS_POST),
+    # The page naming the children to be marked absent, before anyone is.
+    "delivery:register_finish_confirm": ("get", UNIT_STAFF),
     "delivery:unit_timeline": ("get", UNIT_STAFF),
     "delivery:unit_calendar": ("get", UNIT_STAFF),
     "delivery:my_sessions": ("get", UNIT_STAFF),
@@ -66,6 +68,7 @@ def url_kwargs(world) -> dict:
         "delivery:session_details": {"pk": session.pk},
         "delivery:register_mark": {"pk": session.pk, "child_pk": world.child.pk},
         "delivery:register_finish": {"pk": session.pk},
+        "delivery:register_finish_confirm": {"pk": session.pk},
         "delivery:calendar_feed": {"token": raw_token},
         "delivery:holiday_edit": {"pk": holiday.pk},
         "delivery:holiday_delete": {"pk": holiday.pk},
