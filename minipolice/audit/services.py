@@ -54,6 +54,23 @@ def record_audit(
     label: str | None = None,
 ) -> AuditEntry:
     """Write one append-only audit entry. Call inside the service's transaction."""
+    entry = audit_entry(
+        acting_user=acting_user, action=action, obj=obj, fields=fields, force=force, label=label
+    )
+    entry.save()
+    return entry
+
+
+def audit_entry(
+    *,
+    acting_user,
+    action: str,
+    obj: models.Model,
+    fields: dict | None = None,
+    force=None,
+    label: str | None = None,
+) -> AuditEntry:
+    """The entry record_audit would write, unsaved: for services that bulk_create many."""
     actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
     kind = obj._meta.model_name
     if kind in PERSONAL_OBJECTS:
@@ -70,7 +87,6 @@ def record_audit(
         force=force,
         at=timezone.now(),
     )
-    entry.save()
     return entry
 
 

@@ -19,7 +19,7 @@ from django.http import Http404
 from minipolice.lib.validators import clean_name, phone_digits, validate_name, validate_phone
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 500
+MAX_ROWS = 2000  # a whole primary school
 # Blank rows are skipped, but a file may not make us walk through millions of them.
 MAX_SHEET_ROWS = 10 * MAX_ROWS
 MAX_COLUMNS = 50
@@ -44,6 +44,7 @@ MAX_LENGTHS = {
     "guardian_phone": 30,
 }
 YEAR_GROUP = re.compile(r"^(?:year|yr|y)?(\d+)(?:\.0+)?$")
+YEAR_IN_NAME = re.compile(r"\b(?:year|yr|y)\s*([56])\b", re.IGNORECASE)
 FORMULA_START = ("=", "+", "-", "@")
 NAME_COLUMNS = {
     "first_name": "the child's first name",
@@ -148,7 +149,7 @@ def _collect(table: list, number: int, cells: list[str]) -> bool:
     """Keep a row that is not blank; True once there are more rows than a class list may have."""
     if number > MAX_SHEET_ROWS:
         raise ClassListError(
-            f"The file has too many rows. A class list may have up to {MAX_ROWS} children."
+            f"The file has too many rows. A class list may have up to {MAX_ROWS:,} children."
         )
     if any(cells):
         table.append((number, cells))
@@ -190,7 +191,8 @@ def check_table(table: list[tuple[int, list[str]]]) -> ParsedClassList:
         raise ClassListError("The file has no children in it, only the headings.")
     if len(data_rows) > MAX_ROWS:
         raise ClassListError(
-            f"The file has more than {MAX_ROWS} children. Split it into smaller files."
+            f"The file has more than {MAX_ROWS:,} children. A class list may have up to "
+            f"{MAX_ROWS:,} (a whole school): split it into smaller files."
         )
     parsed = ParsedClassList()
     for number, cells in data_rows:
@@ -322,9 +324,25 @@ class PlannedRow:
         return "Add"
 
 
+@dataclass(frozen=True)
+class YearWarning:
+    row: int
+    name: str
+    year_group: int
+    cohort_year: int
+
+    def __str__(self):
+        return (
+            f"Row {self.row}: {self.name} is in Year {self.year_group}, "
+            f"but this cohort is Year {self.cohort_year}"
+        )
+
+
 @dataclass
 class ImportPlan:
     rows: list[PlannedRow]
+    cohort_year: int | None = None  # the year group the cohort is for, when it can be told
+    year_warnings: list[YearWarning] = field(default_factory=list)
     children_to_add: int = 0
     children_to_skip: int = 0
     guardians_to_add: int = 0
@@ -359,11 +377,14 @@ def plan_import(cohort, rows: list[dict]) -> ImportPlan:
 
     force_id = cohort.unit.school.area.force_id
     enrolled = {}
+    current_years: dict[int, int] = {}
     for enrolment in Enrolment.objects.filter(
         cohort=cohort, child__anonymised_at__isnull=True
     ).select_related("child"):
         child = enrolment.child
         enrolled.setdefault(child_key(child.first_name, child.last_name, child.year_group), child)
+        if enrolment.left is None:
+            current_years[child.year_group] = current_years.get(child.year_group, 0) + 1
 
     guardians = Guardian.objects.filter(
         pk__in=Guardianship.objects.filter(child__enrolments__cohort=cohort).values("guardian_id"),
@@ -380,7 +401,7 @@ def plan_import(cohort, rows: list[dict]) -> ImportPlan:
         key = guardian_key(guardian.name, "", guardian.phone)
         by_name_phone.setdefault(key, guardian)
 
-    plan = ImportPlan(rows=[])
+    plan = ImportPlan(rows=[], cohort_year=cohort_year(cohort, current_years))
     first_row_of_child: dict[tuple, int] = {}
     first_row_of_guardian: dict[tuple, int] = {}
     pairs = set()
@@ -403,6 +424,12 @@ def plan_import(cohort, rows: list[dict]) -> ImportPlan:
                 plan.guardians_to_add += 1
             else:
                 plan.guardians_to_reuse += 1
+        new_child = ckey not in enrolled and ckey not in first_row_of_child
+        if new_child and plan.cohort_year and row["year_group"] != plan.cohort_year:
+            name = f"{row['first_name']} {row['last_name']}"
+            plan.year_warnings.append(
+                YearWarning(row["row"], name, row["year_group"], plan.cohort_year)
+            )
         first_row_of_child.setdefault(ckey, row["row"])
         first_row_of_guardian.setdefault(gkey, row["row"])
         if (ckey, gkey) not in pairs:
@@ -423,6 +450,18 @@ def plan_import(cohort, rows: list[dict]) -> ImportPlan:
             planned.new_link = planned.new_link and not planned.link_exists
     plan.links_to_add = sum(planned.new_link for planned in plan.rows)
     return plan
+
+
+def cohort_year(cohort, current_years: dict[int, int]) -> int | None:
+    """The year group a cohort is for: most of its current children's, or else the one its
+    name says ("2018/19 Year 5"); None for a cohort with no majority and no year in its name.
+    (A cohort has no year field of its own.)"""
+    if current_years:
+        ranked = sorted(current_years.items(), key=lambda item: -item[1])
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            return ranked[0][0]
+    match = YEAR_IN_NAME.search(cohort.name)
+    return int(match.group(1)) if match else None
 
 
 def get_class_list_import_for_user(user, cohort, pk):

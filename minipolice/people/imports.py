@@ -4,8 +4,11 @@
 2. A clean file is kept as a ClassListImport (see its docstring for why a table) and the user is
    sent to its preview, `?preview=<id>` on the same URL: what will be added, what is already on
    record.
-3. Confirm (a POST naming the import) applies it in one transaction
-   (services.confirm_class_list_import), matching against the database again; Cancel deletes it.
+3. Confirm (a POST naming the import) queues it (services.start_class_list_import) and sends
+   the user to its progress page, `<id>/`, which refreshes itself (htmx every second, a meta
+   refresh without JavaScript) while the background task (people.tasks) checks the rows and
+   applies them in one transaction, matching against the database again; it ends on the
+   result, or on what went wrong (nothing saved). Cancel deletes the preview.
 """
 
 import csv
@@ -17,7 +20,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from minipolice.accounts.permissions import Perm
 from minipolice.lib.access import require_permission
@@ -30,7 +33,7 @@ class ClassListForm(forms.Form):
         label="Upload a class list",
         help_text=(
             f"A CSV or XLSX file smaller than {classlist.MAX_FILE_BYTES // (1024 * 1024)} MB, "
-            f"with up to {classlist.MAX_ROWS} children."
+            f"with up to {classlist.MAX_ROWS:,} children."
         ),
         error_messages={
             "required": "Select a CSV or XLSX file",
@@ -102,9 +105,8 @@ def cohort_import(request, pk):
 def _preview(request, cohort, import_id):
     # 404 unless it is this user's own import for this cohort: never someone else's.
     pending = classlist.get_class_list_import_for_user(request.user, cohort, import_id)
-    if pending.status == pending.Status.APPLIED:
-        messages.info(request, ALREADY_IMPORTED)
-        return redirect(cohort)
+    if pending.is_started:  # confirmed already (perhaps in another tab): its progress
+        return redirect(_progress_url(cohort, pending))
     if pending.is_expired(timezone.now()):
         services.cancel_class_list_import(acting_user=request.user, class_list_import=pending)
         messages.info(request, "That preview has expired. Upload the file again.")
@@ -116,20 +118,16 @@ def _preview(request, cohort, import_id):
             messages.info(request, "Import cancelled. Nothing was saved.")
             return redirect(cohort)
         try:
-            counts = services.confirm_class_list_import(
+            started = services.start_class_list_import(
                 acting_user=request.user, class_list_import=pending
             )
         except services.ClassListAlreadyImported:
-            messages.info(request, ALREADY_IMPORTED)
+            messages.info(request, GONE)
             return redirect(cohort)
         except ValidationError as error:
             errors = error.messages
         else:
-            if _added_anything(counts):
-                messages.success(request, _summary(counts))
-            else:
-                messages.info(request, NOTHING_TO_ADD)
-            return redirect(cohort)
+            return redirect(_progress_url(cohort, started))
     return render(
         request,
         "people/import_preview.html",
@@ -142,8 +140,33 @@ def _preview(request, cohort, import_id):
     )
 
 
+@require_permission(Perm.CHILDREN_MANAGE)
+@require_GET
+def cohort_import_progress(request, pk, import_pk):
+    """How far a confirmed import has got; the fragment alone for htmx's polling."""
+    cohort = get_cohort_for_user(request.user, pk, Perm.CHILDREN_MANAGE)
+    job = classlist.get_class_list_import_for_user(request.user, cohort, import_pk)
+    if not job.is_started:
+        return redirect(_preview_url(cohort, job))
+    context = {
+        "cohort": cohort,
+        "job": job,
+        "progress_url": _progress_url(cohort, job),
+        "result": _result(job) if job.status == job.Status.APPLIED else "",
+        "errors": job.error.splitlines(),
+        "added_anything": _added_anything(job.summary),
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "people/partials/import_progress.html", context)
+    return render(request, "people/import_progress.html", context)
+
+
 def _preview_url(cohort, pending) -> str:
     return f"{reverse('people:cohort_import', args=[cohort.pk])}?preview={pending.pk}"
+
+
+def _progress_url(cohort, job) -> str:
+    return reverse("people:cohort_import_progress", args=[cohort.pk, job.pk])
 
 
 @require_permission(Perm.CHILDREN_MANAGE)
@@ -155,23 +178,27 @@ def cohort_import_template(request, pk):
     return response
 
 
-ALREADY_IMPORTED = "This class list has already been imported. Nothing was added."
+GONE = "That class list is no longer waiting to be imported. Nothing was added."
 NOTHING_TO_ADD = (
     "Everyone on this class list is already in the cohort with these guardians. Nothing was added."
 )
 
 
 def _added_anything(counts: dict) -> bool:
-    return bool(counts["children_added"] or counts["guardians_added"] or counts["links_added"])
+    return any(counts.get(key) for key in ("children_added", "guardians_added", "links_added"))
 
 
-def _summary(counts: dict) -> str:
+def _result(job) -> str:
+    counts = job.summary
+    if not _added_anything(counts):
+        return NOTHING_TO_ADD
+
     def n(count, one, many):
-        return f"{count} {one if count == 1 else many}"
+        return f"{count:,} {one if count == 1 else many}"
 
     return (
-        f"Class list imported: {n(counts['children_added'], 'child', 'children')} added, "
-        f"{counts['children_skipped']} already in the cohort, "
+        f"{n(counts['children_added'], 'child', 'children')} added, "
+        f"{counts['children_skipped']:,} already in the cohort, "
         f"{n(counts['guardians_added'], 'guardian', 'guardians')} added, "
-        f"{counts['guardians_reused']} already on record."
+        f"{counts['guardians_reused']:,} already on record."
     )

@@ -160,13 +160,20 @@ class ClassListImport(models.Model):
     on confirm), and a status lets a double-clicked "Confirm" apply the list once. The rows hold
     children's and guardians' details, so they are kept only as long as needed: cleared once
     applied, deleted on cancel, and previews older than LIFETIME are refused and purged.
+
+    Confirming queues a background task (people.tasks.apply_class_list_import): the row then
+    also holds the task's progress (rows_done of rows_total, status queued, running, applied or
+    failed) for the page that shows it, and what went wrong if it failed.
     """
 
     LIFETIME = datetime.timedelta(hours=1)
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Previewed"
-        APPLIED = "applied", "Applied"
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        APPLIED = "applied", "Imported"
+        FAILED = "failed", "Failed"
 
     cohort = models.ForeignKey(
         "organisations.Cohort", on_delete=models.CASCADE, related_name="class_list_imports"
@@ -180,6 +187,10 @@ class ClassListImport(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
     applied_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -190,3 +201,17 @@ class ClassListImport(models.Model):
 
     def is_expired(self, now: datetime.datetime) -> bool:
         return self.created_at < now - self.LIFETIME
+
+    @property
+    def is_started(self) -> bool:
+        return self.status != self.Status.PREVIEWED
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.APPLIED, self.Status.FAILED)
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == self.Status.APPLIED:
+            return 100
+        return self.rows_done * 100 // self.rows_total if self.rows_total else 0

@@ -292,8 +292,10 @@ def remove_identifiers(identifiers: Identifiers) -> list[str]:
         identifiers,
         lambda child, _: f"notes for leaders of child #{child.pk}",
     )
+    status = ClassListImport.Status
+    waiting = [status.PREVIEWED, status.QUEUED, status.RUNNING]  # rows not applied yet
     pending = ClassListImport.objects.filter(
-        status=ClassListImport.Status.PREVIEWED, cohort__unit_id__in=identifiers.unit_ids
+        status__in=waiting, cohort__unit_id__in=identifiers.unit_ids
     )
     for upload, _ in mentions(pending, ["rows"], identifiers):
         upload.delete()

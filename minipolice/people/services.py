@@ -369,50 +369,162 @@ def cancel_class_list_import(*, acting_user, class_list_import) -> None:
 
 
 class ClassListAlreadyImported(Exception):
-    """This preview was confirmed before (perhaps a moment ago, in another tab)."""
+    """This preview is gone: cancelled, or discarded because it named someone being erased."""
 
 
-@transaction.atomic
-def confirm_class_list_import(*, acting_user, class_list_import) -> dict:
-    """Apply a previewed class list once, as the user who uploaded it; then drop its rows.
+def start_class_list_import(*, acting_user, class_list_import):
+    """Confirm a previewed class list: queue it to be applied in the background, once.
 
-    Raises ClassListAlreadyImported when the preview was already applied. The cohort row is
-    locked first, then the preview's: of two confirmations for one cohort at the same moment
-    (the same preview twice, or two previews of the same file) the second waits until the
-    first has committed, then finds the preview applied or everyone already in the cohort.
+    Returns the import, now queued (or already queued, running or finished: a second confirm,
+    from another tab, starts nothing and shows the same progress). The cohort row is locked
+    first, then the preview's, as the task does, so of two confirmations at the same moment
+    the second waits and then finds the first one's import started. Raises ValidationError
+    when the preview has expired or its stored rows no longer pass the checks.
+    """
+    from minipolice.people import classlist
+    from minipolice.people.models import ClassListImport
+    from minipolice.people.tasks import apply_class_list_import
+
+    if class_list_import.uploaded_by_id != acting_user.pk:
+        raise ValidationError("Only the person who uploaded a class list can confirm it.")
+    with transaction.atomic():
+        Cohort.objects.select_for_update().filter(pk=class_list_import.cohort_id).first()
+        locked = ClassListImport.objects.select_for_update().filter(pk=class_list_import.pk).first()
+        if locked is None:
+            raise ClassListAlreadyImported
+        if locked.is_started:
+            return locked
+        if locked.is_expired(timezone.now()):
+            raise ValidationError("This preview has expired. Upload the file again.")
+        errors = classlist.recheck_rows(locked.rows)
+        if errors:
+            raise ValidationError([str(error) for error in errors])
+        locked.status = ClassListImport.Status.QUEUED
+        locked.rows_total, locked.rows_done = len(locked.rows), 0
+        locked.save(update_fields=["status", "rows_total", "rows_done"])
+    # Enqueued once the status is committed, so a worker always finds the import queued.
+    try:
+        result = apply_class_list_import.enqueue(locked.pk)
+    except Exception:
+        ClassListImport.objects.filter(pk=locked.pk, status=ClassListImport.Status.QUEUED).update(
+            status=ClassListImport.Status.PREVIEWED
+        )
+        raise
+    ClassListImport.objects.filter(pk=locked.pk).update(task_id=str(result.id)[:64])
+    locked.refresh_from_db()
+    return locked
+
+
+IMPORT_FAILED = "The import stopped because of an unexpected error. Nothing was saved."
+PROGRESS_EVERY = 100  # rows checked between two progress updates
+
+
+def run_class_list_import(*, class_list_import_id: int) -> dict:
+    """The background task's work: check every row (progress saved as it goes), then write the
+    whole list in one transaction. A failure writes nothing and says what went wrong.
+
+    Progress counts rows checked. The writes cannot report progress: they are one transaction
+    (all or nothing), and what it has not committed nobody else can read; they are bulk
+    inserts, so a whole school (2,000 rows) takes a moment.
     """
     from minipolice.people.models import ClassListImport
 
-    now = timezone.now()
-    if class_list_import.uploaded_by_id != acting_user.pk:
-        raise ValidationError("Only the person who uploaded a class list can confirm it.")
-    Cohort.objects.select_for_update().filter(pk=class_list_import.cohort_id).first()
-    locked = ClassListImport.objects.select_for_update().filter(pk=class_list_import.pk).first()
-    if locked is None or locked.status == ClassListImport.Status.APPLIED:
-        raise ClassListAlreadyImported
-    if locked.is_expired(now):
-        raise ValidationError("This preview has expired. Upload the file again.")
-    counts = import_class_list(
-        acting_user=acting_user, cohort=class_list_import.cohort, rows=locked.rows
+    with transaction.atomic():
+        job = ClassListImport.objects.select_for_update().filter(pk=class_list_import_id).first()
+        if job is None or job.status != ClassListImport.Status.QUEUED:
+            return {"status": str(job.status) if job else "missing"}  # run already, or gone
+        job.status = ClassListImport.Status.RUNNING
+        job.save(update_fields=["status"])
+    try:
+        _check_class_list_rows(job)
+        counts = _apply_class_list_import(job)
+    except ValidationError as error:
+        return _class_list_import_failed(job, "\n".join(error.messages))
+    except ClassListAlreadyImported:
+        # Discarded meanwhile: it named someone whose personal data was being erased.
+        return _class_list_import_failed(job, "The class list was withdrawn. Nothing was saved.")
+    except Exception:
+        _class_list_import_failed(job, IMPORT_FAILED)
+        raise  # unexpected: the task result keeps the traceback for whoever runs the worker
+    return {"status": "applied", **counts}
+
+
+def _class_list_import_failed(job, message: str) -> dict:
+    """Record what went wrong; the rows (children's details) are not kept."""
+    from minipolice.people.models import ClassListImport
+
+    ClassListImport.objects.filter(pk=job.pk).update(
+        status=ClassListImport.Status.FAILED, error=message, rows=[]
     )
+    return {"status": "failed", "error": message}
+
+
+def _check_class_list_rows(job) -> None:
+    """Every row against the file's rules and the models' field rules, saving progress."""
+    from minipolice.people import classlist
+    from minipolice.people.models import ClassListImport
+
+    force_id = job.cohort.unit.school.area.force_id
+    for start in range(0, len(job.rows), PROGRESS_EVERY):
+        batch = job.rows[start : start + PROGRESS_EVERY]
+        found = classlist.recheck_rows(batch)
+        errors = [str(error) for error in found]
+        rows_with_errors = {error.row for error in found}
+        for row in batch:
+            if row.get("row", 0) in rows_with_errors:
+                continue
+            child = Child(
+                force_id=force_id,
+                first_name=row["first_name"],
+                last_name=row["last_name"],
+                year_group=row["year_group"],
+            )
+            guardian = Guardian(
+                force_id=force_id,
+                name=row["guardian_name"],
+                email=row["guardian_email"],
+                phone=row["guardian_phone"],
+            )
+            for instance in (child, guardian):
+                try:
+                    instance.clean_fields(exclude=["force", "user"])
+                except ValidationError as error:
+                    errors.append(f"Row {row.get('row', 0)}: {' '.join(error.messages)}")
+        if errors:
+            raise ValidationError(errors)
+        done = start + len(batch)
+        ClassListImport.objects.filter(pk=job.pk).update(rows_done=done)
+        job.rows_done = done
+
+
+@transaction.atomic
+def _apply_class_list_import(job) -> dict:
+    from minipolice.people.models import ClassListImport
+
+    # The cohort first, then the import, in the same order as start_class_list_import.
+    Cohort.objects.select_for_update().filter(pk=job.cohort_id).first()
+    locked = ClassListImport.objects.select_for_update().filter(pk=job.pk).first()
+    if locked is None or locked.status != ClassListImport.Status.RUNNING:
+        raise ClassListAlreadyImported
+    counts = import_class_list(acting_user=job.uploaded_by, cohort=job.cohort, rows=locked.rows)
     locked.status = ClassListImport.Status.APPLIED
-    locked.applied_at, locked.rows, locked.summary = now, [], counts
-    locked.save(update_fields=["status", "applied_at", "rows", "summary"])
-    class_list_import.status = ClassListImport.Status.APPLIED
-    class_list_import.applied_at = now
-    class_list_import.rows = []
-    class_list_import.summary = counts
+    locked.applied_at, locked.rows, locked.summary = timezone.now(), [], counts
+    locked.rows_done = locked.rows_total
+    locked.save(update_fields=["status", "applied_at", "rows", "summary", "rows_done"])
     return counts
 
 
 @transaction.atomic
 def import_class_list(*, acting_user, cohort: Cohort, rows: list[dict]) -> dict:
-    """Add a checked class list to a cohort: all rows or none.
+    """Add a checked class list to a cohort: all rows or none, in a fixed number of queries.
 
     The rows are checked and matched against the database again here, inside the transaction,
-    so children or guardians added since the preview are reused rather than duplicated.
+    so children or guardians added since the preview are reused rather than duplicated. Each
+    child, enrolment, guardian and link gets the audit entry its own service would write.
     Returns the counts that were also written to the audit log.
     """
+    from minipolice.audit.models import AuditEntry
+    from minipolice.audit.services import audit_entry
     from minipolice.people import classlist
 
     errors = classlist.recheck_rows(rows)
@@ -425,47 +537,76 @@ def import_class_list(*, acting_user, cohort: Cohort, rows: list[dict]) -> dict:
     if not plan.has_changes:
         return plan.counts()  # nothing written, so nothing to audit
     force = _force_of(cohort)
+    today = timezone.localdate()
+    joined = min(max(today, cohort.start_date), cohort.end_date)
     children: dict[tuple, Child] = {}
     guardians: dict[tuple, Guardian] = {}
+    links: list[tuple[tuple, tuple, int]] = []
     for planned in plan.rows:
         ckey = classlist.child_key(planned.first_name, planned.last_name, planned.year_group)
         gkey = classlist.guardian_key(
             planned.guardian_name, planned.guardian_email, planned.guardian_phone
         )
-        try:
-            child = children.get(ckey) or planned.child
-            if child is None:
-                child = add_child_to_cohort(
-                    acting_user=acting_user,
-                    cohort=cohort,
-                    first_name=planned.first_name,
-                    last_name=planned.last_name,
-                    year_group=planned.year_group,
-                )
-            children[ckey] = child
-            guardian = guardians.get(gkey) or planned.guardian
-            if guardian is None:
-                guardian = create_guardian(
-                    acting_user=acting_user,
-                    force=force,
-                    name=planned.guardian_name,
-                    email=planned.guardian_email,
-                    phone=planned.guardian_phone,
-                )
-            guardians[gkey] = guardian
-            if planned.new_link:
-                link_guardian(acting_user=acting_user, child=child, guardian=guardian)
-        except ValidationError as error:
-            raise ValidationError(f"Row {planned.row}: {' '.join(error.messages)}") from error
-    counts = plan.counts()
-    record_audit(
-        acting_user=acting_user,
-        action="import",
-        obj=cohort,
-        force=force,
-        label=f"Class list imported into {cohort}",
-        fields=counts,
+        if ckey not in children:
+            children[ckey] = planned.child or Child(
+                force=force,
+                first_name=planned.first_name.strip(),
+                last_name=planned.last_name.strip(),
+                year_group=planned.year_group,
+            )
+        if gkey not in guardians:
+            guardians[gkey] = planned.guardian or Guardian(
+                force=force,
+                name=planned.guardian_name.strip(),
+                email=planned.guardian_email.strip().lower(),
+                phone=planned.guardian_phone.strip(),
+            )
+        if planned.new_link:
+            links.append((ckey, gkey, planned.row))
+    new_children = [child for child in children.values() if child.pk is None]
+    new_guardians = [guardian for guardian in guardians.values() if guardian.pk is None]
+    Child.objects.bulk_create(new_children)
+    Guardian.objects.bulk_create(new_guardians)
+    enrolments = Enrolment.objects.bulk_create(
+        [Enrolment(child=child, cohort=cohort, joined=joined) for child in new_children]
     )
+    guardianships = Guardianship.objects.bulk_create(
+        [Guardianship(child=children[ckey], guardian=guardians[gkey]) for ckey, gkey, _ in links]
+    )
+    entries = []
+
+    def audit(obj, fields, label=None):
+        entries.append(
+            audit_entry(
+                acting_user=acting_user,
+                action="create",
+                obj=obj,
+                force=force,
+                fields=fields,
+                label=label,
+            )
+        )
+
+    for child in new_children:
+        audit(child, {name: str(getattr(child, name)) for name in CHILD_FIELDS[:3]})
+    for enrolment in enrolments:
+        audit(enrolment, {"cohort": cohort.name}, label=f"{enrolment.child} joined {cohort}")
+    for guardian in new_guardians:
+        audit(guardian, {name: getattr(guardian, name) for name in GUARDIAN_FIELDS})
+    for link in guardianships:
+        audit(link, {"relationship": link.relationship})
+    counts = plan.counts()
+    entries.append(
+        audit_entry(
+            acting_user=acting_user,
+            action="import",
+            obj=cohort,
+            force=force,
+            label=f"Class list imported into {cohort}",
+            fields=counts,
+        )
+    )
+    AuditEntry.objects.bulk_create(entries)
     return counts
 
 

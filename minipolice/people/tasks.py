@@ -1,4 +1,7 @@
-"""Background tasks of the people app: the daily retention run.
+"""Background tasks of the people app: applying a class list, and the daily retention run.
+
+`apply_class_list_import` applies a confirmed class list (services.run_class_list_import): the
+import's row holds its progress, which the import's progress page shows while it runs.
 
 `apply_retention_daily` anonymises everyone the retention rule says is due, then enqueues
 itself again for the next night (RUN_AT, local time) when the task backend can delay tasks.
@@ -12,6 +15,13 @@ from django.utils import timezone
 from django_tasks import task
 
 RUN_AT = datetime.time(2, 30)
+
+
+@task()
+def apply_class_list_import(class_list_import_id: int) -> dict:
+    from minipolice.people.services import run_class_list_import
+
+    return run_class_list_import(class_list_import_id=class_list_import_id)
 
 
 @task()

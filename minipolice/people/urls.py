@@ -8,6 +8,11 @@ urlpatterns = [
     path("cohorts/<int:cohort_pk>/children/new/", views.child_create, name="child_create"),
     path("cohorts/<int:pk>/import/", imports.cohort_import, name="cohort_import"),
     path(
+        "cohorts/<int:pk>/import/<int:import_pk>/",
+        imports.cohort_import_progress,
+        name="cohort_import_progress",
+    ),
+    path(
         "cohorts/<int:pk>/import/template/",
         imports.cohort_import_template,
         name="cohort_import_template",

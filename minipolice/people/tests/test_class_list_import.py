@@ -1,12 +1,17 @@
-"""Class-list import for a cohort, through HTTP as a teacher or leader would use it."""
+"""Class-list import for a cohort, through HTTP as a teacher or leader would use it.
+
+Confirming queues a background task; here tasks run at once (ImmediateBackend), so the confirm
+redirects to a progress page that already shows the result. test_class_list_import_progress.py
+covers the progress page, the database backend and its worker.
+"""
 
 import datetime
 import io
 from unittest import mock
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -22,6 +27,14 @@ from minipolice.people.models import (
 )
 
 HEADER = "First name,Last name,Year group,Guardian name,Guardian email,Guardian phone\n"
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    settings.TASKS = IMMEDIATE_TASKS
+
+
 CLEAN_CSV = (
     HEADER
     + "Grace,Hopper,5,Mary Hopper,Mary@Example.com,\n"
@@ -58,6 +71,10 @@ def _confirm(client, cohort, pending, action="confirm"):
     return client.post(url, {"import": pending.pk, "action": action})
 
 
+def _progress_url(cohort, pending):
+    return reverse("people:cohort_import_progress", args=[cohort.pk, pending.pk])
+
+
 def _upload_and_confirm(client, cohort, name, content):
     response = _upload(client, cohort, name, content)
     assert response.status_code == 302, response.content.decode()
@@ -65,7 +82,9 @@ def _upload_and_confirm(client, cohort, name, content):
     assert response.url == _preview_url(cohort, pending)
     response = _confirm(client, cohort, pending)
     assert response.status_code == 302
-    assert response.url == cohort.get_absolute_url()
+    assert response.url == _progress_url(cohort, pending)
+    pending.refresh_from_db()
+    assert pending.status == ClassListImport.Status.APPLIED, pending.error
     return pending
 
 
@@ -111,7 +130,7 @@ def test_clean_csv_previews_then_creates_children_guardians_and_links(world, cli
 
     response = _confirm(client, world.cohort, pending)
     assert response.status_code == 302
-    assert response.url == world.cohort.get_absolute_url()
+    assert response.url == _progress_url(world.cohort, pending)
     assert _counts() == {
         "children": before["children"] + 2,
         "enrolments": before["enrolments"] + 2,
@@ -137,8 +156,10 @@ def test_clean_csv_previews_then_creates_children_guardians_and_links(world, cli
     assert pending.status == ClassListImport.Status.APPLIED
     assert pending.rows == []  # children's details are not kept once applied
 
-    cohort_page = client.get(response.url)
-    assert "2 children added" in cohort_page.content.decode()
+    done = client.get(response.url).content.decode()
+    assert "Class list imported" in done
+    assert "2 children added, 1 already in the cohort, 2 guardians added" in done
+    assert f'href="{world.cohort.get_absolute_url()}"' in done
 
 
 def test_importing_the_same_list_again_creates_nothing_new(world, client_for):
@@ -295,7 +316,12 @@ def test_guardian_without_email_or_phone_is_reported(world, client_for):
             "Grace,Hopper,5,Mary,m@example.com,\n",
             "The first row must name the columns.",
         ),
-        ("class.csv", HEADER + _row_csv(501), "The file has more than 500 children."),
+        (
+            "class.csv",
+            HEADER + _row_csv(2001),
+            "The file has more than 2,000 children. A class list may have up to 2,000 "
+            "(a whole school): split it into smaller files.",
+        ),
         ("class.csv", HEADER + "x" * (2 * 1024 * 1024), "The file must be smaller than 2 MB."),
     ],
 )
@@ -316,10 +342,15 @@ def test_no_file_selected(world, client_for):
     assert response.context["form"].errors["file"] == ["Select a CSV or XLSX file"]
 
 
-def test_500_rows_are_accepted(world, client_for):
+def test_a_whole_school_of_2000_rows_is_accepted_and_imported(world, client_for):
     client = client_for(world.users["teacher"])
-    response = _upload(client, world.cohort, "class.csv", HEADER + _row_csv(500))
-    assert response.status_code == 302
+    before = _counts()
+    _upload_and_confirm(client, world.cohort, "school.csv", HEADER + _row_csv(2000))
+    assert _counts() == {key: value + 2000 for key, value in before.items()}
+    # Each child, enrolment, guardian and link has its own audit entry, as if added by hand.
+    created = AuditEntry.objects.filter(action="create")
+    for kind in ["child", "enrolment", "guardian", "guardianship"]:
+        assert created.filter(object_type=kind).count() >= 2000, kind
 
 
 # Who may import ------------------------------------------------------------------------------
@@ -420,6 +451,7 @@ def test_confirming_twice_imports_once(world, client_for):
     after_first = _counts()
     response = _confirm(client, world.cohort, pending)
     assert response.status_code == 302
+    assert response.url == _progress_url(world.cohort, pending)  # the same result again
     assert _counts() == after_first
     assert AuditEntry.objects.filter(action="import").count() == 1
 
@@ -465,18 +497,12 @@ def test_confirm_matches_against_the_database_again(world, client_for):
 def test_import_is_all_or_nothing_when_a_write_fails(world):
     rows = classlist.parse_class_list("class.csv", CLEAN_CSV.encode()).rows
     before = _counts()
-    real = services.link_guardian
-    calls = []
-
-    def fail_on_second(**kwargs):
-        calls.append(kwargs)
-        if len(calls) == 2:
-            raise ValidationError("Simulated failure.")
-        return real(**kwargs)
-
+    # The children and guardians are written; then the links fail.
     with (
-        mock.patch.object(services, "link_guardian", side_effect=fail_on_second),
-        pytest.raises(ValidationError, match="Row 3: Simulated failure."),
+        mock.patch.object(
+            Guardianship.objects, "bulk_create", side_effect=IntegrityError("Simulated failure.")
+        ),
+        pytest.raises(IntegrityError, match="Simulated failure."),
     ):
         services.import_class_list(
             acting_user=world.users["teacher"], cohort=world.cohort, rows=rows
