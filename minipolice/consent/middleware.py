@@ -16,10 +16,13 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from minipolice.accounts.models import Role
+from minipolice.accounts.scoping import get_scope
 from minipolice.consent.portal import PORTAL_SESSION_KEY
 
 # What a portal session may reach: the portal, static files, the health check.
 PORTAL_PREFIXES = ("/portal/", "/static/", "/healthz")
+STAFF_ACCOUNT_PREFIX = "/accounts/"
 
 
 class PortalOnlyMiddleware:
@@ -34,6 +37,15 @@ class PortalOnlyMiddleware:
         request.portal_header = portal_session or (on_portal and not signed_in)
         staff_sign_out = request.path == reverse("account_logout")
         if portal_session and not staff_sign_out and not request.path.startswith(PORTAL_PREFIXES):
+            return redirect("consent:portal_home")
+        if (
+            signed_in
+            and not staff_sign_out
+            and request.path.startswith(STAFF_ACCOUNT_PREFIX)
+            and get_scope(request.user).roles == {Role.GUARDIAN}
+        ):
+            # A parent's account has no password and no second factor: the staff account pages
+            # (password, authenticator app, recovery codes) are not for it, however it got in.
             return redirect("consent:portal_home")
         return self.get_response(request)
 

@@ -83,3 +83,16 @@ def test_staff_keep_the_staff_menu_and_sign_out(world, client_for):
     header = header_of(client.get("/children/"))
     assert 'action="/accounts/logout/"' in header
     assert "/portal/sign-out/" not in header
+
+
+def test_a_parents_account_is_sent_to_the_portal_from_staff_account_pages(world, client_for):
+    parent = client_for(world.users["guardian"])
+    for path in (
+        "/accounts/2fa/totp/activate/",
+        "/accounts/2fa/recovery-codes/generate/",
+        "/accounts/password/change/",
+        "/accounts/password/set/",
+    ):
+        response = parent.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith("/portal/"), path
