@@ -57,8 +57,8 @@ def test_a_visitor_finds_a_unit_and_reads_its_story(page, live_world, published_
 
     page.click_link("Crime prevention leaflets for the estate")
     assert page.heading == "Crime prevention leaflets for the estate"
-    assert "With Ada L." in page.text
-    assert "Lovelace" not in page.text
+    # No child's name nor initial anywhere on the public site, beside a photo or elsewhere.
+    assert "Ada" not in page.text and "Lovelace" not in page.text and "With " not in page.text
     loaded = page.driver.execute_script(
         "const img = document.querySelector('img.mp-story-photo');"
         "return img && img.complete && img.naturalWidth;"
@@ -103,16 +103,22 @@ def test_a_leader_writes_a_story_and_a_coordinator_publishes_it(
     page.submit_form(caption="Children holding full bags of litter")
     assert page.heading == "Our litter pick"
     assert "Ada Lovelace" in page.text
+    page._follow(
+        page.driver.find_element("xpath", "//button[normalize-space()='Submit for review']")
+    )
+    assert "Waiting for review" in page.text
 
     page.navigate_to("Sign out")
     page.sign_in(live_world.users["coordinator"])
-    page.navigate_to("Stories")
+    assert "1 story waiting for review" in page.text
+    page.click_link("1 story waiting for review")
+    assert page.heading == "Stories waiting for review"
     page.click_link("Our litter pick")
     page._follow(page.driver.find_element("xpath", "//button[normalize-space()='Publish']"))
     assert "Story published." in page.text
     page.click_link("see the public page")
     assert page.heading == "Our litter pick"
-    assert "With Ada L." in page.text
+    assert "Ada" not in page.text and "Lovelace" not in page.text
 
 
 def test_the_api_documentation_page_is_readable_without_scripts(page, live_world):
