@@ -1,6 +1,7 @@
 """Persona fixtures shared by every app's tests, built through the services as a user would."""
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 import pytest
@@ -166,3 +167,16 @@ def client_for(client, settings):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _no_error_is_logged(request, caplog):
+    """A test that logs an ERROR fails (as ephios does): a 500, a task that crashed, a swallowed
+    exception. A test about such a failure says so with @pytest.mark.logs_errors."""
+    yield
+    if request.node.get_closest_marker("logs_errors"):
+        return
+    errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
+    if errors:
+        lines = "\n".join(f"{r.name}: {r.getMessage()}" for r in errors[:5])
+        pytest.fail(f"The test logged {len(errors)} error(s):\n{lines}", pytrace=False)

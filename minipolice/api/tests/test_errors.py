@@ -127,6 +127,7 @@ def test_schema_and_docs_are_served(world, client):
     assert client.get("/api/v1/docs").status_code == 200
 
 
+@pytest.mark.logs_errors
 def test_an_unexpected_error_is_logged_and_answered_500(world, api, monkeypatch, caplog):
     from minipolice.api.endpoints import organisations
 

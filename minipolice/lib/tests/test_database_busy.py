@@ -58,6 +58,7 @@ def _mark(client, session, child, **headers):
     )
 
 
+@pytest.mark.logs_errors
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
 def test_a_locked_database_answers_503_try_again_not_500(
     world, client_for, monkeypatch, headers, caplog
@@ -81,6 +82,7 @@ def test_a_locked_database_answers_503_try_again_not_500(
     assert any("Database busy" in record.message for record in caplog.records)
 
 
+@pytest.mark.logs_errors
 def test_the_api_answers_503_with_a_json_reason(world, monkeypatch):
     token = create_api_token(acting_user=None, user=world.users["coordinator"], name="t")[1]
     monkeypatch.setattr(organisations, "create_area", _locked)
@@ -100,6 +102,7 @@ def test_the_api_answers_503_with_a_json_reason(world, monkeypatch):
     }
 
 
+@pytest.mark.logs_errors
 def test_another_database_error_is_still_a_500(world, client_for, monkeypatch):
     def broken(**kwargs):
         raise OperationalError("no such table: delivery_attendance")

@@ -19,6 +19,7 @@ def test_healthz_reports_ok_with_database(client, db):
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
+@pytest.mark.logs_errors
 def test_healthz_is_503_when_database_unreachable(client, db):
     with mock.patch("minipolice.lib.health.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get("/healthz")
@@ -44,6 +45,7 @@ def read_only_database():
                 cursor.execute("PRAGMA query_only = OFF")
 
 
+@pytest.mark.logs_errors
 @pytest.mark.django_db(transaction=True)
 def test_healthz_is_503_when_database_is_read_only(client):
     with read_only_database():
@@ -55,6 +57,7 @@ def test_healthz_is_503_when_database_is_read_only(client):
     assert client.get("/healthz").status_code == 200
 
 
+@pytest.mark.logs_errors
 @pytest.mark.django_db(transaction=True)
 def test_healthz_is_503_quickly_when_another_connection_holds_the_write_lock(client):
     if connection.vendor != "sqlite":
@@ -104,6 +107,7 @@ def test_readyz_is_ok_while_a_task_has_waited_only_a_little(client, db, database
     assert client.get("/readyz").status_code == 200
 
 
+@pytest.mark.logs_errors
 def test_readyz_is_503_when_a_task_has_waited_too_long_and_none_finished(
     client, db, database_tasks
 ):
@@ -138,6 +142,7 @@ def test_readyz_counts_a_delayed_task_from_when_it_was_due(client, db, database_
     assert client.get("/readyz").status_code == 200
 
 
+@pytest.mark.logs_errors
 @pytest.mark.django_db(transaction=True)
 def test_readyz_is_503_when_database_is_read_only(client):
     with read_only_database():

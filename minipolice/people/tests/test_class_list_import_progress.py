@@ -230,6 +230,7 @@ def test_a_second_confirm_starts_nothing_and_shows_the_same_progress(world, clie
 
 
 # Failure ---------------------------------------------------------------------------------------
+@pytest.mark.logs_errors
 def test_a_failed_import_saves_nothing_and_the_page_says_so(world, client_for, immediate):
     client = client_for(world.users["teacher"])
     pending = _upload(client, world.cohort, HEADER + _rows(300))
