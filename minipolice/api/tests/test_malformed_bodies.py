@@ -81,9 +81,7 @@ def test_every_operation_with_a_body_is_walked():
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
-def test_a_body_that_is_not_an_object_is_a_422_and_changes_nothing(
-    world, api_as, method, path
-):
+def test_a_body_that_is_not_an_object_is_a_422_and_changes_nothing(world, api_as, method, path):
     api = api_as(world.users["coordinator"])
     ids = _ids(world)
     url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)

@@ -26,13 +26,9 @@ def _story_naming_ada(world, unit=None):
     return story, photo
 
 
-def test_the_childs_export_lists_stories_and_photo_descriptions_that_name_them(
-    world, client_for
-):
+def test_the_childs_export_lists_stories_and_photo_descriptions_that_name_them(world, client_for):
     story, photo = _story_naming_ada(world)
-    response = client_for(world.users["coordinator"]).get(
-        f"/children/{world.child.pk}/export.json"
-    )
+    response = client_for(world.users["coordinator"]).get(f"/children/{world.child.pk}/export.json")
     rows = json.loads(response.content)["sections"]["story_mentions"]["data"]
     assert [row["Record"] for row in rows] == [
         f"Story #{story.pk}",
