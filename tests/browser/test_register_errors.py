@@ -17,6 +17,7 @@ def _locked(**kwargs):
     raise OperationalError("database is locked")
 
 
+@pytest.mark.logs_errors  # the failed save is a 503, which Django logs at ERROR
 def test_a_mark_that_fails_to_save_shows_an_error_and_a_retry_clears_it(
     page, live_world, monkeypatch
 ):
