@@ -116,6 +116,7 @@ def test_another_database_error_is_still_a_500(world, client_for, monkeypatch):
     assert _mark(client, session, world.child).status_code == 500
 
 
+@pytest.mark.logs_errors  # the lock timeout answers 503, which Django logs at ERROR
 @pytest.mark.django_db(transaction=True)
 def test_a_real_postgresql_lock_timeout_answers_503():
     """A leader's tap waits on a row another transaction holds, longer than lock_timeout."""
