@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "minipolice.programme",
     "minipolice.delivery",
     "minipolice.community",
+    "minipolice.events",
     "minipolice.public",
     "minipolice.api",
     "minipolice.demo",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("minipolice.programme.urls")),
     path("", include("minipolice.delivery.urls")),
     path("", include("minipolice.community.urls")),
+    path("", include("minipolice.events.urls")),
     path("", include("minipolice.public.urls")),
     path("api/v1/", api.urls),
 ]

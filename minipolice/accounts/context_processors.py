@@ -22,6 +22,7 @@ NAVIGATION = [
     ("Children", "people:child_list", Perm.CHILDREN_READ, None),
     ("My sessions", "delivery:my_sessions", Perm.SESSION_READ, None),
     ("Community actions", "community:action_list", Perm.COMMUNITY_READ, None),
+    ("Events", "events:event_list", Perm.EVENT_COUNTS, None),
     ("Areas", "organisations:area_list", Perm.AREA_READ, PROGRAMME),
     ("Schools", "organisations:school_list", Perm.SCHOOL_READ, PROGRAMME),
     ("Guardians", "people:guardian_list", Perm.CHILDREN_READ, PEOPLE),

@@ -41,6 +41,12 @@ class Perm(StrEnum):
     COMMUNITY_READ = "community_read"
     COMMUNITY_MANAGE = "community_manage"
     COMMUNITY_TOTALS = "community_totals"  # reach totals, no names
+    # Events and reward visits (minipolice.events).
+    EVENT_COUNTS = "event_counts"  # events with counts of places, never a named place
+    EVENT_READ = "event_read"  # events, their programme, invited units and places
+    EVENT_MANAGE = "event_manage"  # create and change events, invite units
+    EVENT_SIGN_OFF = "event_sign_off"  # sign off a risk assessment, confirm an event
+    EVENT_PLACES = "event_places"  # choose children for places, check them in on the day
 
 
 P = Perm
@@ -67,8 +73,22 @@ DELIVERY_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.GUARDIAN:          frozenset(),
     Role.FUNDER:            frozenset({                                                                                  P.COMMUNITY_TOTALS}),
 }  # fmt: skip
+# Events and reward visits. Coordinators and area leads run force and area events and sign off
+# risk assessments; leaders run their unit's reward visits, accept invitations, choose children
+# and check them in; teachers see their school's events read-only; funders and national viewers
+# see counts only.
+EVENT_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.NATIONAL_VIEWER:   frozenset({P.EVENT_COUNTS}),
+    Role.FORCE_COORDINATOR: frozenset({P.EVENT_COUNTS, P.EVENT_MANAGE, P.EVENT_SIGN_OFF, P.EVENT_PLACES}),
+    Role.AREA_LEAD:         frozenset({P.EVENT_COUNTS, P.EVENT_MANAGE, P.EVENT_SIGN_OFF, P.EVENT_PLACES}),
+    Role.UNIT_LEADER:       frozenset({P.EVENT_COUNTS, P.EVENT_MANAGE,                   P.EVENT_PLACES}),
+    Role.TEACHER:           frozenset({P.EVENT_COUNTS, P.EVENT_READ}),
+    Role.GUARDIAN:          frozenset(),
+    Role.FUNDER:            frozenset({P.EVENT_COUNTS}),
+}  # fmt: skip
 ROLE_PERMISSIONS = {
-    role: perms | DELIVERY_PERMISSIONS[role] for role, perms in ROLE_PERMISSIONS.items()
+    role: perms | DELIVERY_PERMISSIONS[role] | EVENT_PERMISSIONS[role]
+    for role, perms in ROLE_PERMISSIONS.items()
 }
 
 IMPLIES: dict[Perm, Perm] = {
@@ -82,6 +102,8 @@ IMPLIES: dict[Perm, Perm] = {
     P.SESSION_MANAGE: P.SESSION_READ,
     P.COMMUNITY_MANAGE: P.COMMUNITY_READ,
     P.STORY_PUBLISH: P.STORY_WRITE,
+    P.EVENT_MANAGE: P.EVENT_READ,
+    P.EVENT_PLACES: P.EVENT_READ,
 }
 
 # Permissions over children's records: a unit leader holds them only while their vetting and
@@ -95,6 +117,7 @@ NEEDS_CLEARANCE = frozenset(
         P.REGISTER_TAKE,
         P.STORY_WRITE,
         P.SESSION_NOTES,
+        P.EVENT_PLACES,
     }
 )
 

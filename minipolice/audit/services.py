@@ -14,6 +14,7 @@ PERSONAL_OBJECTS = {
     "consent",
     "attendance",
     "participation",
+    "eventplace",
     "phototag",
     "classlistimport",
     "user",

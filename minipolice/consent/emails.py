@@ -211,6 +211,10 @@ class WorkerStopped(Exception):
 
 
 def _message(delivery: EmailDelivery, raw_token: str, token: PortalToken) -> EmailMessage:
+    if delivery.kind == EmailDelivery.Kind.EVENT_PLACE:
+        from minipolice.events.emails import event_place_message
+
+        return event_place_message(delivery, raw_token, token)
     guardian = delivery.guardian
     base = delivery.base_url.rstrip("/")
     children = guardian.guardianships.filter(child__anonymised_at__isnull=True).select_related(

@@ -128,6 +128,7 @@ class EmailDelivery(models.Model):
         CONSENT_REQUEST = "consent_request", "Request to answer consent questions"
         EMAIL_CONFIRMATION = "email_confirmation", "Link to confirm a new email address"
         EMAIL_CHANGE_NOTICE = "email_change_notice", "Notice that the email address is changing"
+        EVENT_PLACE = "event_place", "A child's place at an event, with its calendar"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

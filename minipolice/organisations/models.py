@@ -24,6 +24,11 @@ class Force(models.Model):
     pcc_name = models.CharField("Police and Crime Commissioner", max_length=120, blank=True)
     brand_colour = models.CharField(max_length=7, default="#1d3f73", validators=[COLOUR_VALIDATOR])
     retention_months = models.PositiveSmallIntegerField(default=settings.RETENTION_MONTHS_DEFAULT)
+    event_children_per_adult = models.PositiveSmallIntegerField(
+        "Children per adult at events",
+        default=6,
+        help_text="The adult-to-child ratio events must meet: 1 adult to this many children.",
+    )
 
     class Meta:
         ordering = ["name"]

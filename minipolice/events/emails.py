@@ -1,0 +1,39 @@
+"""The email telling parents of a child's place at an event, with the event as a calendar file.
+
+Written to the consent app's outbox (EmailDelivery, kind event_place) and sent by its task;
+consent.emails builds the message here."""
+
+from urllib.parse import urlsplit
+
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from minipolice.events.ical import event_calendar
+
+
+def event_place_message(delivery, raw_token: str, token) -> EmailMessage:
+    link = delivery.event_email
+    event, child = link.event, link.child
+    base = delivery.base_url.rstrip("/")
+    event_url = base + reverse("events:portal_event", args=[event.pk])
+    context = {
+        "guardian": delivery.guardian,
+        "child_first_name": child.first_name,
+        "event": event,
+        "programme": list(event.programme.all()),
+        "link": base + reverse("consent:portal_sign_in", args=[raw_token]),
+        "event_url": event_url,
+        "expires_at": timezone.localtime(token.expires_at) if token else None,
+        "hours": type(token).LIFETIME_HOURS if token else None,
+    }
+    body = render_to_string("events/email/place.txt", context)
+    message = EmailMessage(subject=delivery.subject, body=body, to=[delivery.to_email])
+    host = urlsplit(base).hostname or "minipolice"
+    message.attach(
+        "mini-police-event.ics",
+        event_calendar(event, host=host, url=event_url),
+        "text/calendar; method=PUBLISH",
+    )
+    return message

@@ -1,0 +1,342 @@
+"""Scoped reads of events, invitations and places. Views and the API use only these.
+
+Who sees an event: its force's coordinators and funders; area leads for their areas' events,
+their units' reward visits and events inviting their units; teachers and leaders for their
+school's or unit's reward visits and the events inviting them; national viewers every event
+(counts only). Names of children come only through people.selectors.visible_children.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import get_scope
+from minipolice.community.selectors import enrolled_on
+from minipolice.consent.enforcement import Decision, trip_decisions
+from minipolice.events.models import (
+    Event,
+    EventPlace,
+    Invitation,
+    PlaceStatus,
+)
+from minipolice.lib.disclosure import exact_children_counts, rounded_children
+from minipolice.people.models import Child
+from minipolice.people.selectors import visible_children
+
+# For each level of a role's scope, the lookups from an event that bring it in reach.
+READ_PATHS = {
+    "force": ["force_id"],
+    "area": ["area_id", "unit__school__area_id", "invitations__unit__school__area_id"],
+    "school": ["unit__school_id", "invitations__unit__school_id"],
+    "unit": ["unit_id", "invitations__unit_id"],
+}
+# Managing (and signing off): only what one organises, never an event one is invited to.
+MANAGE_PATHS = {
+    "force": ["force_id"],
+    "area": ["area_id", "unit__school__area_id"],
+    "unit": ["unit_id"],
+}
+# Choosing children and checking them in: the invited units in one's scope.
+INVITATION_PATHS = {
+    "force": "event__force_id",
+    "area": "unit__school__area_id",
+    "school": "unit__school_id",
+    "unit": "unit_id",
+}
+
+
+def _get_or_404(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _event_q(user, perm: Perm, paths) -> Q:
+    scope = get_scope(user)
+    if perm == Perm.EVENT_COUNTS and scope.is_national and scope.has(perm):
+        return Q()
+    q = Q(pk__in=[])
+    for level, lookups in paths.items():
+        ids = scope.ids(perm, level)
+        for lookup in lookups if ids else ():
+            q |= Q(**{f"{lookup}__in": sorted(ids)})
+    return q
+
+
+def _place_counts():
+    return {
+        "places_count": Count("places", filter=Q(places__status=PlaceStatus.PLACE), distinct=True),
+        "waiting_count": Count(
+            "places", filter=Q(places__status=PlaceStatus.WAITING), distinct=True
+        ),
+        "checked_in_count": Count(
+            "places",
+            filter=Q(places__status=PlaceStatus.PLACE, places__checked_in_at__isnull=False),
+            distinct=True,
+        ),
+        "units_count": Count("invitations", distinct=True),
+    }
+
+
+def visible_events(user, perm: Perm = Perm.EVENT_READ):
+    paths = MANAGE_PATHS if perm in (Perm.EVENT_MANAGE, Perm.EVENT_SIGN_OFF) else READ_PATHS
+    matching = Event.objects.filter(_event_q(user, perm, paths)).values("pk")
+    return (
+        Event.objects.filter(pk__in=matching)
+        .select_related("force", "area", "unit", "unit__school", "risk_assessment")
+        .annotate(**_place_counts())
+    )
+
+
+def get_event_for_user(user, pk, perm: Perm = Perm.EVENT_READ) -> Event:
+    return _get_or_404(visible_events(user, perm), pk)
+
+
+def may(user, event: Event, perm: Perm) -> bool:
+    return visible_events(user, perm).filter(pk=event.pk).exists()
+
+
+def event_counts(user, events) -> list[dict]:
+    """Counts of places per event for roles that see no names: rounded unless the user may
+    read every child those counts cover (lib.disclosure)."""
+    exact = exact_children_counts(user, Perm.EVENT_COUNTS)
+    rows = []
+    for event in events:
+        counts = {
+            name: getattr(event, name)
+            for name in ("places_count", "waiting_count", "checked_in_count")
+        }
+        if not exact:
+            counts = {name: rounded_children(value) for name, value in counts.items()}
+        rows.append({"event": event, "exact": exact, **counts})
+    return rows
+
+
+def event_programme(event):
+    return event.programme.all()
+
+
+def event_guests(event):
+    return event.guests.all()
+
+
+def event_leaders(event):
+    return event.leaders.order_by("full_name", "email")
+
+
+def event_invitations(user, event):
+    """The event's invitations, each with its unit and counts of places and waiting."""
+    return (
+        event.invitations.select_related("unit", "unit__school")
+        .annotate(
+            places_count=Count("places", filter=Q(places__status=PlaceStatus.PLACE)),
+            waiting_count=Count("places", filter=Q(places__status=PlaceStatus.WAITING)),
+            checked_in_count=Count(
+                "places",
+                filter=Q(places__status=PlaceStatus.PLACE, places__checked_in_at__isnull=False),
+            ),
+            collected_count=Count(
+                "places",
+                filter=Q(
+                    places__status=PlaceStatus.PLACE, places__collected_early_at__isnull=False
+                ),
+            ),
+        )
+        .order_by("unit__name", "pk")
+    )
+
+
+def invitation_scope(user, perm: Perm = Perm.EVENT_PLACES) -> Q:
+    scope = get_scope(user)
+    q = Q(pk__in=[])
+    for level, lookup in INVITATION_PATHS.items():
+        ids = scope.ids(perm, level)
+        if ids:
+            q |= Q(**{f"{lookup}__in": sorted(ids)})
+    return q
+
+
+def visible_invitations(user, perm: Perm = Perm.EVENT_PLACES):
+    return Invitation.objects.filter(invitation_scope(user, perm)).select_related(
+        "event", "event__force", "event__risk_assessment", "unit", "unit__school"
+    )
+
+
+def get_invitation_for_user(user, pk, perm: Perm = Perm.EVENT_PLACES) -> Invitation:
+    return _get_or_404(visible_invitations(user, perm), pk)
+
+
+def my_invitations(user):
+    """Open invitations to units the user may choose children for, soonest first."""
+    return (
+        visible_invitations(user)
+        .filter(event__status__in=["draft", "confirmed"])
+        .annotate(places_count=Count("places", filter=Q(places__status=PlaceStatus.PLACE)))
+        .order_by("event__date", "pk")
+    )
+
+
+def children_attending(event, statuses=(PlaceStatus.PLACE,), checked_in: bool | None = None):
+    """Children with a place on the event (optionally only those checked in), unscoped: for
+    services such as issuing certificates for an event. Pages use `visible_places`."""
+    places = EventPlace.objects.filter(event=event, status__in=list(statuses))
+    if checked_in is not None:
+        places = places.filter(checked_in_at__isnull=not checked_in)
+    return Child.objects.filter(pk__in=places.values("child_id"), anonymised_at__isnull=True)
+
+
+def visible_places(user, event, statuses=(PlaceStatus.PLACE, PlaceStatus.WAITING)):
+    """Places on the event the user may see by name, with child and unit, in a fixed number
+    of queries."""
+    return (
+        EventPlace.objects.filter(
+            event=event,
+            status__in=list(statuses),
+            child__in=visible_children(user),
+        )
+        .select_related("child", "invitation", "invitation__unit")
+        .order_by("invitation__unit__name", "child__last_name", "child__first_name", "pk")
+    )
+
+
+def checkin_places(user, event):
+    """The places the user may check in: children with a place from units in their scope."""
+    return visible_places(user, event, statuses=(PlaceStatus.PLACE,)).filter(
+        invitation__in=Invitation.objects.filter(invitation_scope(user))
+    )
+
+
+def get_checkin_place(user, event, pk) -> EventPlace:
+    return _get_or_404(checkin_places(user, event), pk)
+
+
+def waiting_list(user, event):
+    return visible_places(user, event, statuses=(PlaceStatus.WAITING,)).order_by(
+        "requested_at", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    child: Child
+    decision: Decision
+    place: EventPlace | None
+
+
+def eligible_children(user, unit, on: datetime.date):
+    """Children the user may see in one of the unit's cohorts running on the event's date."""
+    return (
+        visible_children(user)
+        .filter(pk__in=enrolled_on(unit, on).values("child_id"))
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+def place_candidates(user, invitation) -> list[Candidate]:
+    """Who may be chosen for the invitation, each with the trip-consent decision for this
+    event and their current place or turn on the waiting list (three queries)."""
+    event = invitation.event
+    children = list(eligible_children(user, invitation.unit, event.date))
+    decisions = trip_decisions([c.pk for c in children], event.trip_reference)
+    places = {
+        place.child_id: place
+        for place in EventPlace.objects.filter(
+            event=event, child_id__in=[c.pk for c in children]
+        ).exclude(status=PlaceStatus.RELEASED)
+    }
+    return [
+        Candidate(
+            c,
+            decisions.get(c.pk, Decision(False, "No consent recorded for trip or outing")),
+            places.get(c.pk),
+        )
+        for c in children
+    ]
+
+
+def event_problems(event) -> list[str]:
+    """Why the event cannot be confirmed yet: the page warns, the confirmation refuses."""
+    problems = []
+    assessment = getattr(event, "risk_assessment", None)
+    places = EventPlace.objects.filter(event=event, status=PlaceStatus.PLACE).count()
+    if assessment is None:
+        problems.append("There is no risk assessment yet.")
+    else:
+        if not assessment.is_signed_off:
+            problems.append("The risk assessment is not signed off by an area lead or coordinator.")
+        per_adult = event.force.event_children_per_adult
+        if assessment.adults * per_adult < places:
+            problems.append(
+                f"The adult-to-child ratio is not met: {assessment.adults} adults for "
+                f"{places} children, and the force asks for 1 adult to every {per_adult} children."
+            )
+    return problems
+
+
+# The parent portal ---------------------------------------------------------------------------
+def portal_events(user):
+    """Events a parent's own children are invited to (through their unit) or have a place on."""
+    children = visible_children(user, Perm.OWN_CHILDREN)
+    units = enrolled_units(children)
+    return (
+        Event.objects.filter(
+            Q(invitations__unit_id__in=units) | Q(places__child__in=children),
+            status__in=["draft", "confirmed"],
+        )
+        .distinct()
+        .select_related("force")
+        .order_by("date", "pk")
+    )
+
+
+def enrolled_units(children):
+    from minipolice.people.models import Enrolment
+
+    return Enrolment.objects.filter(child__in=children, left__isnull=True).values("cohort__unit_id")
+
+
+def get_portal_event(user, pk) -> Event:
+    return _get_or_404(portal_events(user), pk)
+
+
+def portal_event_children(user, event):
+    """The parent's own children who are invited to the event through their unit, with their
+    trip-consent decision and their place."""
+    children = visible_children(user, Perm.OWN_CHILDREN)
+    invited_units = event.invitations.values("unit_id")
+    from minipolice.people.models import Enrolment
+
+    invited = Enrolment.objects.filter(left__isnull=True, cohort__unit_id__in=invited_units)
+    own = list(
+        children.filter(Q(pk__in=invited.values("child_id")) | Q(event_places__event=event))
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "event_places",
+                queryset=EventPlace.objects.filter(event=event),
+                to_attr="places_here",
+            )
+        )
+    )
+    decisions = trip_decisions([c.pk for c in own], event.trip_reference)
+    from minipolice.consent.models import Consent
+
+    answered = set(
+        Consent.objects.filter(
+            child__in=own, kind="trip", trip_reference=event.trip_reference
+        ).values_list("child_id", flat=True)
+    )
+    return [
+        {
+            "child": c,
+            "decision": decisions.get(c.pk),
+            "answered": c.pk in answered,
+            "place": c.places_here[0] if c.places_here else None,
+        }
+        for c in own
+    ]
