@@ -33,6 +33,11 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
+def _posted(request):
+    """The posted data, or None for a GET: an empty post is still a post (and an error)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -122,9 +127,7 @@ def event_create(request):
         raise PermissionDenied
     organiser = request.POST.get("organiser") or request.GET.get("organiser") or choices[0][0]
     chosen = next((c for c in choices if c[0] == organiser), None)
-    form = EventForm(
-        request.POST or None, reward_visit=False, leaders=_leader_options(request.user)
-    )
+    form = EventForm(_posted(request), reward_visit=False, leaders=_leader_options(request.user))
     if request.method == "POST" and chosen is None:
         form.is_valid()
         form.add_error(None, "Choose who holds the event")
@@ -155,7 +158,7 @@ def event_create(request):
 def visit_create(request, unit_pk):
     unit = get_unit_for_user(request.user, unit_pk, Perm.EVENT_MANAGE)
     form = EventForm(
-        request.POST or None,
+        _posted(request),
         reward_visit=True,
         leaders=_leader_options(request.user, unit=unit),
     )
@@ -189,7 +192,7 @@ def event_edit(request, pk):
         "leaders": list(event.leaders.values_list("pk", flat=True)),
     }
     form = EventForm(
-        request.POST or None,
+        _posted(request),
         initial=initial,
         reward_visit=event.is_reward_visit,
         leaders=_leader_options(request.user, event=event, unit=event.unit),
@@ -250,7 +253,7 @@ def risk_assessment(request, pk):
         if assessment
         else {}
     )
-    form = RiskAssessmentForm(request.POST or None, initial=initial)
+    form = RiskAssessmentForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_risk_assessment(
@@ -329,7 +332,7 @@ def invite(request, pk):
     if event.area_id:
         areas = [a for a in areas if a.pk == event.area_id]
     force_wide = not event.area_id and get_scope(request.user).ids(Perm.EVENT_MANAGE, "force")
-    form = InviteForm(request.POST or None, units=units, areas=areas)
+    form = InviteForm(_posted(request), units=units, areas=areas)
     if request.method == "POST" and form.is_valid():
         chosen = [u for u in units if u.pk in set(form.cleaned_data["units"])]
         everyone = form.cleaned_data["everyone"]
@@ -360,7 +363,7 @@ def invitation_detail(request, pk):
     invitation = selectors.get_invitation_for_user(request.user, pk)
     event = selectors.get_event_for_user(request.user, invitation.event_id)
     candidates = selectors.place_candidates(request.user, invitation)
-    form = ChooseChildrenForm(request.POST or None, candidates=candidates)
+    form = ChooseChildrenForm(_posted(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         by_pk = {c.child.pk: c.child for c in candidates}
         try:
@@ -501,7 +504,7 @@ def portal_event_list(request):
 def portal_event(request, pk):
     event = selectors.get_portal_event(request.user, pk)
     rows = selectors.portal_event_children(request.user, event)
-    form = TripConsentForm(request.POST or None)
+    form = TripConsentForm(_posted(request))
     errors_for = None
     if request.method == "POST":
         row = next((r for r in rows if str(r["child"].pk) == request.POST.get("child")), None)
