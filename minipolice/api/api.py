@@ -13,6 +13,7 @@ from minipolice.api.endpoints import (
     community,
     consents,
     delivery,
+    events,
     organisations,
     people,
     reports,
@@ -53,5 +54,6 @@ api.add_router("", people.router)
 api.add_router("", consents.router)
 api.add_router("", delivery.router)
 api.add_router("", community.router)
+api.add_router("", events.router)
 api.add_router("", reports.router)
 api.add_router("", tokens.router)

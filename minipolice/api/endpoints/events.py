@@ -1,0 +1,239 @@
+"""Events and reward visits: read through events.selectors and created through events.services.
+
+Funders and national viewers read the same list with counts only, rounded as on the pages
+(lib.disclosure), and never a named place; `places` lists only children the caller may see.
+"""
+
+import datetime
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import get_scope
+from minipolice.api.common import (
+    WRITE_ERRORS,
+    Date,
+    Id,
+    In,
+    IsoDate,
+    Page,
+    PageQuery,
+    Text,
+    paginate,
+    require,
+    responses,
+)
+from minipolice.api.references import resolve
+from minipolice.events import selectors, services
+from minipolice.events.models import EventKind, EventPlace, GuestRole, PlaceStatus
+from minipolice.lib.disclosure import exact_children_counts, rounded_children
+from minipolice.organisations.models import Force
+from minipolice.organisations.selectors import visible_areas, visible_units
+from minipolice.people.selectors import visible_children
+
+router = Router(tags=["events"])
+
+Kind = Literal[tuple(EventKind.values)]
+Role = Literal[tuple(GuestRole.values)]
+
+
+class ProgrammeItemOut(Schema):
+    time: datetime.time
+    title: str
+
+
+class GuestOut(Schema):
+    name: str
+    role: Role
+
+
+class PlaceOut(Schema):
+    child: int
+    unit: int
+    status: Literal["place", "waiting"]
+    checked_in: bool
+    arrived_late: bool
+    collected_early: bool
+
+
+class EventOut(Schema):
+    id: int
+    kind: Kind
+    title: str
+    date: datetime.date
+    start_time: datetime.time
+    end_time: datetime.time
+    venue: str
+    address: str
+    capacity: int
+    status: Literal["draft", "confirmed", "cancelled"]
+    force: int
+    area: int | None
+    unit: int | None = Field(description="The unit whose reward visit this is")
+    transport_notes: str
+    what_to_bring: str
+    programme: list[ProgrammeItemOut]
+    guests: list[GuestOut]
+    invited_units: list[int]
+    places_count: int | None = Field(
+        description="Children with a place; for aggregate roles rounded to 5, null for 1 to 4"
+    )
+    waiting_count: int | None
+    checked_in_count: int | None
+    places: list[PlaceOut] = Field(description="The places of children you may see")
+
+
+class EventFilters(PageQuery):
+    date_from: IsoDate | None = Field(None, alias="from", description="On or after")
+    date_to: IsoDate | None = Field(None, alias="to", description="On or before")
+
+
+class ProgrammeItemIn(In):
+    time: datetime.time
+    title: Text(160, 1)
+
+
+class GuestIn(In):
+    name: Text(120, 1)
+    role: Role
+
+
+class EventIn(In):
+    kind: Kind
+    title: Text(160, 1)
+    date: Date
+    start_time: datetime.time
+    end_time: datetime.time
+    venue: Text(160, 1)
+    address: Text(255) = ""
+    capacity: int = Field(ge=1, le=5000)
+    transport_notes: Text(5000) = ""
+    what_to_bring: Text(5000) = ""
+    area: Id | None = Field(None, description="For an area's celebration day")
+    unit: Id | None = Field(None, description="For a unit's reward visit (required for one)")
+    programme: list[ProgrammeItemIn] = Field(default_factory=list, max_length=50)
+    guests: list[GuestIn] = Field(default_factory=list, max_length=50)
+
+
+def _read_perm(user) -> Perm:
+    return Perm.EVENT_READ if get_scope(user).has(Perm.EVENT_READ) else Perm.EVENT_COUNTS
+
+
+def _events(user):
+    seen = EventPlace.objects.filter(
+        status__in=[PlaceStatus.PLACE, PlaceStatus.WAITING], child__in=visible_children(user)
+    ).select_related("invitation")
+    return selectors.visible_events(user, _read_perm(user)).prefetch_related(
+        "programme",
+        "guests",
+        "invitations",
+        Prefetch("places", queryset=seen.order_by("pk"), to_attr="visible_places"),
+    )
+
+
+def _out(event, exact: bool) -> dict:
+    counts = {n: getattr(event, n) for n in ("places_count", "waiting_count", "checked_in_count")}
+    if not exact:
+        counts = {n: rounded_children(v) for n, v in counts.items()}
+    return {
+        **{
+            name: getattr(event, name)
+            for name in (
+                "id",
+                "kind",
+                "title",
+                "date",
+                "start_time",
+                "end_time",
+                "venue",
+                "address",
+                "capacity",
+                "status",
+                "transport_notes",
+                "what_to_bring",
+            )
+        },
+        "force": event.force_id,
+        "area": event.area_id,
+        "unit": event.unit_id,
+        "programme": [{"time": i.time, "title": i.title} for i in event.programme.all()],
+        "guests": [{"name": g.name, "role": g.role} for g in event.guests.all()],
+        "invited_units": sorted(i.unit_id for i in event.invitations.all()),
+        **counts,
+        "places": [
+            {
+                "child": p.child_id,
+                "unit": p.invitation.unit_id,
+                "status": p.status,
+                "checked_in": p.checked_in_at is not None,
+                "arrived_late": p.arrived_late,
+                "collected_early": p.collected_early_at is not None,
+            }
+            for p in event.visible_places
+        ],
+    }
+
+
+def _exact(user) -> bool:
+    return get_scope(user).has(Perm.EVENT_READ) and exact_children_counts(user, Perm.EVENT_COUNTS)
+
+
+@router.get("/events", response=responses({200: Page[EventOut]}))
+def list_events(request, filters: Query[EventFilters]):
+    require(request, Perm.EVENT_COUNTS)
+    events = _events(request.user)
+    if filters.date_from:
+        events = events.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        events = events.filter(date__lte=filters.date_to)
+    page = paginate(events, filters, "-date")
+    exact = _exact(request.user)
+    page["items"] = [_out(event, exact) for event in page["items"]]
+    return page
+
+
+@router.get("/events/{event_id}", response=responses({200: EventOut}))
+def get_event(request, event_id: Id):
+    require(request, Perm.EVENT_COUNTS)
+    event = _events(request.user).filter(pk=event_id).first()
+    if event is None:
+        raise Http404
+    return _out(event, _exact(request.user))
+
+
+@router.post("/events", response=responses({201: EventOut}, WRITE_ERRORS))
+def create_event(request, payload: EventIn):
+    """Plan a celebration day (the force's, or an area's with `area`) or a unit's reward visit
+    (with `unit`). Coordinators plan the force's days, area leads their areas', and leaders
+    their units' reward visits."""
+    require(request, Perm.EVENT_MANAGE)
+    user = request.user
+    force = area = unit = None
+    if payload.unit is not None:
+        unit = resolve(visible_units(user, Perm.EVENT_MANAGE), payload.unit, "unit")
+    elif payload.area is not None:
+        area = resolve(visible_areas(user, Perm.EVENT_MANAGE), payload.area, "area")
+        force = area.force
+    else:
+        forces = sorted(get_scope(user).ids(Perm.EVENT_MANAGE, "force"))
+        if not forces:
+            if get_scope(user).ids(Perm.EVENT_MANAGE, "area"):
+                raise ValidationError({"area": "Give the area whose celebration day it is."})
+            raise PermissionDenied
+        force = Force.objects.get(pk=forces[0])
+    details = payload.dict(exclude={"area", "unit", "programme", "guests"})
+    event = services.create_event(
+        acting_user=user,
+        force=force,
+        area=area,
+        unit=unit,
+        programme=[(item.time, item.title) for item in payload.programme],
+        guests=[(guest.name, guest.role) for guest in payload.guests],
+        **details,
+    )
+    return Status(201, _out(_events(user).get(pk=event.pk), _exact(user)))
