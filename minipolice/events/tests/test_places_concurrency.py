@@ -96,20 +96,24 @@ def test_two_leaders_filling_the_last_place_at_once_one_gets_it_the_other_waits(
     if connection.vendor != "postgresql":
         pytest.skip(NEEDS_POSTGRESQL)
     for round_number in range(5):
-        world, event, home, away, cohort, second = _setup(capacity=1)
-        (mine,) = add_children(world, 1, prefix=f"Home{round_number}")
-        (theirs,) = add_children(world, 1, cohort=cohort, prefix=f"Away{round_number}")
-        trip_consent(mine, event)
-        trip_consent(theirs, event)
-        clients = [_signed_in(world.users["leader"]), _signed_in(second)]
-        responses = _at_once(
-            lambda: clients[0].post(f"/events/invitations/{home.pk}/", {"children": [mine.pk]}),
-            lambda: clients[1].post(f"/events/invitations/{away.pk}/", {"children": [theirs.pk]}),
-        )
-        assert [getattr(r, "status_code", r) for r in responses] == [302, 302]
-        statuses = sorted(EventPlace.objects.filter(event=event).values_list("status", flat=True))
-        assert statuses == [PlaceStatus.PLACE, PlaceStatus.WAITING], round_number
+        _fill_the_last_place_twice(round_number)
         _clean()
+
+
+def _fill_the_last_place_twice(round_number):
+    world, event, home, away, cohort, second = _setup(capacity=1)
+    (mine,) = add_children(world, 1, prefix=f"Home{round_number}")
+    (theirs,) = add_children(world, 1, cohort=cohort, prefix=f"Away{round_number}")
+    trip_consent(mine, event)
+    trip_consent(theirs, event)
+    clients = [_signed_in(world.users["leader"]), _signed_in(second)]
+    responses = _at_once(
+        lambda: clients[0].post(f"/events/invitations/{home.pk}/", {"children": [mine.pk]}),
+        lambda: clients[1].post(f"/events/invitations/{away.pk}/", {"children": [theirs.pk]}),
+    )
+    assert [getattr(r, "status_code", r) for r in responses] == [302, 302]
+    statuses = sorted(EventPlace.objects.filter(event=event).values_list("status", flat=True))
+    assert statuses == [PlaceStatus.PLACE, PlaceStatus.WAITING], round_number
 
 
 @pytest.mark.django_db(transaction=True)
