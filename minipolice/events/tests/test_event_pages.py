@@ -208,3 +208,53 @@ def test_teacher_sees_their_schools_event_read_only(world, client_for):
 def test_an_event_not_inviting_their_unit_is_not_found_for_a_leader(world, client_for):
     event = make_event(world)
     assert client_for(world.users["leader"]).get(f"/events/{event.pk}/").status_code == 404
+
+
+def test_funder_sees_the_list_with_rounded_counts_and_no_names(world, client_for):
+    event = make_event(world, capacity=20)
+    invitation = invite(world, event)
+    kids = add_children(world, 7)
+    for kid in kids:
+        trip_consent(kid, event)
+    services.choose_children(
+        acting_user=None, invitation=invitation, children=kids, editable_ids=[k.pk for k in kids]
+    )
+    client = client_for(world.users["funder"])
+    page = client.get("/events/").content.decode()
+    assert "Celebration day" in page and "5 of 20" in page  # 7 rounded to the nearest 5
+    assert f"/events/{event.pk}/" not in page and "Kid0" not in page
+    assert client.get(f"/events/{event.pk}/").status_code == 403
+
+
+def test_one_click_invites_every_active_unit_of_an_area(world, client_for):
+    from minipolice.organisations import services as org
+
+    event = make_event(world)
+    south = org.create_area(acting_user=None, force=world.force, name="South")
+    school = org.create_school(acting_user=None, area=south, name="South Primary")
+    org.create_unit(acting_user=None, school=school, name="South unit", status="active")
+    client = client_for(world.users["coordinator"])
+    client.post(f"/events/{event.pk}/invite/", {"everyone": f"area-{world.area.pk}"})
+    assert list(event.invitations.values_list("unit__name", flat=True)) == ["Hilltop Mini Police"]
+
+
+def test_area_lead_runs_their_area_day_and_signs_it_off(world, client_for):
+    event = services.create_event(
+        acting_user=world.users["area_lead"],
+        force=world.force,
+        area=world.area,
+        kind="celebration",
+        title="North celebration",
+        date=timezone.localdate() + datetime.timedelta(days=5),
+        start_time=datetime.time(10, 0),
+        end_time=datetime.time(12, 0),
+        venue="North station",
+        capacity=30,
+    )
+    assess(world, event, sign=False)
+    client = client_for(world.users["area_lead"])
+    assert client.get(f"/events/{event.pk}/edit/").status_code == 200
+    assert client.post(f"/events/{event.pk}/risk-assessment/sign-off/").status_code == 302
+    event.risk_assessment.refresh_from_db()
+    assert event.risk_assessment.signed_off_by == world.users["area_lead"]
+    assert client.post(f"/events/{event.pk}/confirm/").status_code == 302
