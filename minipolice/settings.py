@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "minipolice.events",
     "minipolice.public",
     "minipolice.api",
+    "minipolice.impact",
+    "minipolice.home",
     "minipolice.demo",
 ]
 

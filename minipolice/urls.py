@@ -1,11 +1,10 @@
 from django.urls import include, path
 
 from minipolice.accounts import views as account_views
-from minipolice.api.api import api
 from minipolice.lib.health import healthz, readyz
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", include("minipolice.home.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("manage/", account_views.manage, name="manage"),
@@ -22,7 +21,7 @@ urlpatterns = [
     path("", include("minipolice.community.urls")),
     path("", include("minipolice.events.urls")),
     path("", include("minipolice.public.urls")),
-    path("api/v1/", api.urls),
+    path("", include("minipolice.api.urls")),
 ]
 
 handler403 = "minipolice.lib.errors.forbidden"

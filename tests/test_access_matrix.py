@@ -24,7 +24,6 @@ from tests.access import (
 
 # name: (method, expected by role)
 MATRIX = {
-    "home": ("get", EVERYONE),
     "healthz": ("get", PUBLIC),
     "readyz": ("get", PUBLIC),
     "manage": ("get", EVERYONE),

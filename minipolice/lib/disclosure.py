@@ -2,6 +2,9 @@
 
 The method: every count of children shown to a funder or national viewer is rounded to the
 nearest `BASE` (5), and a count of 1 to 4 is not shown at all ("fewer than 5"); 0 stays 0.
+Any other figure about children (an attendance rate) is hidden when it describes fewer than
+BASE children (`suppress`). This is the one place for the rule and its constant; the figures
+themselves are counted in minipolice.impact.selectors.
 Pages and the API say so beside the figures.
 
 Why rounding rather than hiding only the small cells (or hiding their complements too):
@@ -34,6 +37,15 @@ def rounded_children(count: int | None) -> int | None:
     if count is None or 0 < count < BASE:
         return None
     return BASE * ((count + BASE // 2) // BASE)
+
+
+def suppress(value: int | float | None, children: int | None = None) -> int | float | None:
+    """`value`, or None when the children it describes (`children`, or `value` itself when it is
+    a count of children) number fewer than BASE: a rate worked out from 3 children is hidden."""
+    described = value if children is None else children
+    if described is None or described < BASE:
+        return None
+    return value
 
 
 def exact_children_counts(user, perm: Perm) -> bool:

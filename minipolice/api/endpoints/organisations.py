@@ -31,7 +31,7 @@ from minipolice.api.common import (
 )
 from minipolice.api.errors import Conflict
 from minipolice.api.references import resolve
-from minipolice.api.reports import forces_for_aggregates
+from minipolice.impact.selectors import forces_for_aggregates
 from minipolice.organisations import selectors, services
 from minipolice.organisations.models import UnitStatus
 

@@ -7,8 +7,8 @@ from ninja import Field, Query, Router, Schema
 from pydantic import model_validator
 
 from minipolice.accounts.permissions import Perm
-from minipolice.api import reports
 from minipolice.api.common import Id, IsoDate, require, responses
+from minipolice.impact import selectors as reports
 
 router = Router(tags=["reports"])
 

@@ -12,7 +12,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from minipolice.api import reports
+from minipolice.impact import selectors as reports
 from minipolice.people import services as people
 from minipolice.people.models import Enrolment
 

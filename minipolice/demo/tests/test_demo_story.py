@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from minipolice.accounts.models import User
-from minipolice.api.reports import units_by_status
 from minipolice.delivery.models import Session
 from minipolice.demo.today import demo_cohort
+from minipolice.impact.selectors import units_by_status
 from minipolice.organisations.models import Force, School, Unit, UnitStatusChange
 
 D = datetime.date

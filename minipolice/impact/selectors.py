@@ -1,9 +1,10 @@
-"""Aggregate figures for one force over a period: counted in SQL, naming no child.
+"""Aggregate figures, counted in SQL and naming no child: a force's figures over a period (the
+API's reports/summary) and the home page's figures for aggregate-only roles.
 
 Funders, national viewers and coordinators read these (Perm.AGGREGATES_READ), the same figures
-for each. A figure that describes fewer than SMALL_NUMBER children is suppressed (None), as
-DESIGN §1 asks, and every count of children shown is rounded to the nearest 5
-(`minipolice.lib.disclosure`), so that moving the period by a day, or setting one force beside
+for each. The disclosure rule is `minipolice.lib.disclosure`: a figure that describes fewer than
+BASE children is suppressed (None), as DESIGN §1 asks, and every count of children shown is
+rounded to the nearest BASE, so that moving the period by a day, or setting one force beside
 the national figure on the home page, cannot be subtracted down to a hidden count.
 """
 
@@ -16,12 +17,10 @@ from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
 from minipolice.community.models import CommunityAction
 from minipolice.delivery.models import Attendance, AttendanceStatus, Session, SessionStatus
-from minipolice.lib.disclosure import BASE, rounded_children
-from minipolice.organisations.models import Force, Unit, UnitStatus, UnitStatusChange
+from minipolice.lib.disclosure import BASE, rounded_children, suppress
+from minipolice.organisations.models import Cohort, Force, Unit, UnitStatus, UnitStatusChange
 from minipolice.organisations.selectors import visible_forces
 from minipolice.people.models import Enrolment
-
-SMALL_NUMBER = BASE
 
 
 def forces_for_aggregates(user):
@@ -30,14 +29,6 @@ def forces_for_aggregates(user):
     if scope.is_national and scope.has(Perm.AGGREGATES_READ):
         return Force.objects.all()
     return visible_forces(user, Perm.AGGREGATES_READ)
-
-
-def suppress(count: int | None, children: int | None = None) -> int | float | None:
-    """`count`, or None when the children it describes number fewer than SMALL_NUMBER."""
-    described = count if children is None else children
-    if described is None or described < SMALL_NUMBER:
-        return None
-    return count
 
 
 def units_by_status(force: Force, on: datetime.date) -> dict[str, int]:
@@ -118,10 +109,31 @@ def summary(force: Force, start: datetime.date, end: datetime.date) -> dict:
         "force": force.pk,
         "period_from": start,
         "period_to": end,
-        "suppressed_below": SMALL_NUMBER,
+        "suppressed_below": BASE,
         "children_rounded_to": BASE,
         "units_by_status": units_by_status(force, end),
         "children_enrolled": rounded_children(children_enrolled(force, start, end)),
         **session_figures(force, start, end),
         **community_figures(force, start, end),
+    }
+
+
+def headline_figures(user):
+    """The home page's counts for aggregate-only roles: units by status and children enrolled
+    in a current cohort, over the forces the user reads (every force for a national viewer)."""
+    scope = get_scope(user)
+    units = Unit.objects.all()
+    enrolments = Enrolment.objects.filter(
+        left__isnull=True, cohort__end_date__gte=timezone.localdate()
+    )
+    if not scope.is_national:
+        forces = sorted(scope.ids(Perm.AGGREGATES_READ, "force"))
+        units = units.filter(school__area__force_id__in=forces)
+        enrolments = enrolments.filter(cohort__unit__school__area__force_id__in=forces)
+    by_status = dict(units.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    children = enrolments.values("child_id").distinct().count()
+    return {
+        "units_by_status": [(s.label, by_status.get(s.value, 0)) for s in UnitStatus],
+        "children_enrolled": rounded_children(children),
+        "cohorts": Cohort.objects.filter(unit__in=units).count(),
     }

@@ -1,16 +1,17 @@
-"""What each role's home page shows: the things that need doing, in a few queries."""
+"""What each role's home page shows: the things that need doing, in a few queries.
+
+The figures for aggregate-only roles are minipolice.impact.selectors.headline_figures; the
+delivery and story alerts are template tags of those apps (delivery_alerts, story_alerts)."""
 
 import datetime
 
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from minipolice.accounts.permissions import Perm
-from minipolice.accounts.scoping import get_scope, is_cleared
-from minipolice.lib.disclosure import rounded_children
-from minipolice.organisations.models import Cohort, Unit, UnitStatus
+from minipolice.accounts.scoping import is_cleared
+from minipolice.organisations.models import UnitStatus
 from minipolice.organisations.selectors import visible_cohorts, visible_units
-from minipolice.people.models import Enrolment
 from minipolice.people.selectors import visible_leaders
 
 SOON = datetime.timedelta(days=30)
@@ -65,39 +66,3 @@ def my_clearance(user, today=None):
         "today": today,
         "soon": today + SOON,
     }
-
-
-def headline_figures(user):
-    """Counts for aggregate-only roles: units by status and children enrolled, per force."""
-    scope = get_scope(user)
-    units = Unit.objects.all()
-    enrolments = Enrolment.objects.filter(
-        left__isnull=True, cohort__end_date__gte=timezone.localdate()
-    )
-    if not scope.is_national:
-        forces = sorted(scope.ids(Perm.AGGREGATES_READ, "force"))
-        units = units.filter(school__area__force_id__in=forces)
-        enrolments = enrolments.filter(cohort__unit__school__area__force_id__in=forces)
-    by_status = dict(units.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    children = enrolments.values("child_id").distinct().count()
-    return {
-        "units_by_status": [(s.label, by_status.get(s.value, 0)) for s in UnitStatus],
-        "children_enrolled": rounded_children(children),  # see minipolice.lib.disclosure
-        "cohorts": Cohort.objects.filter(unit__in=units).count(),
-    }
-
-
-# Programme delivery alerts (sessions and registers) --------------------------------------------
-def units_without_recent_session(user, today=None):
-    """Units in term, running a cohort for three weeks or more, with no session in three weeks."""
-    from minipolice.delivery.selectors import units_without_recent_session as quiet
-
-    return quiet(visible_units(user, Perm.SESSION_MANAGE), today)
-
-
-def registers_not_taken(user, today=None):
-    """Sessions more than two days ago whose register nobody has taken, across the areas and
-    forces the user oversees (a leader's or teacher's own are on their registers to take)."""
-    from minipolice.delivery.selectors import registers_overdue
-
-    return registers_overdue(user, today)
