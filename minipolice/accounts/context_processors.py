@@ -35,7 +35,7 @@ NAVIGATION = [
 # Stories (minipolice.public) and API tokens (minipolice.api).
 NAVIGATION += [
     ("Stories", "public:story_list", Perm.STORY_WRITE, None),
-    ("API tokens", "public:api_token_list", Perm.API_TOKENS_MANAGE, SETTINGS),
+    ("API tokens", "api:api_token_list", Perm.API_TOKENS_MANAGE, SETTINGS),
 ]
 # The parent portal, emails to parents and data protection (minipolice.consent, people).
 NAVIGATION += [

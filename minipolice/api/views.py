@@ -31,4 +31,4 @@ def token_revoke(request, pk):
     token = selectors.get_token_for_user(request.user, pk)
     services.revoke_api_token(acting_user=request.user, token=token)
     messages.success(request, f"Token {services.TOKEN_PREFIX}{token.prefix}… revoked.")
-    return redirect("public:api_token_list")
+    return redirect("api:api_token_list")

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from minipolice.api import views as api_views
 from minipolice.public import views
 
 app_name = "public"
@@ -27,7 +26,4 @@ urlpatterns = [
     path("stories/<int:pk>/send-back/", views.story_send_back, name="story_send_back"),
     path("stories/<int:pk>/publish/", views.story_publish, name="story_publish"),
     path("stories/<int:pk>/unpublish/", views.story_unpublish, name="story_unpublish"),
-    # API tokens of the signed-in user (the API's own pages; the site root includes this file).
-    path("api-tokens/", api_views.token_list, name="api_token_list"),
-    path("api-tokens/<int:pk>/revoke/", api_views.token_revoke, name="api_token_revoke"),
 ]

@@ -1,8 +1,10 @@
 """The API in the access matrix. Its operations take a bearer token and nothing else, so a
 signed-in browser session (which is all the matrix has) gets 401 everywhere: pinned here.
-Scoping per role is tested with tokens in test_scoping.py."""
+Scoping per role is tested with tokens in test_scoping.py. The pages where a user manages
+their own tokens are ordinary pages."""
 
-from tests.access import PUBLIC, ROLES, row
+from minipolice.api.services import create_api_token
+from tests.access import EVERYONE, PUBLIC, ROLES, row
 
 NO_SESSIONS = row(**dict.fromkeys(ROLES, 401))
 
@@ -72,8 +74,31 @@ MATRIX = {
     **{f"api:{name}": (method, NO_SESSIONS) for name, method, _ in OPERATIONS},
 }
 UNSCOPED = set(MATRIX)
+MATRIX.update(
+    {
+        # Anyone signed in sees their own tokens; the token here is the leader's, so the leader
+        # and their coordinator may revoke it and everyone else is told it does not exist.
+        "api:api_token_list": ("get", EVERYONE),
+        "api:api_token_revoke": (
+            "post",
+            row(
+                guardian=404,
+                teacher=404,
+                leader=302,
+                area_lead=404,
+                coordinator=302,
+                funder=404,
+                national=404,
+            ),
+        ),
+    }
+)
 
 
 def url_kwargs(world) -> dict:
-    # Any id will do: the answer is 401 before the id is looked at.
-    return {f"api:{name}": {param[0]: 1} for name, _, param in OPERATIONS if param}
+    token, _ = create_api_token(acting_user=None, user=world.users["leader"])
+    return {
+        # Any id will do: the answer is 401 before the id is looked at.
+        **{f"api:{name}": {param[0]: 1} for name, _, param in OPERATIONS if param},
+        "api:api_token_revoke": {"pk": token.pk},
+    }

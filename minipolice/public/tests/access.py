@@ -4,7 +4,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from tests.access import EVERYONE, PUBLIC, row
+from tests.access import PUBLIC, row
 
 WRITERS = row(leader=200, area_lead=200, coordinator=200)
 WRITERS_POST = row(leader=302, area_lead=302, coordinator=302)
@@ -33,21 +33,6 @@ MATRIX = {
     "public:story_send_back": ("get", row(coordinator=200)),
     "public:story_publish": ("post", row(coordinator=302)),
     "public:story_unpublish": ("post", row(coordinator=302)),
-    # Anyone signed in sees their own tokens; the token here is the leader's, so the leader
-    # and their coordinator may revoke it and everyone else is told it does not exist.
-    "public:api_token_list": ("get", EVERYONE),
-    "public:api_token_revoke": (
-        "post",
-        row(
-            guardian=404,
-            teacher=404,
-            leader=302,
-            area_lead=404,
-            coordinator=302,
-            funder=404,
-            national=404,
-        ),
-    ),
 }
 UNSCOPED = {name for name, (_, expected) in MATRIX.items() if expected == PUBLIC}
 
@@ -72,7 +57,6 @@ def _photo(story):
 
 
 def url_kwargs(world) -> dict:
-    from minipolice.api.services import create_api_token
     from minipolice.public import services
 
     force = world.force.short_name
@@ -89,7 +73,6 @@ def url_kwargs(world) -> dict:
         acting_user=None, unit=world.unit, title="Road safety", body="We checked speeds."
     )
     services.submit_story(acting_user=None, story=submitted, base_url="http://testserver/")
-    token, _ = create_api_token(acting_user=None, user=world.users["leader"])
     return {
         "public:find_units": {"force": force},
         "public:unit": {"force": force, "pk": world.unit.pk},
@@ -107,5 +90,4 @@ def url_kwargs(world) -> dict:
         "public:story_send_back": {"pk": submitted.pk},
         "public:story_publish": {"pk": draft.pk},
         "public:story_unpublish": {"pk": published.pk},
-        "public:api_token_revoke": {"pk": token.pk},
     }
