@@ -152,7 +152,7 @@ class SafeguardingTraining(models.Model):
 
 
 class ClassListImport(models.Model):
-    """A checked class list waiting for the uploader to confirm it (people.imports).
+    """A checked class list waiting for the uploader to confirm it (people.classlist_views).
 
     Why a table and not the session or memory: web processes are stateless and may be many, so
     the preview must live in the database; a row names its cohort and its uploader, so a user can

@@ -1,20 +1,20 @@
 from django.urls import path
 
-from minipolice.people import imports, privacy_views, views
+from minipolice.people import classlist_views, privacy_views, views
 
 app_name = "people"
 urlpatterns = [
     path("children/", views.child_list, name="child_list"),
     path("cohorts/<int:cohort_pk>/children/new/", views.child_create, name="child_create"),
-    path("cohorts/<int:pk>/import/", imports.cohort_import, name="cohort_import"),
+    path("cohorts/<int:pk>/import/", classlist_views.cohort_import, name="cohort_import"),
     path(
         "cohorts/<int:pk>/import/<int:import_pk>/",
-        imports.cohort_import_progress,
+        classlist_views.cohort_import_progress,
         name="cohort_import_progress",
     ),
     path(
         "cohorts/<int:pk>/import/template/",
-        imports.cohort_import_template,
+        classlist_views.cohort_import_template,
         name="cohort_import_template",
     ),
     path("children/<int:pk>/", views.child_detail, name="child_detail"),

@@ -1,4 +1,5 @@
-"""Class-list import for a cohort (CSV or XLSX): preview, then all-or-nothing.
+"""The class-list import pages of a cohort (CSV or XLSX): preview, then all-or-nothing. The rules
+that read, check and plan a class list are people.classlist; the writes are people.services.
 
 1. The upload page checks the whole file (people.classlist) and shows every problem at once.
 2. A clean file is kept as a ClassListImport (see its docstring for why a table) and the user is
