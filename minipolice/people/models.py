@@ -215,3 +215,29 @@ class ClassListImport(models.Model):
         if self.status == self.Status.APPLIED:
             return 100
         return self.rows_done * 100 // self.rows_total if self.rows_total else 0
+
+
+class RetentionRun(models.Model):
+    """One real run of the retention rule (people.retention, run by
+    services.apply_retention): what it anonymised, by force.
+
+    Holds record ids and counts only, never names.
+    """
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    today = models.DateField(help_text="The date the rule was applied for.")
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    children_count = models.PositiveIntegerField(default=0)
+    guardians_count = models.PositiveIntegerField(default=0)
+    by_force = models.JSONField(default=dict, blank=True)
+    child_ids = models.JSONField(default=list, blank=True)
+    guardian_ids = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"Retention run for {self.today}"

@@ -11,13 +11,12 @@ from django.utils.text import slugify
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
-from minipolice.consent.models import RetentionRun
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
 from minipolice.lib.listing import paginate
 from minipolice.organisations.selectors import visible_forces
 from minipolice.people import retention, selectors, services, subject_access, tasks
-from minipolice.people.models import Child
+from minipolice.people.models import Child, RetentionRun
 
 
 def _posted(request):

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from minipolice.accounts.models import RoleAssignment, User
 from minipolice.audit.models import AuditEntry
-from minipolice.consent.models import Consent, RetentionRun
+from minipolice.consent.models import Consent
 from minipolice.consent.services import record_consent
 from minipolice.organisations import services as org
 from minipolice.people import retention
 from minipolice.people import services as people
-from minipolice.people.models import Child, Enrolment, Guardian
+from minipolice.people.models import Child, Enrolment, Guardian, RetentionRun
 
 TODAY = datetime.date(2027, 3, 31)  # the end of a month: "12 months before" must clamp well
 
