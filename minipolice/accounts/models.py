@@ -51,9 +51,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         roles = set(self.role_assignments.values_list("role", flat=True))
         if roles:
             return roles == {Role.GUARDIAN}
-        from minipolice.people.models import Guardian
-
-        return Guardian.objects.filter(user=self).exists()
+        # A guardian record whose portal account this is (people.Guardian.user), found through
+        # the reverse relation so that this app does not import the people app.
+        return type(self).objects.filter(pk=self.pk, guardian_profile__isnull=False).exists()
 
 
 class Role(models.TextChoices):

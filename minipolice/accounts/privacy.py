@@ -8,7 +8,7 @@ from allauth.mfa.models import Authenticator
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db.models import Q
 
-from minipolice.people.privacy import Identifiers
+from minipolice.lib.privacy import Identifiers
 
 
 def remove_identifiers(identifiers: Identifiers) -> list[str]:

@@ -1,6 +1,7 @@
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import scope_q
 from minipolice.audit.models import AuditEntry
+from minipolice.lib.privacy import hooks
 
 
 def visible_audit_entries(user):
@@ -11,30 +12,19 @@ def visible_audit_entries(user):
 
 
 def with_current_names(entries, user) -> list:
-    """Attach the current name of the child or guardian each entry is about (the entries keep
-    only ids), read in at most two queries, within what the user may see."""
-    from minipolice.people.selectors import visible_children, visible_guardians
-
+    """Attach the current name of the record each entry is about (the entries keep only ids),
+    within what the user may see. The names come from the apps that hold them (the people
+    app's `current_names` hook: at most a query each for children and guardians), so the audit
+    log imports no app above it."""
     entries = list(entries)
-    wanted = {"child": set(), "guardian": set()}
+    wanted = {}
     for entry in entries:
-        if entry.object_type in wanted and entry.object_id.isdigit():
-            wanted[entry.object_type].add(int(entry.object_id))
+        if entry.object_id.isdigit():
+            wanted.setdefault(entry.object_type, set()).add(int(entry.object_id))
     names = {}
-    if wanted["child"]:
-        children = (
-            visible_children(user)
-            .filter(pk__in=wanted["child"])
-            .values_list("pk", "first_name", "last_name")
-        )
-        names.update(
-            {("child", str(pk)): f"{first} {last}".strip() for pk, first, last in children}
-        )
-    if wanted["guardian"]:
-        guardians = (
-            visible_guardians(user).filter(pk__in=wanted["guardian"]).values_list("pk", "name")
-        )
-        names.update({("guardian", str(pk)): name for pk, name in guardians})
+    if wanted:
+        for current_names in hooks("current_names"):
+            names.update(current_names(user, wanted))
     for entry in entries:
         entry.current_name = names.get((entry.object_type, entry.object_id), "")
     return entries

@@ -10,6 +10,7 @@ from minipolice.consent.models import (
     EmailDelivery,
     PortalToken,
 )
+from minipolice.consent.services import start_guardian_email_change
 from minipolice.people.privacy import Identifiers, Section, redact_rows, text
 
 
@@ -112,4 +113,16 @@ def remove_identifiers(identifiers: Identifiers) -> list[str]:
         lambda consent, _: (
             f"a consent note of child #{consent.child_id} ({text(consent.given_at)})"
         ),
+    )
+
+
+def guardian_email_changed(*, acting_user, guardian, old_email: str, new_email: str, base_url: str):
+    """The people app's hook, when staff change a guardian's address: the new address is asked
+    to confirm itself and the old one is told (consent.services.start_guardian_email_change)."""
+    start_guardian_email_change(
+        acting_user=acting_user,
+        guardian=guardian,
+        old_email=old_email,
+        new_email=new_email,
+        base_url=base_url,
     )

@@ -25,8 +25,9 @@ from minipolice.consent.models import (
     PortalLinkRequest,
     PortalToken,
 )
+from minipolice.lib.privacy import hooks
 from minipolice.people.models import Child, Guardian
-from minipolice.people.services import update_guardian
+from minipolice.people.services import apply_confirmed_email, update_guardian
 
 
 @transaction.atomic
@@ -92,10 +93,10 @@ def record_consent(
             "trip": trip_reference,
         },
     )
-    # A decision that no longer covers the force's website takes the child's photos down now.
-    from minipolice.public.services import unpublish_photos_for_child
-
-    unpublish_photos_for_child(acting_user=acting_user, child=child, consent=consent)
+    # The apps that show what consent covers react now (the public app takes down photos a
+    # decision no longer covers); they answer a hook, so this app imports none of them.
+    for consent_recorded in hooks("consent_recorded"):
+        consent_recorded(acting_user=acting_user, child=child, consent=consent)
     return consent
 
 
@@ -399,7 +400,8 @@ def retry_email_delivery(*, acting_user, delivery):
 def start_guardian_email_change(
     *, acting_user, guardian, old_email: str, new_email: str, base_url: str
 ) -> None:
-    """Staff changed a guardian's address (people.services.update_guardian): email the new
+    """Staff changed a guardian's address (people.services.update_guardian, through the
+    `guardian_email_changed` hook in consent/privacy.py): email the new
     address a link to confirm it, and tell the old address. Earlier confirmation links stop
     working. Call after `guardian.pending_email` is saved: the email goes to it when sent."""
     EmailConfirmation.objects.filter(guardian=guardian, used_at__isnull=True).delete()
@@ -448,8 +450,6 @@ def check_email_confirmation(raw_token: str) -> EmailConfirmation:
 def confirm_guardian_email(*, raw_token: str):
     """Use up a confirmation link: its address becomes the guardian's, where sign-in links go
     from now on. Returns the guardian. Raises PortalLinkError."""
-    from minipolice.people.services import apply_confirmed_email
-
     confirmation = check_email_confirmation(raw_token)
     claimed = EmailConfirmation.objects.filter(pk=confirmation.pk, used_at__isnull=True).update(
         used_at=timezone.now()

@@ -9,7 +9,8 @@ Every app that holds personal data adds `minipolice/<app>/privacy.py` with any o
     anonymise_guardian(guardian) -> None
     remove_identifiers(identifiers) -> list[str]  # redact names and addresses elsewhere
 
-`hooks(name)` finds them. Anonymising functions run inside the anonymising service's
+`hooks(name)` (minipolice/lib/privacy.py, with the pieces the hooks share) finds them.
+Anonymising functions run inside the anonymising service's
 transaction and must keep rows that aggregates count (attendance, survey answers): overwrite
 the personal fields, never delete the row. This module is the people app's own hook.
 
@@ -21,132 +22,29 @@ text was changed, by record number and date and never by name. `mentions` finds 
 places for the subject access export.
 """
 
-import importlib
-import json
-import re
-from dataclasses import dataclass, field
-
-from django.apps import apps
 from django.db.models import Q
-from django.utils import timezone
 
-from minipolice.audit.models import AuditEntry
+from minipolice.accounts.models import Role, RoleAssignment, User
+from minipolice.audit.privacy import audit_section
+from minipolice.lib.privacy import (
+    Identifiers,
+    Section,
+    hooks,
+    mentions,
+    redact_rows,
+    text,
+)
+from minipolice.people.models import Child, ClassListImport
+from minipolice.people.selectors import visible_children, visible_guardians
 
-
-@dataclass
-class Section:
-    """One part of an export: a record (dict) or a list of records, with readable labels."""
-
-    key: str
-    title: str
-    data: dict | list
-
-
-def hooks(name: str):
-    """The function `name` of every app's privacy module, the people app's first."""
-    found = []
-    for app in apps.get_app_configs():
-        if not app.name.startswith("minipolice."):
-            continue
-        try:
-            module = importlib.import_module(f"{app.name}.privacy")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app.name}.privacy":
-                raise
-            continue
-        function = getattr(module, name, None)
-        if function is not None:
-            found.append((app.name != "minipolice.people", app.name, function))
-    return [function for _, _, function in sorted(found, key=lambda item: item[:2])]
-
-
-def text(value) -> str:
-    """Values as people read them: dates as 1 September 2026, nothing as an empty string."""
-    if value is None:
-        return ""
-    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
-        return f"{timezone.localtime(value):%-d %B %Y %H:%M}"
-    if hasattr(value, "year"):
-        return f"{value:%-d %B %Y}"
-    return str(value)
-
-
-# Finding and redacting names in free text -----------------------------------------------------
-NAME_PLACEHOLDER = "[name removed]"
-EMAIL_PLACEHOLDER = "[email removed]"
-
-
-@dataclass
-class Identifiers:
-    """What identifies one person in free text and logs, and where to look for it.
-
-    `names` are matched as whole words, case-insensitively (the full name, and each first and
-    last name), except those in `kept` (lower case); `emails` anywhere. `unit_ids` bound the search of the apps' free text to the
-    units the person belonged to, so a classmate with the same first name elsewhere keeps
-    theirs; the audit log is searched across the force. `user_ids` are the sign-in accounts
-    that go with the person (a parent's portal account).
-    """
-
-    names: list[str]
-    emails: list[str]
-    force_id: int
-    unit_ids: list[int] = field(default_factory=list)
-    user_ids: list[int] = field(default_factory=list)
-    kept: set[str] = field(default_factory=set)
-
-    def __post_init__(self):
-        names = set()
-        for name in self.names:
-            name = " ".join(name.split())
-            if name and name != "Anonymised":
-                names.add(name)
-                names.update(part for part in re.split(r"[\s-]+", name) if len(part) > 1)
-        names = {name for name in names if name.lower() not in self.kept}
-        self.names = sorted(names, key=lambda n: (-len(n), n))
-        self.emails = sorted({e.strip().lower() for e in self.emails if e and e.strip()})
-        self._names = (
-            re.compile(
-                r"(?<!\w)(?:"
-                + "|".join(r"\s+".join(map(re.escape, n.split())) for n in self.names)
-                + r")(?!\w)",
-                re.IGNORECASE,
-            )
-            if self.names
-            else None
-        )
-        self._emails = (
-            re.compile("|".join(map(re.escape, self.emails)), re.IGNORECASE)
-            if self.emails
-            else None
-        )
-
-    def __bool__(self):
-        return bool(self.names or self.emails)
-
-    def terms(self) -> list[str]:
-        """Strings to narrow a search in SQL (icontains): any match contains one of them, as
-        typed or as JSON writes it."""
-        terms = set(self.emails)
-        for name in self.names:
-            terms.update(name.split())
-        return sorted(terms | {json.dumps(t)[1:-1] for t in terms})
-
-    def redact(self, value):
-        """`value` (text, or JSON made of dicts, lists and text) with every match replaced."""
-        if isinstance(value, str):
-            if self._emails is not None:
-                value = self._emails.sub(EMAIL_PLACEHOLDER, value)
-            if self._names is not None:
-                value = self._names.sub(NAME_PLACEHOLDER, value)
-            return value
-        if isinstance(value, dict):
-            return {key: self.redact(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self.redact(item) for item in value]
-        return value
-
-    def found_in(self, value) -> bool:
-        return self.redact(value) != value
+__all__ = [  # the shared pieces, for the apps whose privacy modules import them from here
+    "Identifiers",
+    "Section",
+    "hooks",
+    "mentions",
+    "redact_rows",
+    "text",
+]
 
 
 def combined(found: list[Identifiers]) -> Identifiers:
@@ -179,7 +77,8 @@ def portal_users_only_theirs(guardian) -> list:
     guardian's address: accounts with no role that have their address, or that gave this
     guardian's consents in the portal (only the parent does that).
     """
-    from minipolice.accounts.models import Role, RoleAssignment, User
+    # The consent app sits above this one (it imports people): read only here, where a
+    # parent's own portal consents say which sign-in accounts are theirs.
     from minipolice.consent.models import Consent, ConsentMethod
 
     users = {a.user for a in RoleAssignment.objects.filter(role=Role.GUARDIAN, guardian=guardian)}
@@ -210,9 +109,6 @@ def guardian_identifiers(guardian, users=None) -> Identifiers:
     """The guardian's name and addresses, and those of the portal accounts that go with them.
     A name that is also the name of one of their children still in the programme (the family
     name, usually) is left alone: it stays in that child's record anyway."""
-    from minipolice.accounts.models import User
-    from minipolice.people.models import Child
-
     users = portal_users_only_theirs(guardian) if users is None else users
     children = Child.objects.filter(guardianships__guardian=guardian)
     units = children.values_list("enrolments__cohort__unit_id", flat=True)
@@ -235,36 +131,6 @@ def guardian_identifiers(guardian, users=None) -> Identifiers:
     )
 
 
-def _narrowed(queryset, fields: list[str], identifiers: Identifiers):
-    terms = identifiers.terms()
-    if not terms:
-        return queryset.none()
-    wanted = Q()
-    for name in fields:
-        for term in terms:
-            wanted |= Q(**{f"{name}__icontains": term})
-    return queryset.filter(wanted)
-
-
-def mentions(queryset, fields: list[str], identifiers: Identifiers):
-    """The rows of `queryset` whose `fields` name the person, with the fields that do."""
-    for row in _narrowed(queryset, fields, identifiers):
-        named = [name for name in fields if identifiers.found_in(getattr(row, name))]
-        if named:
-            yield row, named
-
-
-def redact_rows(queryset, fields: list[str], identifiers: Identifiers, describe) -> list[str]:
-    """Replace the person's names and addresses in `fields` of the rows of `queryset`, and
-    return `describe(row, changed_fields)` for each row changed (it must not name anyone)."""
-    changed = []
-    for row, named in mentions(queryset, fields, identifiers):
-        updates = {name: identifiers.redact(getattr(row, name)) for name in named}
-        type(row)._default_manager.filter(pk=row.pk).update(**updates)
-        changed.append(describe(row, named))
-    return changed
-
-
 def remove_identifiers_everywhere(identifiers: Identifiers) -> list[str]:
     """Run every app's `remove_identifiers`: where text was changed, for the coordinator."""
     if not identifiers and not identifiers.user_ids:
@@ -281,8 +147,6 @@ def words(fields: list[str], labels: dict[str, str]) -> str:
 def remove_identifiers(identifiers: Identifiers) -> list[str]:
     """The people app's free text: other children's notes for leaders in the same units, and
     class lists waiting for confirmation that list the person (discarded)."""
-    from minipolice.people.models import Child, ClassListImport
-
     others = Child.objects.filter(
         anonymised_at__isnull=True, enrolments__cohort__unit_id__in=identifiers.unit_ids
     ).distinct()
@@ -315,56 +179,13 @@ def mention_section(key: str, title: str, found) -> Section:
     )
 
 
-def audit_scope(identifiers: Identifiers):
-    """The audit entries a person's identifiers may be in: their force's, and those of no force
-    (accounts)."""
-    return AuditEntry.objects.filter(Q(force_id=identifiers.force_id) | Q(force__isnull=True))
-
-
-AUDIT_TEXT = ["actor_label", "object_label", "fields"]
-
-
-def audit_section(filters: Q, identifiers: Identifiers | None = None) -> Section:
-    """Entries about the records (`filters`), entries made by the person's own accounts, and
-    entries whose text names them (shown with that text)."""
-    if identifiers is not None and identifiers.user_ids:
-        filters |= Q(actor_id__in=identifiers.user_ids)
-    entries = {entry.pk: entry for entry in AuditEntry.objects.filter(filters)}
-    naming = set()
-    if identifiers is not None:
-        for entry, _ in mentions(audit_scope(identifiers), AUDIT_TEXT, identifiers):
-            entries.setdefault(entry.pk, entry)
-            naming.add(entry.pk)
-    return Section(
-        "audit_log",
-        "Audit log: changes to and exports of these records, and entries that name them",
-        [
-            {
-                "When": text(entry.at),
-                "Who": entry.actor_label,
-                "Action": entry.get_action_display(),
-                "Record": f"{entry.object_type} {entry.object_label}",
-                "Fields changed": ", ".join(sorted(entry.fields)),
-                **(
-                    {"Details": json.dumps(entry.fields, ensure_ascii=False)}
-                    if entry.pk in naming
-                    else {}
-                ),
-            }
-            for entry in sorted(entries.values(), key=lambda entry: (entry.at, entry.pk))
-        ],
-    )
-
-
 def child_sections(child) -> list[Section]:
-    from minipolice.consent.models import Consent
+    from minipolice.consent.models import Consent  # the app above this one: see above
 
     enrolments = child.enrolments.select_related(
         "cohort", "cohort__unit", "cohort__unit__school"
     ).order_by("joined", "pk")
     links = child.guardianships.select_related("guardian").order_by("guardian__name")
-    from minipolice.people.models import Child
-
     consent_ids = [
         str(pk) for pk in Consent.objects.filter(child=child).values_list("pk", flat=True)
     ]
@@ -477,3 +298,24 @@ def guardian_sections(guardian) -> list[Section]:
             guardian_identifiers(guardian),
         ),
     ]
+
+
+def current_names(user, wanted: dict[str, set[int]]) -> dict[tuple[str, str], str]:
+    """The audit log's hook: the current names of the children and guardians it names by id
+    (`wanted["child"]`, `wanted["guardian"]`), within what `user` may see, in a query each."""
+    names = {}
+    if wanted.get("child"):
+        children = (
+            visible_children(user)
+            .filter(pk__in=wanted["child"])
+            .values_list("pk", "first_name", "last_name")
+        )
+        names.update(
+            {("child", str(pk)): f"{first} {last}".strip() for pk, first, last in children}
+        )
+    if wanted.get("guardian"):
+        guardians = (
+            visible_guardians(user).filter(pk__in=wanted["guardian"]).values_list("pk", "name")
+        )
+        names.update({("guardian", str(pk)): name for pk, name in guardians})
+    return names

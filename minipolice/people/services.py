@@ -7,16 +7,34 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from minipolice.audit.services import changed_fields, record_audit, snapshot
-from minipolice.organisations.models import Cohort
+from minipolice.accounts.models import Role, RoleAssignment
+from minipolice.accounts.services import create_user
+from minipolice.audit.models import AuditEntry
+from minipolice.audit.services import audit_entry, changed_fields, record_audit, snapshot
+from minipolice.lib.privacy import hooks
+from minipolice.organisations.models import Cohort, Force
+from minipolice.organisations.services import assign_unit_leader
+from minipolice.people import classlist
 from minipolice.people.models import (
     Child,
+    ClassListImport,
     Enrolment,
     Guardian,
     Guardianship,
+    RetentionRun,
     SafeguardingTraining,
     Vetting,
 )
+from minipolice.people.privacy import (
+    child_identifiers,
+    combined,
+    guardian_identifiers,
+    portal_users_only_theirs,
+    remove_identifiers_everywhere,
+)
+from minipolice.people.retention import children_due, guardians_left_without_children
+from minipolice.people.selectors import manages_every_child_of
+from minipolice.people.tasks import apply_class_list_import
 
 CHILD_FIELDS = ["first_name", "last_name", "year_group", "leader_notes"]
 GUARDIAN_FIELDS = ["name", "email", "phone"]
@@ -182,8 +200,6 @@ def update_guardian(*, acting_user, guardian: Guardian, base_url: str = "", **ch
     new_email = guardian.email
     email_changes = new_email != before["email"]
     if email_changes:
-        from minipolice.people.selectors import manages_every_child_of
-
         if getattr(acting_user, "is_authenticated", False) and not manages_every_child_of(
             acting_user, guardian
         ):
@@ -198,18 +214,19 @@ def update_guardian(*, acting_user, guardian: Guardian, base_url: str = "", **ch
     if diff:
         guardian.save(update_fields=list(diff))
     if email_changes:
-        from minipolice.consent.services import start_guardian_email_change
-
         if not base_url:
             raise ValueError("update_guardian needs base_url to email about a new address.")
         diff["portal_access"] = _end_portal_access(guardian)
-        start_guardian_email_change(
-            acting_user=acting_user,
-            guardian=guardian,
-            old_email=before["email"],
-            new_email=new_email,
-            base_url=base_url,
-        )
+        # The consent app (the parent portal's emails) asks the new address to confirm itself
+        # and tells the old one; it answers a hook, as this app sits below it.
+        for guardian_email_changed in hooks("guardian_email_changed"):
+            guardian_email_changed(
+                acting_user=acting_user,
+                guardian=guardian,
+                old_email=before["email"],
+                new_email=new_email,
+                base_url=base_url,
+            )
         if "pending_email" in diff:  # the log keeps no address, only that one changed
             diff["email"] = diff.pop("pending_email")
             diff["email_change"] = "waits for confirmation from the new address"
@@ -250,8 +267,6 @@ def apply_confirmed_email(*, guardian: Guardian, email: str, acting_user=None) -
 def _end_portal_access(guardian: Guardian) -> str:
     """A new email address must prove itself: whoever signed in as this guardian through the
     old address loses the records, and unused links to the old address stop working."""
-    from minipolice.accounts.models import Role, RoleAssignment
-
     RoleAssignment.objects.filter(role=Role.GUARDIAN, guardian=guardian).delete()
     guardian.portal_tokens.filter(used_at__isnull=True).delete()
     if guardian.user_id is not None:
@@ -283,9 +298,6 @@ def link_guardian(
 @transaction.atomic
 def add_leader(*, acting_user, full_name: str, email: str, unit):
     """A new leader's account and their first unit. They choose a password from an email link."""
-    from minipolice.accounts.services import create_user
-    from minipolice.organisations.services import assign_unit_leader
-
     leader = create_user(acting_user=acting_user, email=email, full_name=full_name)
     assign_unit_leader(acting_user=acting_user, unit=unit, leader=leader, require_clearance=False)
     return leader
@@ -342,8 +354,6 @@ def preview_class_list_import(*, acting_user, cohort: Cohort, file_name: str, ro
     Previews nobody confirmed within ClassListImport.LIFETIME are deleted here, so children's
     details do not linger in the staging table.
     """
-    from minipolice.people.models import ClassListImport
-
     now = timezone.now()
     ClassListImport.objects.filter(
         status=ClassListImport.Status.PREVIEWED, created_at__lt=now - ClassListImport.LIFETIME
@@ -359,8 +369,6 @@ def preview_class_list_import(*, acting_user, cohort: Cohort, file_name: str, ro
 
 @transaction.atomic
 def cancel_class_list_import(*, acting_user, class_list_import) -> None:
-    from minipolice.people.models import ClassListImport
-
     ClassListImport.objects.filter(
         pk=class_list_import.pk,
         uploaded_by=acting_user,
@@ -381,10 +389,6 @@ def start_class_list_import(*, acting_user, class_list_import):
     the second waits and then finds the first one's import started. Raises ValidationError
     when the preview has expired or its stored rows no longer pass the checks.
     """
-    from minipolice.people import classlist
-    from minipolice.people.models import ClassListImport
-    from minipolice.people.tasks import apply_class_list_import
-
     if class_list_import.uploaded_by_id != acting_user.pk:
         raise ValidationError("Only the person who uploaded a class list can confirm it.")
     with transaction.atomic():
@@ -427,8 +431,6 @@ def run_class_list_import(*, class_list_import_id: int) -> dict:
     (all or nothing), and what it has not committed nobody else can read; they are bulk
     inserts, so a whole school (2,000 rows) takes a moment.
     """
-    from minipolice.people.models import ClassListImport
-
     with transaction.atomic():
         job = ClassListImport.objects.select_for_update().filter(pk=class_list_import_id).first()
         if job is None or job.status != ClassListImport.Status.QUEUED:
@@ -451,8 +453,6 @@ def run_class_list_import(*, class_list_import_id: int) -> dict:
 
 def _class_list_import_failed(job, message: str) -> dict:
     """Record what went wrong; the rows (children's details) are not kept."""
-    from minipolice.people.models import ClassListImport
-
     ClassListImport.objects.filter(pk=job.pk).update(
         status=ClassListImport.Status.FAILED, error=message, rows=[]
     )
@@ -461,9 +461,6 @@ def _class_list_import_failed(job, message: str) -> dict:
 
 def _check_class_list_rows(job) -> None:
     """Every row against the file's rules and the models' field rules, saving progress."""
-    from minipolice.people import classlist
-    from minipolice.people.models import ClassListImport
-
     force_id = job.cohort.unit.school.area.force_id
     for start in range(0, len(job.rows), PROGRESS_EVERY):
         batch = job.rows[start : start + PROGRESS_EVERY]
@@ -499,8 +496,6 @@ def _check_class_list_rows(job) -> None:
 
 @transaction.atomic
 def _apply_class_list_import(job) -> dict:
-    from minipolice.people.models import ClassListImport
-
     # The cohort first, then the import, in the same order as start_class_list_import.
     Cohort.objects.select_for_update().filter(pk=job.cohort_id).first()
     locked = ClassListImport.objects.select_for_update().filter(pk=job.pk).first()
@@ -523,10 +518,6 @@ def import_class_list(*, acting_user, cohort: Cohort, rows: list[dict]) -> dict:
     child, enrolment, guardian and link gets the audit entry its own service would write.
     Returns the counts that were also written to the audit log.
     """
-    from minipolice.audit.models import AuditEntry
-    from minipolice.audit.services import audit_entry
-    from minipolice.people import classlist
-
     errors = classlist.recheck_rows(rows)
     if errors:
         raise ValidationError([str(error) for error in errors])
@@ -626,8 +617,6 @@ def anonymise_child(
 
     The fixed values are written without full_clean: an empty last name is the point.
     """
-    from minipolice.people.privacy import child_identifiers, hooks, remove_identifiers_everywhere
-
     child = Child.objects.select_for_update().get(pk=child.pk)
     if child.anonymised_at is not None:
         return []
@@ -656,14 +645,6 @@ def anonymise_guardian(
     """Overwrite a guardian's name and contacts; end their parent-portal access. A user account
     that was only theirs is switched off and cleared too. Their name and addresses are removed
     from free text, the audit log and the sign-in logs; returns where (people/privacy.py)."""
-    from minipolice.accounts.models import Role, RoleAssignment
-    from minipolice.people.privacy import (
-        guardian_identifiers,
-        hooks,
-        portal_users_only_theirs,
-        remove_identifiers_everywhere,
-    )
-
     guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)
     if guardian.anonymised_at is not None:
         return []
@@ -707,8 +688,6 @@ def anonymise_guardian(
 
 def guardians_only_of(children) -> list[Guardian]:
     """Guardians of `children` (a queryset) with no other child whose data is kept."""
-    from minipolice.people.retention import guardians_left_without_children
-
     return list(guardians_left_without_children(children).order_by("name", "pk"))
 
 
@@ -726,8 +705,6 @@ def erase_child(*, acting_user, child: Child, reason: str) -> Erasure:
     """Erasure on request: anonymise the child now, and their guardians who have no other
     child in the programme. The reason goes in the audit log, without the child's or their
     parents' names or addresses in it."""
-    from minipolice.people.privacy import child_identifiers, combined, guardian_identifiers
-
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for erasing this child's data"})
@@ -752,8 +729,6 @@ def erase_child(*, acting_user, child: Child, reason: str) -> Erasure:
 def erase_guardian(*, acting_user, guardian: Guardian, reason: str) -> Erasure:
     """Erasure on request of one parent or carer: their children's records stay. The reason
     goes in the audit log without their name or address."""
-    from minipolice.people.privacy import guardian_identifiers
-
     reason = guardian_identifiers(guardian).redact(reason.strip())
     if not reason:
         raise ValidationError({"reason": "Enter the reason for erasing this person's data"})
@@ -781,10 +756,6 @@ def record_subject_access_export(*, acting_user, subject, fmt: str, sections: li
 def apply_retention(*, acting_user=None, today: datetime.date | None = None, force_ids=None):
     """Anonymise everyone the retention rule says is due (people/retention.py) and record the
     run: a RetentionRun with ids and counts, and an audit entry per person anonymised."""
-    from minipolice.consent.models import RetentionRun
-    from minipolice.organisations.models import Force
-    from minipolice.people.retention import children_due, guardians_left_without_children
-
     today = today or timezone.localdate()
     run = RetentionRun.objects.create(
         started_at=timezone.now(),

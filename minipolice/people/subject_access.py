@@ -15,7 +15,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from minipolice.people.privacy import Section, hooks, text
+from minipolice.lib.privacy import Section, hooks, text
 
 
 def child_export(child) -> tuple[str, list[Section]]:

@@ -19,6 +19,8 @@ RUN_AT = datetime.time(2, 30)
 
 @task()
 def apply_class_list_import(class_list_import_id: int) -> dict:
+    # services.py queues these tasks (it imports this module), so each task reads services.py
+    # when it runs: the imports here that are needed to break a cycle.
     from minipolice.people.services import run_class_list_import
 
     return run_class_list_import(class_list_import_id=class_list_import_id)

@@ -25,6 +25,7 @@ from minipolice.people.privacy import (
     words,
 )
 from minipolice.public.models import PhotoTag, Story, StoryPhoto
+from minipolice.public.services import unpublish_photos_for_child
 
 STORY_TEXT = ["title", "body", "returned_reason"]
 STORY_LABELS = {"title": "title", "body": "text", "returned_reason": "reason for sending back"}
@@ -117,3 +118,9 @@ def anonymise_child(child) -> None:
         withheld_reason=WITHHELD_REASON,
     )
     PhotoTag.objects.filter(child=child).delete()
+
+
+def consent_recorded(*, acting_user, child, consent) -> None:
+    """The consent app's hook, after each decision: a media decision that no longer covers the
+    force's website takes the child's published photos down now."""
+    unpublish_photos_for_child(acting_user=acting_user, child=child, consent=consent)

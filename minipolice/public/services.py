@@ -28,6 +28,7 @@ from minipolice.consent.enforcement import media_decisions
 from minipolice.consent.models import ConsentKind, MediaUse
 from minipolice.public.images import prepare_photo
 from minipolice.public.models import PhotoTag, Story, StoryPhoto, StoryStatus
+from minipolice.public.tasks import send_story_submitted_email
 
 STORY_FIELDS = ["title", "body", "happened_on"]
 MAX_PHOTOS = 12
@@ -85,8 +86,6 @@ def submit_story(*, acting_user, story: Story, base_url: str) -> Story:
     """A draft goes for review; the force's coordinators are emailed by a background task
     enqueued in this transaction (so it is sent only if the submission is kept). `base_url`
     (the site's address, from the request) makes the links in the email."""
-    from minipolice.public.tasks import send_story_submitted_email
-
     story = _locked(story)
     if story.is_submitted:
         raise ValidationError("The story is already waiting for review.")
@@ -371,8 +370,8 @@ def unpublish_story(*, acting_user, story: Story) -> Story:
 @transaction.atomic
 def unpublish_photos_for_child(*, acting_user, child, consent=None) -> int:
     """Stop showing every published photo of `child` whose media consent no longer covers the
-    force's website. Called by consent.services.record_consent after each decision (a decision
-    of another kind changes nothing here). Returns how many photos were taken down."""
+    force's website. Called after each consent decision (consent.services.record_consent asks
+    the `consent_recorded` hook, public.privacy); a decision of another kind changes nothing. Returns how many photos were taken down."""
     if consent is not None and consent.kind != ConsentKind.MEDIA:
         return 0
     decision = media_decisions([child], MediaUse.FORCE_WEBSITE).get(child.pk)

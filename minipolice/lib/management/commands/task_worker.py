@@ -11,7 +11,8 @@ record the outcome, with db_worker's options and signal handling), but a databas
 (OperationalError, InterfaceError) in any step is logged as a warning, old connections are
 closed, and the loop waits (doubling from 0.5 s up to 30 s while the errors go on) and goes on.
 
-Every minute it also reclaims emails that a killed worker left "sending" (consent.emails).
+Every minute it also runs the apps' housekeeping (the consent app reclaims emails that a killed
+worker left "sending", consent.emails).
 """
 
 import contextlib
@@ -33,6 +34,8 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
+
+from minipolice.lib.privacy import hooks
 
 logger = logging.getLogger("minipolice.worker")
 
@@ -103,9 +106,10 @@ class ResilientWorker(Worker):
         return task_result
 
     def housekeeping(self) -> None:
-        from minipolice.consent.emails import reclaim_interrupted_deliveries
-
-        reclaim_interrupted_deliveries()
+        """Every app's `housekeeping()` in its tasks.py (the consent app reclaims emails a killed
+        worker left "sending"): a hook, so that lib imports no app."""
+        for housekeeping in hooks("housekeeping", module="tasks"):
+            housekeeping()
 
 
 def close_connections() -> None:
