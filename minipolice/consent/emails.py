@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from minipolice.consent import portal
 from minipolice.consent.models import EmailConfirmation, EmailDelivery, PortalToken
+from minipolice.consent.tasks import send_email_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +66,6 @@ def queue_email(
 
 
 def schedule(delivery: EmailDelivery, run_after: datetime.datetime | None = None):
-    from minipolice.consent.tasks import send_email_delivery
-
     task = send_email_delivery
     if run_after is not None and task.get_backend().supports_defer:
         task = task.using(run_after=run_after)
@@ -180,8 +179,6 @@ def reclaim_interrupted_deliveries() -> int:
     interrupted, and fail the stopped worker's task, which would otherwise show running for ever.
     Returns how many emails were reclaimed."""
     from django_tasks_db.models import DBTaskResult
-
-    from minipolice.consent.tasks import send_email_delivery
 
     cutoff = timezone.now() - EmailDelivery.SENDING_TIMEOUT
     reclaimed = EmailDelivery.objects.filter(

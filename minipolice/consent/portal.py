@@ -19,6 +19,8 @@ import secrets
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from minipolice.consent.models import PortalLinkRequest
+
 # A session signed in through a link reaches only the portal (see PortalOnlyMiddleware).
 PORTAL_SESSION_KEY = "portal_only"
 # The address the link was emailed to: consents given in the session record it.
@@ -67,8 +69,6 @@ def client_ip(request) -> str:
 
 def is_rate_limited(ip: str, now: datetime.datetime | None = None) -> bool:
     """This IP address has asked too often in the last hour (whatever the addresses)."""
-    from minipolice.consent.models import PortalLinkRequest
-
     now = now or timezone.now()
     recent = PortalLinkRequest.objects.filter(at__gt=now - RATE_WINDOW, ip_digest=ip_digest(ip))
     return recent.count() >= LINKS_PER_IP_PER_HOUR
@@ -76,8 +76,6 @@ def is_rate_limited(ip: str, now: datetime.datetime | None = None) -> bool:
 
 def in_cooldown(email: str, now: datetime.datetime | None = None) -> bool:
     """A link was sent to this address less than LINK_COOLDOWN ago."""
-    from minipolice.consent.models import PortalLinkRequest
-
     now = now or timezone.now()
     return PortalLinkRequest.objects.filter(
         email_digest=email_digest(email), link_sent=True, at__gt=now - LINK_COOLDOWN

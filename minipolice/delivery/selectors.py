@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from minipolice.accounts.models import Role, RoleAssignment
+from minipolice.accounts.models import Role, RoleAssignment, User
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, scope_q
 from minipolice.consent.enforcement import Decision, attendance_decisions
@@ -32,6 +32,8 @@ from minipolice.delivery.models import (
     SessionStatus,
 )
 from minipolice.lib.tokens import hash_token
+from minipolice.organisations.models import Cohort, UnitStatus
+from minipolice.organisations.selectors import visible_units
 from minipolice.people.models import Child, Enrolment
 
 SESSION_PATHS = {
@@ -142,8 +144,6 @@ def session_leaders(session: Session):
 
 def leader_candidates(session: Session, acting_user):
     """Who can be ticked as present: the unit's leaders, and whoever is recording."""
-    from minipolice.accounts.models import User
-
     leads = RoleAssignment.objects.filter(
         unit_id=session.cohort.unit_id, role=Role.UNIT_LEADER
     ).values("user_id")
@@ -339,8 +339,6 @@ def _holiday_today(today):
 def units_without_recent_session(units, today: datetime.date | None = None):
     """Units that have run a cohort for three weeks or more, are in term today, and have had
     no session (not cancelled) in the last three weeks."""
-    from minipolice.organisations.models import Cohort, UnitStatus
-
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=QUIET_DAYS)
     running = Cohort.objects.filter(unit=OuterRef("pk"), start_date__lte=since, end_date__gte=today)
@@ -424,8 +422,6 @@ def feed_by_token(token: str) -> CalendarFeed:
 def feed_sessions(feed: CalendarFeed, today: datetime.date | None = None):
     """What the feed's owner may still see: one unit's sessions, or those of their own units
     (led or taught with), from a year ago on."""
-    from minipolice.organisations.selectors import visible_units
-
     today = today or timezone.localdate()
     sessions = visible_sessions(feed.user).filter(date__gte=today - datetime.timedelta(days=365))
     if feed.unit_id is not None:

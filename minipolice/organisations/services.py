@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from minipolice.accounts.models import Role, RoleAssignment
+from minipolice.accounts.scoping import is_cleared
 from minipolice.audit.services import changed_fields, record_audit, snapshot
 from minipolice.organisations.models import (
     UNIT_TRANSITIONS,
@@ -169,8 +170,6 @@ def assign_unit_leader(
 ) -> RoleAssignment:
     """Make `leader` a leader of `unit`. They must have in-date vetting and safeguarding
     training, unless they are new and about to have them recorded (`require_clearance=False`)."""
-    from minipolice.accounts.scoping import is_cleared
-
     if require_clearance and not is_cleared(leader):
         raise ValidationError(
             {

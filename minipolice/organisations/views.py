@@ -20,6 +20,7 @@ from minipolice.organisations.forms import (
     UnitStatusForm,
 )
 from minipolice.organisations.models import UnitStatus
+from minipolice.people.selectors import cohort_enrolments
 
 
 # Areas ---------------------------------------------------------------------------------------
@@ -372,8 +373,6 @@ def cohort_create(request, unit_pk):
 
 @require_permission(Perm.COHORT_READ)
 def cohort_detail(request, pk):
-    from minipolice.people.selectors import cohort_enrolments
-
     cohort = selectors.get_cohort_for_user(request.user, pk)
     can_manage = (
         selectors.visible_cohorts(request.user, Perm.COHORT_MANAGE).filter(pk=cohort.pk).exists()

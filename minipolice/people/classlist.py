@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 
 from minipolice.lib.validators import clean_name, phone_digits, validate_name, validate_phone
+from minipolice.people.models import ClassListImport, Enrolment, Guardian, Guardianship
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000  # a whole primary school
@@ -373,8 +374,6 @@ def plan_import(cohort, rows: list[dict]) -> ImportPlan:
     and phone number. Matching is never wider than the cohort: matching the whole force would
     let an uploader link, and so see, any parent in the force by putting their email in a file.
     """
-    from minipolice.people.models import Enrolment, Guardian, Guardianship
-
     force_id = cohort.unit.school.area.force_id
     enrolled = {}
     current_years: dict[int, int] = {}
@@ -466,8 +465,6 @@ def cohort_year(cohort, current_years: dict[int, int]) -> int | None:
 
 def get_class_list_import_for_user(user, cohort, pk):
     """The user's own import for this cohort; 404 for anyone else's, or another cohort's."""
-    from minipolice.people.models import ClassListImport
-
     try:
         found = ClassListImport.objects.filter(pk=pk, cohort=cohort, uploaded_by=user).first()
     except (ValueError, TypeError):

@@ -1,5 +1,6 @@
 from django import forms
 
+from minipolice.accounts.models import User
 from minipolice.lib.forms import GovukDateField, NameField
 from minipolice.lib.validators import validate_date_in_range
 from minipolice.people.models import Child, Guardian, Guardianship, Vetting, YearGroup
@@ -185,8 +186,6 @@ class NewLeaderForm(forms.Form):
         self.fields["unit"].queryset = units
 
     def clean_email(self):
-        from minipolice.accounts.models import User
-
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email=email).exists():
             # One wording whoever holds the address (a leader of this force, a parent, staff of

@@ -9,7 +9,8 @@ from django.http import Http404
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, scope_q
-from minipolice.programme.models import Module, ProgrammeTemplate, TemplateItem
+from minipolice.organisations.models import Force
+from minipolice.programme.models import Module, ModuleResource, ProgrammeTemplate, TemplateItem
 
 READ_PERMS = {Perm.MODULE_READ}
 
@@ -33,8 +34,6 @@ def _library_q(user, perm: Perm) -> Q:
 
 def manageable_forces(user):
     """The forces whose library the user may change (a coordinator's force)."""
-    from minipolice.organisations.models import Force
-
     return Force.objects.filter(pk__in=sorted(get_scope(user).ids(Perm.MODULE_MANAGE, "force")))
 
 
@@ -58,8 +57,6 @@ def force_copy_of(user, module: Module):
 
 
 def get_resource_for_user(user, pk, perm: Perm = Perm.MODULE_READ):
-    from minipolice.programme.models import ModuleResource
-
     modules = visible_modules(user, perm)
     return _get_or_404(
         ModuleResource.objects.filter(module__in=modules).select_related("module"), pk

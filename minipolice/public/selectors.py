@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from minipolice.accounts.models import Role, User
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import scope_q
 from minipolice.consent.enforcement import media_decisions
@@ -68,8 +69,6 @@ def count_waiting_for_review(user) -> int:
 
 def story_reviewers(force) -> list[str]:
     """The addresses of the force's coordinators (who publish its stories), active accounts."""
-    from minipolice.accounts.models import Role, User
-
     return list(
         User.objects.filter(
             is_active=True,

@@ -12,6 +12,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from minipolice.public.models import Story
+from minipolice.public.selectors import story_reviewers
+
 SUBJECT = "Mini Police: a story is waiting for review"
 
 
@@ -20,9 +23,6 @@ def send_story_submitted_email(story_id: int, base_url: str) -> int:
     """Tell the force's coordinators that a story is waiting for review. Nothing is sent if it
     is no longer waiting (withdrawn, sent back or published before the task ran). Returns how
     many emails were sent."""
-    from minipolice.public.models import Story
-    from minipolice.public.selectors import story_reviewers
-
     story = (
         Story.objects.select_related("unit", "submitted_by", "unit__school__area__force")
         .filter(pk=story_id)
