@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from minipolice.lib.privacy import hooks
+
 ROOT = Path(__file__).resolve().parent.parent / "minipolice"
 
 # app: the apps above it that it must never import
@@ -72,3 +74,19 @@ def test_lower_app_never_imports_a_higher_one(app):
 def test_no_app_imports_the_home_page(app):
     wrong = [path for path, apps in imports_of(app).items() if "home" in apps]
     assert not wrong, f"the home page is the top floor; imported by {wrong}"
+
+
+@pytest.mark.parametrize(
+    "name, module, answered_by",
+    [
+        ("consent_recorded", "privacy", ["minipolice.public.privacy"]),
+        ("current_names", "privacy", ["minipolice.people.privacy"]),
+        ("guardian_email_changed", "privacy", ["minipolice.consent.privacy"]),
+        ("housekeeping", "tasks", ["minipolice.consent.tasks"]),
+    ],
+)
+def test_each_hook_that_replaces_an_import_is_answered_once(name, module, answered_by):
+    """The behaviour behind them is tested where it shows (public/tests/test_stories.py,
+    audit/tests/test_audit_labels.py, people/tests/test_guardian_email_change.py,
+    consent/tests/test_worker.py); here, that each is answered by the app that should."""
+    assert [function.__module__ for function in hooks(name, module=module)] == answered_by

@@ -7,15 +7,11 @@ child or a parent: erasure replaces the name, the export lists them.
 """
 
 from minipolice.community.models import CommunityAction
+from minipolice.lib.privacy import Identifiers, Section, mentions, redact_rows, text
 from minipolice.people.privacy import (
-    Identifiers,
-    Section,
     child_identifiers,
     guardian_identifiers,
     mention_section,
-    mentions,
-    redact_rows,
-    text,
     words,
 )
 

@@ -11,7 +11,7 @@ from minipolice.consent.models import (
     PortalToken,
 )
 from minipolice.consent.services import start_guardian_email_change
-from minipolice.people.privacy import Identifiers, Section, redact_rows, text
+from minipolice.lib.privacy import Identifiers, Section, redact_rows, text
 
 
 def _consent_rows(consents):

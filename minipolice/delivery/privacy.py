@@ -8,15 +8,11 @@ parent's name into: erasure replaces the name, the export lists them.
 """
 
 from minipolice.delivery.models import Session
+from minipolice.lib.privacy import Identifiers, Section, mentions, redact_rows, text
 from minipolice.people.privacy import (
-    Identifiers,
-    Section,
     child_identifiers,
     guardian_identifiers,
     mention_section,
-    mentions,
-    redact_rows,
-    text,
     words,
 )
 

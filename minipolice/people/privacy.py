@@ -37,15 +37,6 @@ from minipolice.lib.privacy import (
 from minipolice.people.models import Child, ClassListImport
 from minipolice.people.selectors import visible_children, visible_guardians
 
-__all__ = [  # the shared pieces, for the apps whose privacy modules import them from here
-    "Identifiers",
-    "Section",
-    "hooks",
-    "mentions",
-    "redact_rows",
-    "text",
-]
-
 
 def combined(found: list[Identifiers]) -> Identifiers:
     """Several people's identifiers as one, so that a full name made of two people's names

@@ -14,14 +14,11 @@ shows the placeholder), and says where by record number; the subject access expo
 
 from django.utils import timezone
 
+from minipolice.lib.privacy import Identifiers, Section, mentions, redact_rows
 from minipolice.people.privacy import (
-    Identifiers,
-    Section,
     child_identifiers,
     guardian_identifiers,
     mention_section,
-    mentions,
-    redact_rows,
     words,
 )
 from minipolice.public.models import PhotoTag, Story, StoryPhoto
