@@ -1,5 +1,5 @@
 """RetentionRun moves here from the consent app (#10), step 2 of 3: the model enters this app's
-state on the table consent 0005 renamed to people_retentionrun. Nothing changes in the
+state on the table consent 0006 renamed to people_retentionrun. Nothing changes in the
 database."""
 
 import django.db.models.deletion
@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("people", "0005_class_list_import_progress"),
-        ("consent", "0005_retentionrun_table_for_people"),
+        ("consent", "0006_retentionrun_table_for_people"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consent", "0005_retentionrun_table_for_people"),
+        ("consent", "0006_retentionrun_table_for_people"),
         ("people", "0006_retentionrun"),
     ]
 
