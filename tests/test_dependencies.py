@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent / "minipolice"
 
 # app: the apps above it that it must never import
 NEVER = {
-    "consent": {"public"},
+    "consent": {"public", "events"},
     "audit": {"people", "organisations", "consent", "delivery", "community", "public"},
     "accounts": {"people", "organisations", "consent", "delivery", "community", "public"},
     "lib": {"people", "organisations", "consent", "delivery", "community", "public", "audit"},
@@ -83,6 +83,7 @@ def test_no_app_imports_the_home_page(app):
         ("current_names", "privacy", ["minipolice.people.privacy"]),
         ("guardian_email_changed", "privacy", ["minipolice.consent.privacy"]),
         ("housekeeping", "tasks", ["minipolice.consent.tasks"]),
+        ("email_message", "emails", ["minipolice.events.emails"]),
     ],
 )
 def test_each_hook_that_replaces_an_import_is_answered_once(name, module, answered_by):

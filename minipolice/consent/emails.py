@@ -30,6 +30,7 @@ from django.utils import timezone
 from minipolice.consent import portal
 from minipolice.consent.models import EmailConfirmation, EmailDelivery, PortalToken
 from minipolice.consent.tasks import send_email_delivery
+from minipolice.lib.privacy import hooks
 
 logger = logging.getLogger(__name__)
 
@@ -208,10 +209,12 @@ class WorkerStopped(Exception):
 
 
 def _message(delivery: EmailDelivery, raw_token: str, token: PortalToken) -> EmailMessage:
-    if delivery.kind == EmailDelivery.Kind.EVENT_PLACE:
-        from minipolice.events.emails import event_place_message
-
-        return event_place_message(delivery, raw_token, token)
+    # A kind another app writes (the events app's place emails) is built by that app's
+    # `email_message` hook in its emails.py, so this app imports none of them.
+    for email_message in hooks("email_message", module="emails"):
+        message = email_message(delivery, raw_token, token)
+        if message is not None:
+            return message
     guardian = delivery.guardian
     base = delivery.base_url.rstrip("/")
     children = guardian.guardianships.filter(child__anonymised_at__isnull=True).select_related(

@@ -1,7 +1,7 @@
 """The email telling parents of a child's place at an event, with the event as a calendar file.
 
 Written to the consent app's outbox (EmailDelivery, kind event_place) and sent by its task;
-consent.emails builds the message here."""
+consent.emails asks `email_message` here for the message (a hook: it does not import this app)."""
 
 from urllib.parse import urlsplit
 
@@ -10,7 +10,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from minipolice.consent.models import EmailDelivery
 from minipolice.events.ical import event_calendar
+
+
+def email_message(delivery, raw_token: str, token) -> EmailMessage | None:
+    """The consent outbox's hook: the message of an event-place email, None for other kinds."""
+    if delivery.kind != EmailDelivery.Kind.EVENT_PLACE:
+        return None
+    return event_place_message(delivery, raw_token, token)
 
 
 def event_place_message(delivery, raw_token: str, token) -> EmailMessage:

@@ -16,6 +16,7 @@ from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
 from minipolice.community.selectors import enrolled_on
 from minipolice.consent.enforcement import Decision, trip_decisions
+from minipolice.consent.models import Consent
 from minipolice.events.models import (
     Event,
     EventPlace,
@@ -23,7 +24,7 @@ from minipolice.events.models import (
     PlaceStatus,
 )
 from minipolice.lib.disclosure import exact_children_counts, rounded_children
-from minipolice.people.models import Child
+from minipolice.people.models import Child, Enrolment
 from minipolice.people.selectors import visible_children
 
 # For each level of a role's scope, the lookups from an event that bring it in reach.
@@ -294,8 +295,6 @@ def portal_events(user):
 
 
 def enrolled_units(children):
-    from minipolice.people.models import Enrolment
-
     return Enrolment.objects.filter(child__in=children, left__isnull=True).values("cohort__unit_id")
 
 
@@ -308,7 +307,6 @@ def portal_event_children(user, event):
     trip-consent decision and their place."""
     children = visible_children(user, Perm.OWN_CHILDREN)
     invited_units = event.invitations.values("unit_id")
-    from minipolice.people.models import Enrolment
 
     invited = Enrolment.objects.filter(left__isnull=True, cohort__unit_id__in=invited_units)
     own = list(
@@ -324,7 +322,6 @@ def portal_event_children(user, event):
         )
     )
     decisions = trip_decisions([c.pk for c in own], event.trip_reference)
-    from minipolice.consent.models import Consent
 
     answered = set(
         Consent.objects.filter(

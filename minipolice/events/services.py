@@ -17,6 +17,7 @@ from minipolice.audit.services import record_audit
 from minipolice.consent import emails
 from minipolice.consent.enforcement import trip_decisions
 from minipolice.consent.models import ConsentKind, ConsentMethod, ConsentStatus, EmailDelivery
+from minipolice.consent.services import record_consent
 from minipolice.events.models import (
     REWARD_VISITS,
     Event,
@@ -460,8 +461,6 @@ def _checkin_state(place) -> str:
 @transaction.atomic
 def answer_trip_consent(*, acting_user, guardian, child, event, agree: bool, base_url: str = ""):
     """A parent's yes or no in the portal for one event. A no gives up the child's place."""
-    from minipolice.consent.services import record_consent
-
     consent = record_consent(
         acting_user=acting_user,
         child=child,

@@ -25,7 +25,7 @@ from minipolice.events.models import EventStatus, PlaceStatus
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
 from minipolice.lib.listing import build_listing
-from minipolice.organisations.models import UnitStatus
+from minipolice.organisations.models import Area, Force, UnitStatus
 from minipolice.organisations.selectors import get_unit_for_user, visible_areas, visible_units
 
 
@@ -83,7 +83,6 @@ def _organiser_choices(user):
     """Where the user may hold a celebration day: their force, or one of their areas."""
     scope = get_scope(user)
     choices = []
-    from minipolice.organisations.models import Area, Force
 
     for force in Force.objects.filter(pk__in=sorted(scope.ids(Perm.EVENT_MANAGE, "force"))):
         choices.append((f"force-{force.pk}", f"{force.name} (the whole force)", force, None))

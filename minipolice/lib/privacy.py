@@ -10,6 +10,12 @@ besides the privacy functions,
     consent_recorded(*, acting_user, child, consent) -> None   # after each consent decision
     current_names(user, wanted: dict[str, set[int]]) -> dict[tuple[str, str], str]
         # the current names of records the audit log names by id, within what `user` may see
+    guardian_email_changed(*, acting_user, guardian, old_email, new_email, base_url) -> None
+        # staff changed a guardian's address (the consent app emails both addresses)
+
+and, in other modules (`hooks(name, module=...)`): `housekeeping()` in tasks.py, run every
+minute by `manage.py task_worker`, and `email_message(delivery, raw_token, token)` in emails.py,
+the message of an outbox email of a kind the app writes (None for other kinds).
 
 Kept here, below every app, so that the audit log and the accounts app use them without
 importing the people app.
