@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from minipolice.consent import portal
 from minipolice.consent.models import EmailConfirmation, EmailDelivery, PortalToken
+from minipolice.lib.users import signed_in_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def queue_email(
         subject=SUBJECTS[kind],
         base_url=base_url,
         created_at=timezone.now(),
-        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        created_by=signed_in_or_none(acting_user),
     )
     schedule(delivery)
     return delivery

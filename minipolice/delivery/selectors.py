@@ -31,6 +31,7 @@ from minipolice.delivery.models import (
     Session,
     SessionStatus,
 )
+from minipolice.lib.access import get_or_404
 from minipolice.lib.tokens import hash_token
 from minipolice.people.models import Child, Enrolment
 
@@ -40,13 +41,6 @@ SESSION_PATHS = {
     "school": "cohort__unit__school_id",
     "unit": "cohort__unit_id",
 }
-
-
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 # Sessions ------------------------------------------------------------------------------------
@@ -61,7 +55,7 @@ def visible_sessions(user, perm: Perm = Perm.SESSION_READ):
 
 
 def get_session_for_user(user, pk, perm: Perm = Perm.SESSION_READ) -> Session:
-    return _get_or_404(visible_sessions(user, perm), pk)
+    return get_or_404(visible_sessions(user, perm), pk)
 
 
 def may_see_session_notes(user, session: Session) -> bool:
@@ -302,7 +296,7 @@ def register_rows(session: Session, children=None) -> list[RegisterRow]:
 
 
 def get_register_child(session: Session, child_pk) -> Child:
-    return _get_or_404(register_children(session).select_related("force"), child_pk)
+    return get_or_404(register_children(session).select_related("force"), child_pk)
 
 
 def register_summary(session: Session, rows: list[RegisterRow] | None = None) -> dict:
@@ -395,7 +389,7 @@ def visible_holidays(user, perm: Perm = Perm.HOLIDAYS_MANAGE):
 
 
 def get_holiday_for_user(user, pk, perm: Perm = Perm.HOLIDAYS_MANAGE) -> SchoolHoliday:
-    return _get_or_404(visible_holidays(user, perm), pk)
+    return get_or_404(visible_holidays(user, perm), pk)
 
 
 def holidays_for_cohort(cohort):

@@ -1,19 +1,12 @@
 """Scoped reads for forces, areas, schools, units and cohorts. Views use only these."""
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404
 
 from minipolice.accounts.models import Role, RoleAssignment
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, scope_q
+from minipolice.lib.access import get_or_404
 from minipolice.organisations.models import Area, Cohort, Force, School, Unit
-
-
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def visible_forces(user, perm: Perm = Perm.AREA_READ):
@@ -30,7 +23,7 @@ def visible_areas(user, perm: Perm = Perm.AREA_READ):
 
 
 def get_area_for_user(user, pk, perm: Perm = Perm.AREA_READ) -> Area:
-    return _get_or_404(visible_areas(user, perm), pk)
+    return get_or_404(visible_areas(user, perm), pk)
 
 
 def visible_schools(user, perm: Perm = Perm.SCHOOL_READ):
@@ -43,7 +36,7 @@ def visible_schools(user, perm: Perm = Perm.SCHOOL_READ):
 
 
 def get_school_for_user(user, pk, perm: Perm = Perm.SCHOOL_READ) -> School:
-    return _get_or_404(visible_schools(user, perm), pk)
+    return get_or_404(visible_schools(user, perm), pk)
 
 
 def visible_units(user, perm: Perm = Perm.UNIT_READ):
@@ -65,7 +58,7 @@ def visible_units(user, perm: Perm = Perm.UNIT_READ):
 
 
 def get_unit_for_user(user, pk, perm: Perm = Perm.UNIT_READ) -> Unit:
-    return _get_or_404(visible_units(user, perm), pk)
+    return get_or_404(visible_units(user, perm), pk)
 
 
 def unit_leaders(unit: Unit):
@@ -94,4 +87,4 @@ def visible_cohorts(user, perm: Perm = Perm.COHORT_READ):
 
 
 def get_cohort_for_user(user, pk, perm: Perm = Perm.COHORT_READ) -> Cohort:
-    return _get_or_404(visible_cohorts(user, perm), pk)
+    return get_or_404(visible_cohorts(user, perm), pk)

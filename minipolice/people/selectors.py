@@ -1,19 +1,12 @@
 """Scoped reads for children, guardians and leaders. Views use only these."""
 
 from django.db.models import Max, Prefetch, Q
-from django.http import Http404
 
 from minipolice.accounts.models import Role, RoleAssignment, User
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, scope_q
+from minipolice.lib.access import get_or_404
 from minipolice.people.models import Child, Enrolment, Guardian, Guardianship
-
-
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def _enrolments_in_scope(user, perm: Perm):
@@ -56,7 +49,7 @@ def children_list(user, perm: Perm = Perm.CHILDREN_READ):
 
 
 def get_child_for_user(user, pk, perm: Perm = Perm.CHILDREN_READ) -> Child:
-    return _get_or_404(visible_children(user, perm), pk)
+    return get_or_404(visible_children(user, perm), pk)
 
 
 def child_enrolments(child: Child):
@@ -91,7 +84,7 @@ def guardians_list(user, perm: Perm = Perm.CHILDREN_READ):
 
 
 def get_guardian_for_user(user, pk, perm: Perm = Perm.CHILDREN_READ) -> Guardian:
-    return _get_or_404(guardians_list(user, perm), pk)
+    return get_or_404(guardians_list(user, perm), pk)
 
 
 def visible_leaders(user, perm: Perm = Perm.LEADERS_READ):
@@ -118,7 +111,7 @@ def leaders_list(user, perm: Perm = Perm.LEADERS_READ):
 
 
 def get_leader_for_user(user, pk, perm: Perm = Perm.LEADERS_READ) -> User:
-    return _get_or_404(leaders_list(user, perm), pk)
+    return get_or_404(leaders_list(user, perm), pk)
 
 
 def cohort_enrolments(user, cohort):

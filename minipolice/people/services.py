@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from minipolice.audit.services import changed_fields, record_audit, snapshot
+from minipolice.lib.users import signed_in_or_none
 from minipolice.organisations.models import Cohort
 from minipolice.people.models import (
     Child,
@@ -789,7 +790,7 @@ def apply_retention(*, acting_user=None, today: datetime.date | None = None, for
     run = RetentionRun.objects.create(
         started_at=timezone.now(),
         today=today,
-        triggered_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        triggered_by=signed_in_or_none(acting_user),
     )
     due = list(children_due(today, force_ids).select_related("force").order_by("pk"))
     due_ids = [child.pk for child in due]

@@ -5,20 +5,13 @@ coordinators change that force's copies; nobody changes the national library in 
 """
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, scope_q
+from minipolice.lib.access import get_or_404
 from minipolice.programme.models import Module, ProgrammeTemplate, TemplateItem
 
 READ_PERMS = {Perm.MODULE_READ}
-
-
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def _library_q(user, perm: Perm) -> Q:
@@ -43,7 +36,7 @@ def visible_modules(user, perm: Perm = Perm.MODULE_READ):
 
 
 def get_module_for_user(user, pk, perm: Perm = Perm.MODULE_READ) -> Module:
-    return _get_or_404(visible_modules(user, perm), pk)
+    return get_or_404(visible_modules(user, perm), pk)
 
 
 def module_resources(module: Module):
@@ -61,7 +54,7 @@ def get_resource_for_user(user, pk, perm: Perm = Perm.MODULE_READ):
     from minipolice.programme.models import ModuleResource
 
     modules = visible_modules(user, perm)
-    return _get_or_404(
+    return get_or_404(
         ModuleResource.objects.filter(module__in=modules).select_related("module"), pk
     )
 
@@ -82,7 +75,7 @@ def templates_with_modules(user, perm: Perm = Perm.MODULE_READ):
 
 
 def get_template_for_user(user, pk, perm: Perm = Perm.MODULE_READ) -> ProgrammeTemplate:
-    return _get_or_404(templates_with_modules(user, perm), pk)
+    return get_or_404(templates_with_modules(user, perm), pk)
 
 
 def templates_for_planning(user, force_id: int):
