@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 
 from minipolice.accounts.permissions import Perm
-from minipolice.accounts.scoping import get_scope, scope_q
+from minipolice.accounts.scoping import get_scope, scope_paths, scope_q
 from minipolice.community.models import MEASURES, CommunityAction, Participation
 from minipolice.consent.enforcement import Decision, attendance_decisions
 from minipolice.lib.access import get_or_404
@@ -14,12 +14,13 @@ from minipolice.lib.disclosure import CAPTION, exact_children_counts, rounded_ch
 from minipolice.people.models import Child, Enrolment
 from minipolice.people.selectors import visible_children
 
-ACTION_PATHS = {
-    "force": "unit__school__area__force_id",
-    "area": "unit__school__area_id",
-    "school": "unit__school_id",
-    "unit": "unit_id",
-}
+ACTION_PATHS = scope_paths(
+    CommunityAction,
+    force="unit__school__area__force_id",
+    area="unit__school__area_id",
+    school="unit__school_id",
+    unit="unit_id",
+)
 
 
 def _scope(user, perm: Perm) -> Q:

@@ -119,6 +119,11 @@ def consent_history(child):
     return child.consents.select_related("given_by", "recorded_by").order_by("-given_at", "-id")
 
 
+def latest_consent(child, kind: str, trip_reference: str = "") -> Consent | None:
+    """The answer that stands for this kind (and trip): the latest given."""
+    return child.consents.filter(kind=kind, trip_reference=trip_reference).first()
+
+
 def trip_references(child) -> list[str]:
     """The trips this child has answers for, as they were recorded."""
     return list(

@@ -706,13 +706,6 @@ def anonymise_guardian(
     return text_changed
 
 
-def guardians_only_of(children) -> list[Guardian]:
-    """Guardians of `children` (a queryset) with no other child whose data is kept."""
-    from minipolice.people.retention import guardians_left_without_children
-
-    return list(guardians_left_without_children(children).order_by("name", "pk"))
-
-
 @dataclass
 class Erasure:
     """What an erasure did: the guardians erased, and where text naming anyone erased was
@@ -732,7 +725,9 @@ def erase_child(*, acting_user, child: Child, reason: str) -> Erasure:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for erasing this child's data"})
-    guardians = guardians_only_of(Child.objects.filter(pk=child.pk))
+    from minipolice.people.selectors import guardians_erased_with
+
+    guardians = guardians_erased_with(child)
     named = [child_identifiers(child)]
     named += [guardian_identifiers(link.guardian) for link in child.guardianships.all()]
     reason = combined(named).redact(reason)

@@ -7,11 +7,15 @@ coordinators change that force's copies; nobody changes the national library in 
 from django.db.models import Count, Prefetch, Q
 
 from minipolice.accounts.permissions import Perm
-from minipolice.accounts.scoping import get_scope, scope_q
+from minipolice.accounts.scoping import get_scope, scope_paths, scope_q
 from minipolice.lib.access import get_or_404
 from minipolice.programme.models import Module, ProgrammeTemplate, TemplateItem
 
 READ_PERMS = {Perm.MODULE_READ}
+# A force's own modules and templates, for managing them (and `Scope.can`): reading them is
+# wider, national rows included (`_library_q`).
+LIBRARY_PATHS = scope_paths(Module, force="force_id")
+scope_paths(ProgrammeTemplate, **LIBRARY_PATHS)
 
 
 def _library_q(user, perm: Perm) -> Q:
@@ -21,14 +25,14 @@ def _library_q(user, perm: Perm) -> Q:
         if not scope.has(perm):
             return Q(pk__in=[])
         return Q(force__isnull=True) | Q(force_id__in=sorted(scope.force_ids))
-    return scope_q(user, perm, force="force_id")
+    return scope_q(user, perm, **LIBRARY_PATHS)
 
 
 def manageable_forces(user):
     """The forces whose library the user may change (a coordinator's force)."""
-    from minipolice.organisations.models import Force
+    from minipolice.organisations.selectors import forces_held
 
-    return Force.objects.filter(pk__in=sorted(get_scope(user).ids(Perm.MODULE_MANAGE, "force")))
+    return forces_held(user, Perm.MODULE_MANAGE)
 
 
 def visible_modules(user, perm: Perm = Perm.MODULE_READ):

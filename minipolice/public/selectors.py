@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from minipolice.accounts.permissions import Perm
-from minipolice.accounts.scoping import scope_q
+from minipolice.accounts.scoping import scope_paths, scope_q
 from minipolice.consent.enforcement import media_decisions
 from minipolice.consent.models import MediaUse
 from minipolice.lib.access import get_or_404
@@ -26,15 +26,17 @@ PUBLIC_UNIT_STATUSES = [UnitStatus.TRIAL, UnitStatus.ACTIVE, UnitStatus.PAUSED, 
 
 
 # Staff: stories of the units the user may write about ----------------------------------------
+STORY_PATHS = scope_paths(
+    Story,
+    force="unit__school__area__force_id",
+    area="unit__school__area_id",
+    school="unit__school_id",
+    unit="unit_id",
+)
+
+
 def _in_scope(user, perm: Perm):
-    return scope_q(
-        user,
-        perm,
-        force="unit__school__area__force_id",
-        area="unit__school__area_id",
-        school="unit__school_id",
-        unit="unit_id",
-    )
+    return scope_q(user, perm, **STORY_PATHS)
 
 
 def visible_stories(user, perm: Perm = Perm.STORY_WRITE):
