@@ -1,8 +1,17 @@
-"""The one mechanism every selector uses to scope a query by the user's role assignments."""
+"""The one mechanism every selector uses to scope a query by the user's role assignments.
 
+Each scoped model's owning app declares once, in its selectors, how a row reaches the levels
+of the hierarchy (`scope_paths`, or `scope_reach` for a rule paths cannot say). The same
+declaration builds the SQL filter (`scope_q`) for lists and answers "may this user do `perm`
+to this row?" (`Scope.can`) in Python, from the user's loaded role assignments and the row's
+loaded ancestors, so a page's "may manage" flags cost no query.
+"""
+
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from importlib import import_module
 
-from django.db.models import Q
+from django.db.models import Manager, Q
 from django.utils import timezone
 
 from minipolice.accounts.models import Role, RoleAssignment
@@ -40,6 +49,21 @@ class Scope:
                 found |= ids
         return frozenset(found)
 
+    def can(self, perm: Perm, obj) -> bool:
+        """The user holds `perm` over `obj`, a row they reached through a selector.
+
+        Answered from the role assignments already loaded and `obj`'s ancestors, which the
+        selector loads with it (`select_related`): no query. A level the object reaches only
+        through rows not loaded (a school's units) is read only when the user holds `perm` at
+        that level. National viewers hold no permission over a single row (aggregates only).
+        """
+        reach = _reach_of(obj)
+        for level in LEVEL_FIELD:
+            ids = self.ids(perm, level)
+            if ids and not ids.isdisjoint(reach(obj, level)):
+                return True
+        return False
+
     def _grants(self, role: Role, perm: Perm) -> bool:
         if perm not in ROLE_GRANTS[role]:
             return False
@@ -47,6 +71,61 @@ class Scope:
 
 
 EMPTY_SCOPE = Scope()
+
+# model -> function(row, level) giving the ids of that level the row belongs to.
+Reach = Callable[[object, str], Iterable[int | None]]
+_REACH: dict[type, Reach] = {}
+
+
+def scope_paths(model, **paths: str) -> dict[str, str]:
+    """Declares how rows of `model` reach each level (the lookups `scope_q` takes, e.g. for
+    units force="school__area__force_id", unit="id") and returns them for `scope_q`. The same
+    paths, walked on a loaded row, answer `Scope.can`."""
+
+    def reach(obj, level: str) -> list:
+        return values_at(obj, paths[level]) if level in paths else []
+
+    _REACH[model] = reach
+    return paths
+
+
+def scope_reach(model):
+    """Declares, as a function(row, level) -> ids, how rows of `model` reach each level, for a
+    rule that paths cannot say (a child is reached through their current enrolments only)."""
+
+    def register(reach: Reach) -> Reach:
+        _REACH[model] = reach
+        return reach
+
+    return register
+
+
+def _reach_of(obj) -> Reach:
+    if type(obj) not in _REACH:
+        # The declaration lives in the owning app's selectors, which may not be imported yet.
+        import_module(f"{obj._meta.app_config.name}.selectors")
+    try:
+        return _REACH[type(obj)]
+    except KeyError:
+        raise TypeError(f"No scope paths are declared for {type(obj).__name__}") from None
+
+
+def values_at(obj, path: str) -> list:
+    """The values at the end of a lookup path ("school__area__force_id") on a loaded row; a
+    to-many step (a related manager) goes through its rows, from the prefetch cache when there
+    is one."""
+    return _walk(obj, path.split("__"))
+
+
+def _walk(obj, parts: list[str]) -> list:
+    if obj is None:
+        return []
+    if not parts:
+        return [obj]
+    value = getattr(obj, parts[0])
+    if isinstance(value, Manager):
+        return [found for row in value.all() for found in _walk(row, parts[1:])]
+    return _walk(value, parts[1:])
 
 
 def get_scope(user) -> Scope:

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils import timezone
 
 from minipolice.audit.models import AuditEntry
+from minipolice.lib.users import signed_in_or_none
 
 # Records about children and parents. Their audit entries name them by id only, and never
 # keep the values of identifying fields: the log must outlive anonymisation and erasure
@@ -72,7 +73,7 @@ def audit_entry(
     label: str | None = None,
 ) -> AuditEntry:
     """The entry record_audit would write, unsaved: for services that bulk_create many."""
-    actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    actor = signed_in_or_none(acting_user)
     kind = obj._meta.model_name
     if kind in PERSONAL_OBJECTS:
         label = f"{obj._meta.verbose_name.capitalize()} #{obj.pk}"

@@ -4,29 +4,23 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
-from django.http import Http404
 
 from minipolice.accounts.permissions import Perm
-from minipolice.accounts.scoping import get_scope, scope_q
+from minipolice.accounts.scoping import get_scope, scope_paths, scope_q
 from minipolice.community.models import MEASURES, CommunityAction, Participation
 from minipolice.consent.enforcement import Decision, attendance_decisions
+from minipolice.lib.access import get_or_404
 from minipolice.lib.disclosure import CAPTION, exact_children_counts, rounded_children
 from minipolice.people.models import Child, Enrolment
 from minipolice.people.selectors import visible_children
 
-ACTION_PATHS = {
-    "force": "unit__school__area__force_id",
-    "area": "unit__school__area_id",
-    "school": "unit__school_id",
-    "unit": "unit_id",
-}
-
-
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+ACTION_PATHS = scope_paths(
+    CommunityAction,
+    force="unit__school__area__force_id",
+    area="unit__school__area_id",
+    school="unit__school_id",
+    unit="unit_id",
+)
 
 
 def _scope(user, perm: Perm) -> Q:
@@ -45,7 +39,7 @@ def visible_actions(user, perm: Perm = Perm.COMMUNITY_READ):
 
 
 def get_action_for_user(user, pk, perm: Perm = Perm.COMMUNITY_READ) -> CommunityAction:
-    return _get_or_404(visible_actions(user, perm), pk)
+    return get_or_404(visible_actions(user, perm), pk)
 
 
 def unit_actions(user, unit):

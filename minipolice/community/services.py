@@ -14,6 +14,7 @@ from minipolice.community.models import (
 )
 from minipolice.community.selectors import enrolled_on
 from minipolice.consent.enforcement import attendance_decisions
+from minipolice.lib.users import signed_in_or_none
 
 DETAIL_FIELDS = ["date", "place", "latitude", "longitude", "partners", "outcome"]
 
@@ -71,7 +72,7 @@ def _audit_fields(action, participant_ids) -> dict:
 def record_action(*, acting_user, unit, kind: str, participants=(), **details) -> CommunityAction:
     action = CommunityAction(
         unit=unit,
-        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        recorded_by=signed_in_or_none(acting_user),
         recorded_at=timezone.now(),
     )
     _apply(action, kind, details)

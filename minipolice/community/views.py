@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import get_scope
 from minipolice.community import selectors, services
 from minipolice.community.forms import ActionForm, KindForm, TotalsForm
 from minipolice.community.models import ActionKind
@@ -106,9 +107,7 @@ def action_detail(request, pk):
         {
             "action": action,
             "participants": selectors.action_participants(request.user, action),
-            "can_manage": selectors.visible_actions(request.user, Perm.COMMUNITY_MANAGE)
-            .filter(pk=pk)
-            .exists(),
+            "can_manage": get_scope(request.user).can(Perm.COMMUNITY_MANAGE, action),
         },
     )
 

@@ -31,6 +31,7 @@ from minipolice.consent import portal
 from minipolice.consent.models import EmailConfirmation, EmailDelivery, PortalToken
 from minipolice.consent.tasks import send_email_delivery
 from minipolice.lib.privacy import hooks
+from minipolice.lib.users import signed_in_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def queue_email(
         subject=SUBJECTS[kind],
         base_url=base_url,
         created_at=timezone.now(),
-        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        created_by=signed_in_or_none(acting_user),
     )
     schedule(delivery)
     return delivery

@@ -8,7 +8,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
-from django.http import Http404
 from django.utils import timezone
 
 from minipolice.accounts.permissions import Perm
@@ -22,6 +21,7 @@ from minipolice.consent.models import (
     EmailDelivery,
     MediaUse,
 )
+from minipolice.lib.access import get_or_404
 from minipolice.people.models import Child, Enrolment, Guardian, Guardianship
 from minipolice.people.selectors import visible_children
 
@@ -117,6 +117,11 @@ def standing_states(child, today=None) -> dict[str, ConsentState]:
 # A child's consents ----------------------------------------------------------------------------
 def consent_history(child):
     return child.consents.select_related("given_by", "recorded_by").order_by("-given_at", "-id")
+
+
+def latest_consent(child, kind: str, trip_reference: str = "") -> Consent | None:
+    """The answer that stands for this kind (and trip): the latest given."""
+    return child.consents.filter(kind=kind, trip_reference=trip_reference).first()
 
 
 def trip_references(child) -> list[str]:
@@ -284,10 +289,7 @@ def portal_children(user):
 
 def get_own_child(user, pk):
     """One of the parent's own children, or 404 (also for anyone else's child)."""
-    try:
-        return visible_children(user, Perm.OWN_CHILDREN).get(pk=pk)
-    except (Child.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(visible_children(user, Perm.OWN_CHILDREN), pk)
 
 
 def guardian_for_child(user, child):
@@ -316,7 +318,4 @@ def with_outbox_status(deliveries, status: str):
 
 
 def get_email_delivery_for_user(user, pk) -> EmailDelivery:
-    try:
-        return visible_email_deliveries(user).get(pk=pk)
-    except (EmailDelivery.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(visible_email_deliveries(user), pk)

@@ -26,6 +26,7 @@ from minipolice.consent.models import (
     PortalToken,
 )
 from minipolice.lib.privacy import hooks
+from minipolice.lib.users import signed_in_or_none
 from minipolice.people.models import Child, Guardian
 from minipolice.people.services import apply_confirmed_email, update_guardian
 
@@ -70,7 +71,7 @@ def record_consent(
         given_by=given_by,
         given_by_name=given_by_name or (given_by.name if given_by else ""),
         given_by_email=given_by_email.strip().lower(),
-        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        recorded_by=signed_in_or_none(acting_user),
         given_at=given_at or timezone.now(),
         expires=expires,
         media_uses=sorted(media_uses),
@@ -127,7 +128,7 @@ def request_consents_for_cohort(*, acting_user, cohort, base_url: str) -> dict:
         ConsentRequest.objects.create(
             cohort=cohort,
             guardian=guardian,
-            requested_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            requested_by=signed_in_or_none(acting_user),
             requested_at=now,
             delivery=delivery,
         )

@@ -30,8 +30,7 @@ from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
 from minipolice.lib.listing import build_listing
 from minipolice.organisations.selectors import get_cohort_for_user
-from minipolice.people.models import Guardian
-from minipolice.people.selectors import get_child_for_user, visible_children
+from minipolice.people.selectors import child_guardians, get_child_for_user
 
 SIGN_IN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
@@ -49,7 +48,7 @@ def _base_url(request) -> str:
 @require_permission(Perm.CHILDREN_READ)
 def child_consents(request, pk):
     child = get_child_for_user(request.user, pk)
-    can_manage = visible_children(request.user, Perm.CHILDREN_MANAGE).filter(pk=child.pk).exists()
+    can_manage = get_scope(request.user).can(Perm.CHILDREN_MANAGE, child)
     return render(
         request,
         "consent/child_consents.html",
@@ -65,9 +64,7 @@ def child_consents(request, pk):
 @require_permission(Perm.CHILDREN_MANAGE)
 def record_paper_consent(request, pk):
     child = get_child_for_user(request.user, pk, Perm.CHILDREN_MANAGE)
-    guardians = Guardian.objects.filter(
-        guardianships__child=child, anonymised_at__isnull=True
-    ).order_by("name")
+    guardians = child_guardians(child)
     initial = {"given_on": timezone.localdate()}
     first_two = list(guardians[:2])
     if len(first_two) == 1:  # the only guardian is most likely the one who signed
@@ -98,10 +95,7 @@ def record_paper_consent(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            latest = child.consents.filter(
-                kind=consent.kind, trip_reference=consent.trip_reference
-            ).first()
-            if latest.pk == consent.pk:
+            if selectors.latest_consent(child, consent.kind, consent.trip_reference) == consent:
                 messages.success(request, f"Consent recorded for {child.full_name}.")
             else:
                 messages.warning(
@@ -135,11 +129,8 @@ def cohort_board(request, pk):
     }
     to_ask = with_email - asked_recently
     no_email = {g.pk for row in missing_rows for g in row.guardians if not g.email}
-    can_manage = (
-        visible_children(request.user, Perm.CHILDREN_MANAGE)
-        .filter(enrolments__cohort=cohort)
-        .exists()
-    )
+    # The same rule as the page the button opens (cohort_send_requests_confirm).
+    can_manage = get_scope(request.user).can(Perm.CHILDREN_MANAGE, cohort)
     return render(
         request,
         "consent/cohort_board.html",

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from minipolice.accounts.models import Role, RoleAssignment, User
 from minipolice.accounts.permissions import Perm
-from minipolice.accounts.scoping import get_scope, scope_q
+from minipolice.accounts.scoping import get_scope, scope_paths, scope_q
 from minipolice.consent.enforcement import Decision, attendance_decisions
 from minipolice.delivery.models import (
     Attendance,
@@ -31,24 +31,18 @@ from minipolice.delivery.models import (
     Session,
     SessionStatus,
 )
+from minipolice.lib.access import get_or_404
 from minipolice.lib.tokens import hash_token
 from minipolice.organisations.models import Cohort, UnitStatus
-from minipolice.organisations.selectors import visible_units
 from minipolice.people.models import Child, Enrolment
 
-SESSION_PATHS = {
-    "force": "cohort__unit__school__area__force_id",
-    "area": "cohort__unit__school__area_id",
-    "school": "cohort__unit__school_id",
-    "unit": "cohort__unit_id",
-}
-
-
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+SESSION_PATHS = scope_paths(
+    Session,
+    force="cohort__unit__school__area__force_id",
+    area="cohort__unit__school__area_id",
+    school="cohort__unit__school_id",
+    unit="cohort__unit_id",
+)
 
 
 # Sessions ------------------------------------------------------------------------------------
@@ -63,7 +57,7 @@ def visible_sessions(user, perm: Perm = Perm.SESSION_READ):
 
 
 def get_session_for_user(user, pk, perm: Perm = Perm.SESSION_READ) -> Session:
-    return _get_or_404(visible_sessions(user, perm), pk)
+    return get_or_404(visible_sessions(user, perm), pk)
 
 
 def may_see_session_notes(user, session: Session) -> bool:
@@ -71,15 +65,7 @@ def may_see_session_notes(user, session: Session) -> bool:
 
     Answered from the user's scope and the session's loaded ancestors: no query on a page.
     """
-    scope = get_scope(user)
-    school = session.cohort.unit.school
-    ancestors = {
-        "force": school.area.force_id,
-        "area": school.area_id,
-        "school": school.pk,
-        "unit": session.cohort.unit_id,
-    }
-    return any(pk in scope.ids(Perm.SESSION_NOTES, level) for level, pk in ancestors.items())
+    return get_scope(user).can(Perm.SESSION_NOTES, session)
 
 
 def with_notes_visibility(sessions, user):
@@ -302,7 +288,7 @@ def register_rows(session: Session, children=None) -> list[RegisterRow]:
 
 
 def get_register_child(session: Session, child_pk) -> Child:
-    return _get_or_404(register_children(session).select_related("force"), child_pk)
+    return get_or_404(register_children(session).select_related("force"), child_pk)
 
 
 def register_summary(session: Session, rows: list[RegisterRow] | None = None) -> dict:
@@ -393,7 +379,7 @@ def visible_holidays(user, perm: Perm = Perm.HOLIDAYS_MANAGE):
 
 
 def get_holiday_for_user(user, pk, perm: Perm = Perm.HOLIDAYS_MANAGE) -> SchoolHoliday:
-    return _get_or_404(visible_holidays(user, perm), pk)
+    return get_or_404(visible_holidays(user, perm), pk)
 
 
 def holidays_for_cohort(cohort):
@@ -411,7 +397,7 @@ def feed_of(user, unit=None) -> CalendarFeed | None:
 def feed_by_token(token: str) -> CalendarFeed:
     feed = (
         CalendarFeed.objects.filter(token_hash=hash_token(token), user__is_active=True)
-        .select_related("user", "unit")
+        .select_related("user", "unit__school__area")
         .first()
     )
     if feed is None:
@@ -425,7 +411,7 @@ def feed_sessions(feed: CalendarFeed, today: datetime.date | None = None):
     today = today or timezone.localdate()
     sessions = visible_sessions(feed.user).filter(date__gte=today - datetime.timedelta(days=365))
     if feed.unit_id is not None:
-        if not visible_units(feed.user).filter(pk=feed.unit_id).exists():
+        if not get_scope(feed.user).can(Perm.UNIT_READ, feed.unit):
             raise Http404
         return sessions.filter(cohort__unit_id=feed.unit_id)
     own = own_sessions_q(feed.user)

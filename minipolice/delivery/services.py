@@ -27,6 +27,7 @@ from minipolice.delivery.selectors import (
     register_children,
 )
 from minipolice.lib.tokens import hash_token, new_token
+from minipolice.lib.users import signed_in_or_none
 from minipolice.organisations.models import Cohort
 
 SESSION_FIELDS = ["date", "start_time", "minutes", "place", "module"]
@@ -296,7 +297,7 @@ def record_attendance(
             reason = decision.reason if decision is not None else "No consent recorded"
             raise ValidationError(f"{child} cannot be marked present: {reason}.")
     now = timezone.now()
-    recorder = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    recorder = signed_in_or_none(acting_user)
     attendance, created = _upsert_attendance(
         session=session, child=child, status=status, recorder=recorder, now=now
     )
@@ -355,7 +356,7 @@ def mark_rest_absent(*, acting_user, session: Session, today: datetime.date | No
         register_children(session).filter(register_status__isnull=True).select_related("force")
     )
     now = timezone.now()
-    recorder = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    recorder = signed_in_or_none(acting_user)
     late = session.is_late_edit(today)
     marked = 0
     for child in unmarked:

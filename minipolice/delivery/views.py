@@ -24,12 +24,11 @@ from minipolice.delivery.forms import (
 from minipolice.delivery.models import calendar_feed_path
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
-from minipolice.organisations.models import Force
 from minipolice.organisations.selectors import (
+    forces_held,
     get_cohort_for_user,
     get_unit_for_user,
     visible_areas,
-    visible_cohorts,
 )
 from minipolice.programme.national_library import DEFAULT_TEMPLATE
 from minipolice.programme.selectors import templates_for_planning, visible_modules
@@ -110,7 +109,7 @@ def cohort_plan(request, cohort_pk):
 @require_permission(Perm.SESSION_READ)
 def cohort_sessions(request, cohort_pk):
     cohort = get_cohort_for_user(request.user, cohort_pk, Perm.SESSION_READ)
-    can_manage = visible_cohorts(request.user, Perm.SESSION_MANAGE).filter(pk=cohort.pk).exists()
+    can_manage = get_scope(request.user).can(Perm.SESSION_MANAGE, cohort)
     return render(
         request,
         "delivery/cohort_sessions.html",
@@ -163,17 +162,14 @@ def session_create(request, cohort_pk):
 # A session and its register ------------------------------------------------------------------
 def _session_context(request, session):
     user = request.user
+    scope = get_scope(user)
     today = timezone.localdate()
-    may_register = (
-        selectors.visible_sessions(user, Perm.REGISTER_TAKE).filter(pk=session.pk).exists()
-    )
+    may_register = scope.can(Perm.REGISTER_TAKE, session)
     rows = selectors.register_rows(session) if may_register else None
     return {
         "session": session,
         "today": today,
-        "can_manage": selectors.visible_sessions(user, Perm.SESSION_MANAGE)
-        .filter(pk=session.pk)
-        .exists(),
+        "can_manage": scope.can(Perm.SESSION_MANAGE, session),
         "may_register": may_register,
         "register_open": not session.is_cancelled and session.date <= today,
         "late": session.is_late_edit(today),
@@ -508,8 +504,7 @@ def holiday_list(request):
 def _managed_force(request, area):
     if area is not None:
         return area.force
-    force_ids = sorted(get_scope(request.user).ids(Perm.HOLIDAYS_MANAGE, "force"))
-    force = Force.objects.filter(pk__in=force_ids).first()
+    force = forces_held(request.user, Perm.HOLIDAYS_MANAGE).first()
     if force is None:
         raise Http404
     return force

@@ -10,8 +10,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 
+from minipolice.accounts.models import Role, RoleAssignment
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
 from minipolice.community.selectors import enrolled_on
@@ -23,7 +23,9 @@ from minipolice.events.models import (
     Invitation,
     PlaceStatus,
 )
+from minipolice.lib.access import get_or_404
 from minipolice.lib.disclosure import exact_children_counts, rounded_children
+from minipolice.organisations.models import Area, Force
 from minipolice.people.models import Child, Enrolment
 from minipolice.people.selectors import visible_children
 
@@ -47,13 +49,6 @@ INVITATION_PATHS = {
     "school": "unit__school_id",
     "unit": "unit_id",
 }
-
-
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def _event_q(user, perm: Perm, paths) -> Q:
@@ -94,7 +89,7 @@ def visible_events(user, perm: Perm = Perm.EVENT_READ):
 
 
 def get_event_for_user(user, pk, perm: Perm = Perm.EVENT_READ) -> Event:
-    return _get_or_404(visible_events(user, perm), pk)
+    return get_or_404(visible_events(user, perm), pk)
 
 
 def may(user, event: Event, perm: Perm) -> bool:
@@ -168,7 +163,7 @@ def visible_invitations(user, perm: Perm = Perm.EVENT_PLACES):
 
 
 def get_invitation_for_user(user, pk, perm: Perm = Perm.EVENT_PLACES) -> Invitation:
-    return _get_or_404(visible_invitations(user, perm), pk)
+    return get_or_404(visible_invitations(user, perm), pk)
 
 
 def my_invitations(user):
@@ -212,7 +207,7 @@ def checkin_places(user, event):
 
 
 def get_checkin_place(user, event, pk) -> EventPlace:
-    return _get_or_404(checkin_places(user, event), pk)
+    return get_or_404(checkin_places(user, event), pk)
 
 
 def waiting_list(user, event):
@@ -299,7 +294,7 @@ def enrolled_units(children):
 
 
 def get_portal_event(user, pk) -> Event:
-    return _get_or_404(portal_events(user), pk)
+    return get_or_404(portal_events(user), pk)
 
 
 def portal_event_children(user, event):
@@ -336,4 +331,31 @@ def portal_event_children(user, event):
             "place": c.places_here[0] if c.places_here else None,
         }
         for c in own
+    ]
+
+
+# Organising ----------------------------------------------------------------------------------
+def organiser_choices(user):
+    """Where the user may hold a celebration day: their force, or one of their areas."""
+    scope = get_scope(user)
+    choices = []
+    for force in Force.objects.filter(pk__in=sorted(scope.ids(Perm.EVENT_MANAGE, "force"))):
+        choices.append((f"force-{force.pk}", f"{force.name} (the whole force)", force, None))
+    areas = Area.objects.filter(
+        Q(pk__in=sorted(scope.ids(Perm.EVENT_MANAGE, "area")))
+        | Q(force_id__in=sorted(scope.ids(Perm.EVENT_MANAGE, "force")))
+    ).select_related("force")
+    for area in areas.order_by("name"):
+        choices.append((f"area-{area.pk}", f"{area.name} area", area.force, area))
+    return choices
+
+
+def unit_leaders_of(units):
+    """The leaders of `units` (rows or a pk queryset), by name."""
+    return [
+        a.user
+        for a in RoleAssignment.objects.filter(role=Role.UNIT_LEADER, unit__in=units)
+        .select_related("user")
+        .order_by("user__full_name", "user_id")
+        .distinct()
     ]

@@ -34,6 +34,7 @@ from minipolice.events.models import (
     RiskAssessment,
 )
 from minipolice.events.selectors import enrolled_on, event_problems
+from minipolice.lib.users import signed_in_or_none
 
 DETAIL_FIELDS = [
     "title",
@@ -46,10 +47,6 @@ DETAIL_FIELDS = [
     "transport_notes",
     "what_to_bring",
 ]
-
-
-def _user(acting_user):
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
 def _audit(acting_user, action, obj, event, fields, label=None):
@@ -119,7 +116,7 @@ def create_event(
         area=area,
         unit=unit,
         kind=kind,
-        created_by=_user(acting_user),
+        created_by=signed_in_or_none(acting_user),
         created_at=timezone.now(),
         **{name: details[name] for name in DETAIL_FIELDS if name in details},
     )
@@ -146,9 +143,9 @@ def create_event(
             unit=unit,
             status=InvitationStatus.ACCEPTED,
             invited_at=now,
-            invited_by=_user(acting_user),
+            invited_by=signed_in_or_none(acting_user),
             responded_at=now,
-            responded_by=_user(acting_user),
+            responded_by=signed_in_or_none(acting_user),
         )
         _audit(acting_user, "create", invitation, event, {"unit": unit.pk, "status": "accepted"})
     return event
@@ -205,7 +202,7 @@ def save_risk_assessment(
     for name, value in values.items():
         setattr(assessment, name, value)
     assessment.updated_at = timezone.now()
-    assessment.updated_by = _user(acting_user)
+    assessment.updated_by = signed_in_or_none(acting_user)
     if changed and assessment.signed_off_at is not None:
         assessment.signed_off_at = None
         assessment.signed_off_by = None
@@ -223,7 +220,7 @@ def sign_off_risk_assessment(*, acting_user, event) -> RiskAssessment:
     if assessment is None:
         raise ValidationError("Write the risk assessment before signing it off.")
     assessment.signed_off_at = timezone.now()
-    assessment.signed_off_by = _user(acting_user)
+    assessment.signed_off_by = signed_in_or_none(acting_user)
     assessment.save(update_fields=["signed_off_at", "signed_off_by"])
     _audit(acting_user, "update", assessment, event, {"signed_off": True})
     return assessment
@@ -240,7 +237,7 @@ def confirm_event(*, acting_user, event) -> Event:
         raise ValidationError(problems)
     event.status = EventStatus.CONFIRMED
     event.confirmed_at = timezone.now()
-    event.confirmed_by = _user(acting_user)
+    event.confirmed_by = signed_in_or_none(acting_user)
     event.save(update_fields=["status", "confirmed_at", "confirmed_by"])
     _audit(acting_user, "update", event, event, {"status": ["draft", "confirmed"]})
     return event
@@ -260,7 +257,9 @@ def invite_units(*, acting_user, event, units) -> list[Invitation]:
         if unit.school.area.force_id != event.force_id:
             raise ValidationError(f"{unit.name} belongs to another force.")
         created.append(
-            Invitation(event=event, unit=unit, invited_at=now, invited_by=_user(acting_user))
+            Invitation(
+                event=event, unit=unit, invited_at=now, invited_by=signed_in_or_none(acting_user)
+            )
         )
     Invitation.objects.bulk_create(created)
     if created:
@@ -338,7 +337,7 @@ def choose_children(*, acting_user, invitation, children, editable_ids, base_url
                 "invitation": invitation,
                 "status": status,
                 "requested_at": now,
-                "requested_by": _user(acting_user),
+                "requested_by": signed_in_or_none(acting_user),
                 "checked_in_at": None,
                 "arrived_late": False,
                 "collected_early_at": None,
@@ -353,7 +352,7 @@ def choose_children(*, acting_user, invitation, children, editable_ids, base_url
             result["waiting"].append(child.pk)
     invitation.status = InvitationStatus.ACCEPTED
     invitation.responded_at = now
-    invitation.responded_by = _user(acting_user)
+    invitation.responded_by = signed_in_or_none(acting_user)
     invitation.save(update_fields=["status", "responded_at", "responded_by"])
     if any(result.values()):
         _audit(acting_user, "update", invitation, event, {**result, "status": "accepted"})
@@ -370,7 +369,7 @@ def decline_invitation(*, acting_user, invitation, base_url: str = "") -> Invita
     invitation.places.exclude(status=PlaceStatus.RELEASED).update(status=PlaceStatus.RELEASED)
     invitation.status = InvitationStatus.DECLINED
     invitation.responded_at = timezone.now()
-    invitation.responded_by = _user(acting_user)
+    invitation.responded_by = signed_in_or_none(acting_user)
     invitation.save(update_fields=["status", "responded_at", "responded_by"])
     _audit(acting_user, "update", invitation, event, {"status": "declined", "released": released})
     _promote(acting_user, event, base_url)
@@ -501,7 +500,7 @@ def _email_place(acting_user, place, base_url: str) -> None:
             subject=f"Mini Police: a place at {event.title}"[:200],
             base_url=base_url,
             created_at=timezone.now(),
-            created_by=_user(acting_user),
+            created_by=signed_in_or_none(acting_user),
         )
         # The link to the event is written before the task is enqueued: a task backend that
         # runs at once (tests) then finds it.

@@ -1,12 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from minipolice.accounts.models import Role, RoleAssignment
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
 from minipolice.consent import selectors as consent_selectors
@@ -25,7 +23,7 @@ from minipolice.events.models import EventStatus, PlaceStatus
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
 from minipolice.lib.listing import build_listing
-from minipolice.organisations.models import Area, Force, UnitStatus
+from minipolice.organisations.models import UnitStatus
 from minipolice.organisations.selectors import get_unit_for_user, visible_areas, visible_units
 
 
@@ -68,7 +66,7 @@ def event_list(request):
             "rows": selectors.event_counts(request.user, listing.rows),
             "extra_headers": ["Places", "Waiting", "Checked in"],
             "may_open": names,
-            "may_create": bool(_organiser_choices(request.user)),
+            "may_create": bool(selectors.organiser_choices(request.user)),
             "visit_units": visible_units(request.user, Perm.EVENT_MANAGE)
             .filter(status=UnitStatus.ACTIVE)
             .order_by("name")[:50],
@@ -79,36 +77,10 @@ def event_list(request):
     )
 
 
-def _organiser_choices(user):
-    """Where the user may hold a celebration day: their force, or one of their areas."""
-    scope = get_scope(user)
-    choices = []
-
-    for force in Force.objects.filter(pk__in=sorted(scope.ids(Perm.EVENT_MANAGE, "force"))):
-        choices.append((f"force-{force.pk}", f"{force.name} (the whole force)", force, None))
-    areas = Area.objects.filter(
-        Q(pk__in=sorted(scope.ids(Perm.EVENT_MANAGE, "area")))
-        | Q(force_id__in=sorted(scope.ids(Perm.EVENT_MANAGE, "force")))
-    ).select_related("force")
-    for area in areas.order_by("name"):
-        choices.append((f"area-{area.pk}", f"{area.name} area", area.force, area))
-    return choices
-
-
-def _unit_leaders(units):
-    return [
-        a.user
-        for a in RoleAssignment.objects.filter(role=Role.UNIT_LEADER, unit__in=units)
-        .select_related("user")
-        .order_by("user__full_name", "user_id")
-        .distinct()
-    ]
-
-
 def _leader_options(user, event=None, unit=None):
     units = [unit] if unit is not None else visible_units(user, Perm.EVENT_MANAGE).values("pk")
     seen, leaders = set(), []
-    for leader in _unit_leaders(units):
+    for leader in selectors.unit_leaders_of(units):
         if leader.pk not in seen:
             seen.add(leader.pk)
             leaders.append(leader)
@@ -121,7 +93,7 @@ def _leader_options(user, event=None, unit=None):
 
 @require_permission(Perm.EVENT_MANAGE)
 def event_create(request):
-    choices = _organiser_choices(request.user)
+    choices = selectors.organiser_choices(request.user)
     if not choices:
         raise PermissionDenied
     organiser = request.POST.get("organiser") or request.GET.get("organiser") or choices[0][0]

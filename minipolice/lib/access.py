@@ -1,7 +1,8 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
@@ -24,3 +25,16 @@ def require_permission(perm: Perm):
         return wrapped
 
     return decorator
+
+
+def get_or_404(queryset, pk):
+    """The row of `queryset` (already scoped to the user) with this pk, else 404.
+
+    A missing row, one outside the user's scope and a pk that is not a valid key at all (text,
+    None, a number too large for the column) all give the same 404: never reveal existence,
+    never a 500 for a bad address.
+    """
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError, ValidationError):
+        raise Http404 from None

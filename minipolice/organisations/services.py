@@ -9,6 +9,7 @@ from django.utils import timezone
 from minipolice.accounts.models import Role, RoleAssignment
 from minipolice.accounts.scoping import is_cleared
 from minipolice.audit.services import changed_fields, record_audit, snapshot
+from minipolice.lib.users import signed_in_or_none
 from minipolice.organisations.models import (
     UNIT_TRANSITIONS,
     Area,
@@ -102,7 +103,11 @@ def create_unit(
     )
     _save_new(unit, acting_user=acting_user, force=school.area.force, fields=["name", "status"])
     UnitStatusChange.objects.create(
-        unit=unit, from_status="", to_status=status, changed_on=since, changed_by=_user(acting_user)
+        unit=unit,
+        from_status="",
+        to_status=status,
+        changed_on=since,
+        changed_by=signed_in_or_none(acting_user),
     )
     return unit
 
@@ -147,7 +152,7 @@ def change_unit_status(
         from_status=current,
         to_status=to_status,
         changed_on=on,
-        changed_by=_user(acting_user),
+        changed_by=signed_in_or_none(acting_user),
         note=note,
     )
     change.full_clean()
@@ -229,7 +234,3 @@ def update_cohort(*, acting_user, cohort: Cohort, **changes) -> Cohort:
 
 def _article(word: str) -> str:
     return "An" if word[:1].lower() in "aeiou" else "A"
-
-
-def _user(acting_user):
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None

@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from minipolice.accounts.models import Role, User
 from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import get_scope
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
 from minipolice.lib.listing import build_listing
@@ -33,7 +32,7 @@ def area_list(request):
         sort_fields={"name": ("Name", "name"), "schools": ("Schools", "school_count")},
         default_sort="name",
     )
-    can_add = bool(selectors.visible_forces(request.user, Perm.AREA_MANAGE))
+    can_add = get_scope(request.user).has(Perm.AREA_MANAGE)
     return render(request, "organisations/area_list.html", {"listing": listing, "can_add": can_add})
 
 
@@ -62,7 +61,7 @@ def area_create(request):
 def area_detail(request, pk):
     area = selectors.get_area_for_user(request.user, pk)
     schools = selectors.visible_schools(request.user).filter(area=area).order_by("name")
-    can_manage = selectors.visible_areas(request.user, Perm.AREA_MANAGE).filter(pk=area.pk).exists()
+    can_manage = get_scope(request.user).can(Perm.AREA_MANAGE, area)
     return render(
         request,
         "organisations/area_detail.html",
@@ -138,9 +137,7 @@ def school_create(request):
 def school_detail(request, pk):
     school = selectors.get_school_for_user(request.user, pk)
     units = selectors.visible_units(request.user).filter(school=school)
-    can_manage = (
-        selectors.visible_schools(request.user, Perm.SCHOOL_MANAGE).filter(pk=school.pk).exists()
-    )
+    can_manage = get_scope(request.user).can(Perm.SCHOOL_MANAGE, school)
     return render(
         request,
         "organisations/school_detail.html",
@@ -223,17 +220,14 @@ def unit_create(request):
 @require_permission(Perm.UNIT_READ)
 def unit_detail(request, pk):
     unit = selectors.get_unit_for_user(request.user, pk)
+    scope = get_scope(request.user)
     context = {
         "unit": unit,
         "history": unit.status_changes.select_related("changed_by"),
         "leaders": selectors.unit_leaders(unit),
         "cohorts": selectors.visible_cohorts(request.user).filter(unit=unit),
-        "can_manage": selectors.visible_units(request.user, Perm.UNIT_MANAGE)
-        .filter(pk=unit.pk)
-        .exists(),
-        "can_add_cohort": selectors.visible_units(request.user, Perm.COHORT_MANAGE)
-        .filter(pk=unit.pk)
-        .exists(),
+        "can_manage": scope.can(Perm.UNIT_MANAGE, unit),
+        "can_add_cohort": scope.can(Perm.COHORT_MANAGE, unit),
     }
     return render(request, "organisations/unit_detail.html", context)
 
@@ -277,29 +271,10 @@ def unit_status(request, pk):
     return render(request, "organisations/unit_status.html", {"form": form, "unit": unit})
 
 
-def _leader_candidates(unit):
-    """Leaders in the unit's force who do not lead this unit yet, each with the latest expiry of
-    their vetting and safeguarding training, in one query."""
-    force_id = unit.school.area.force_id
-    return (
-        User.objects.filter(
-            role_assignments__force_id=force_id,
-            role_assignments__role=Role.UNIT_LEADER,
-            is_active=True,
-        )
-        .exclude(role_assignments__unit=unit, role_assignments__role=Role.UNIT_LEADER)
-        .annotate(
-            vetting_expires=Max("vettings__expires"),
-            training_expires=Max("safeguarding_trainings__expires"),
-        )
-        .order_by("full_name", "pk")
-    )
-
-
 @require_permission(Perm.UNIT_MANAGE)
 def unit_leaders(request, pk):
     unit = selectors.get_unit_for_user(request.user, pk, Perm.UNIT_MANAGE)
-    form = AssignLeaderForm(request.POST or None, candidates=_leader_candidates(unit))
+    form = AssignLeaderForm(request.POST or None, candidates=selectors.unit_leader_candidates(unit))
     if request.method == "POST" and form.is_valid():
         leader = form.cleaned_data["leader"]
         try:
@@ -374,19 +349,15 @@ def cohort_create(request, unit_pk):
 @require_permission(Perm.COHORT_READ)
 def cohort_detail(request, pk):
     cohort = selectors.get_cohort_for_user(request.user, pk)
-    can_manage = (
-        selectors.visible_cohorts(request.user, Perm.COHORT_MANAGE).filter(pk=cohort.pk).exists()
-    )
+    scope = get_scope(request.user)
     return render(
         request,
         "organisations/cohort_detail.html",
         {
             "cohort": cohort,
             "enrolments": cohort_enrolments(request.user, cohort),
-            "can_manage": can_manage,
-            "can_add_children": selectors.visible_cohorts(request.user, Perm.CHILDREN_MANAGE)
-            .filter(pk=cohort.pk)
-            .exists(),
+            "can_manage": scope.can(Perm.COHORT_MANAGE, cohort),
+            "can_add_children": scope.can(Perm.CHILDREN_MANAGE, cohort),
         },
     )
 

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
-from django.http import Http404
 
 from minipolice.lib.validators import clean_name, phone_digits, validate_name, validate_phone
-from minipolice.people.models import ClassListImport, Enrolment, Guardian, Guardianship
+from minipolice.people import selectors
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000  # a whole primary school
@@ -374,22 +373,15 @@ def plan_import(cohort, rows: list[dict]) -> ImportPlan:
     and phone number. Matching is never wider than the cohort: matching the whole force would
     let an uploader link, and so see, any parent in the force by putting their email in a file.
     """
-    force_id = cohort.unit.school.area.force_id
     enrolled = {}
     current_years: dict[int, int] = {}
-    for enrolment in Enrolment.objects.filter(
-        cohort=cohort, child__anonymised_at__isnull=True
-    ).select_related("child"):
+    for enrolment in selectors.cohort_enrolments_to_match(cohort):
         child = enrolment.child
         enrolled.setdefault(child_key(child.first_name, child.last_name, child.year_group), child)
         if enrolment.left is None:
             current_years[child.year_group] = current_years.get(child.year_group, 0) + 1
 
-    guardians = Guardian.objects.filter(
-        pk__in=Guardianship.objects.filter(child__enrolments__cohort=cohort).values("guardian_id"),
-        force_id=force_id,
-        anonymised_at__isnull=True,
-    ).order_by("pk")
+    guardians = selectors.cohort_guardians_to_match(cohort)
     emails = sorted({row["guardian_email"] for row in rows if row["guardian_email"]})
     by_email = {}
     for guardian in guardians.filter(email__in=emails):
@@ -438,11 +430,8 @@ def plan_import(cohort, rows: list[dict]) -> ImportPlan:
 
     known = [p for p in plan.rows if p.child is not None and p.guardian is not None]
     if known:
-        linked = set(
-            Guardianship.objects.filter(
-                child_id__in=sorted({p.child.pk for p in known}),
-                guardian_id__in=sorted({p.guardian.pk for p in known}),
-            ).values_list("child_id", "guardian_id")
+        linked = selectors.existing_links(
+            child_ids={p.child.pk for p in known}, guardian_ids={p.guardian.pk for p in known}
         )
         for planned in known:
             planned.link_exists = (planned.child.pk, planned.guardian.pk) in linked
@@ -461,15 +450,3 @@ def cohort_year(cohort, current_years: dict[int, int]) -> int | None:
             return ranked[0][0]
     match = YEAR_IN_NAME.search(cohort.name)
     return int(match.group(1)) if match else None
-
-
-def get_class_list_import_for_user(user, cohort, pk):
-    """The user's own import for this cohort; 404 for anyone else's, or another cohort's."""
-    try:
-        found = ClassListImport.objects.filter(pk=pk, cohort=cohort, uploaded_by=user).first()
-    except (ValueError, TypeError):
-        found = None
-    if found is None:
-        raise Http404
-    found.cohort = cohort  # already fetched and authorised, with the relations pages need
-    return found

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from minipolice.accounts.permissions import Perm
 from minipolice.lib.access import require_permission
 from minipolice.organisations.selectors import get_cohort_for_user
-from minipolice.people import classlist, services
+from minipolice.people import classlist, selectors, services
 
 
 class ClassListForm(forms.Form):
@@ -105,7 +105,7 @@ def cohort_import(request, pk):
 
 def _preview(request, cohort, import_id):
     # 404 unless it is this user's own import for this cohort: never someone else's.
-    pending = classlist.get_class_list_import_for_user(request.user, cohort, import_id)
+    pending = selectors.get_class_list_import_for_user(request.user, cohort, import_id)
     if pending.is_started:  # confirmed already (perhaps in another tab): its progress
         return redirect(_progress_url(cohort, pending))
     if pending.is_expired(timezone.now()):
@@ -146,7 +146,7 @@ def _preview(request, cohort, import_id):
 def cohort_import_progress(request, pk, import_pk):
     """How far a confirmed import has got; the fragment alone for htmx's polling."""
     cohort = get_cohort_for_user(request.user, pk, Perm.CHILDREN_MANAGE)
-    job = classlist.get_class_list_import_for_user(request.user, cohort, import_pk)
+    job = selectors.get_class_list_import_for_user(request.user, cohort, import_pk)
     if not job.is_started:
         return redirect(_preview_url(cohort, job))
     context = {

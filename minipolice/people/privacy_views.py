@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from minipolice.accounts.permissions import Perm
-from minipolice.accounts.scoping import get_scope
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
 from minipolice.lib.listing import paginate
 from minipolice.organisations.selectors import visible_forces
 from minipolice.people import retention, selectors, services, subject_access, tasks
-from minipolice.people.models import Child, RetentionRun
+from minipolice.people.models import Child
 
 
 def _posted(request):
@@ -107,7 +106,7 @@ def _say_erased(request, record: str, erasure) -> None:
 @require_permission(Perm.DATA_PROTECTION)
 def child_erase(request, pk):
     child = selectors.get_child_for_user(request.user, pk, Perm.DATA_PROTECTION)
-    also = services.guardians_only_of(Child.objects.filter(pk=child.pk))
+    also = selectors.guardians_erased_with(child)
     form = ErasureForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,10 +162,9 @@ def guardian_erase(request, pk):
 @require_permission(Perm.DATA_PROTECTION)
 def retention_overview(request):
     """The dry run for the coordinator's force: who the next run would anonymise."""
-    force_ids = get_scope(request.user).ids(Perm.DATA_PROTECTION, "force")
     today = timezone.localdate()
     # The lists are paged in SQL: a force can have thousands due after a missed run.
-    children = retention.children_due(today, force_ids)
+    children = selectors.children_due_for_user(request.user, today)
     guardians = retention.guardians_left_without_children(children)
     summary = children.aggregate(oldest=Min("last_cohort_ended"), newest=Max("last_cohort_ended"))
     summary.update(children=children.count(), guardians=guardians.count())
@@ -180,16 +178,6 @@ def retention_overview(request):
         {"force": force, "keep_from": retention.keep_from(force, today)}
         for force in visible_forces(request.user, Perm.DATA_PROTECTION)
     ]
-    runs = []
-    for run in RetentionRun.objects.order_by("-started_at", "-id")[:10]:
-        counts = [run.by_force.get(str(pk), {}) for pk in force_ids]
-        runs.append(
-            {
-                "run": run,
-                "children": sum(c.get("children", 0) for c in counts),
-                "guardians": sum(c.get("guardians", 0) for c in counts),
-            }
-        )
     return render(
         request,
         "people/retention.html",
@@ -198,7 +186,7 @@ def retention_overview(request):
             "children_listing": children_listing,
             "guardians_listing": guardians_listing,
             "forces": forces,
-            "runs": runs,
+            "runs": selectors.recent_retention_runs(request.user),
             "next_run": tasks.scheduled_retention_run(),
         },
     )

@@ -12,6 +12,7 @@ from minipolice.accounts.services import create_user
 from minipolice.audit.models import AuditEntry
 from minipolice.audit.services import audit_entry, changed_fields, record_audit, snapshot
 from minipolice.lib.privacy import hooks
+from minipolice.lib.users import signed_in_or_none
 from minipolice.organisations.models import Cohort, Force
 from minipolice.organisations.services import assign_unit_leader
 from minipolice.people import classlist
@@ -33,7 +34,7 @@ from minipolice.people.privacy import (
     remove_identifiers_everywhere,
 )
 from minipolice.people.retention import children_due, guardians_left_without_children
-from minipolice.people.selectors import manages_every_child_of
+from minipolice.people.selectors import guardians_erased_with, manages_every_child_of
 from minipolice.people.tasks import apply_class_list_import
 
 CHILD_FIELDS = ["first_name", "last_name", "year_group", "leader_notes"]
@@ -686,11 +687,6 @@ def anonymise_guardian(
     return text_changed
 
 
-def guardians_only_of(children) -> list[Guardian]:
-    """Guardians of `children` (a queryset) with no other child whose data is kept."""
-    return list(guardians_left_without_children(children).order_by("name", "pk"))
-
-
 @dataclass
 class Erasure:
     """What an erasure did: the guardians erased, and where text naming anyone erased was
@@ -708,7 +704,7 @@ def erase_child(*, acting_user, child: Child, reason: str) -> Erasure:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for erasing this child's data"})
-    guardians = guardians_only_of(Child.objects.filter(pk=child.pk))
+    guardians = guardians_erased_with(child)
     named = [child_identifiers(child)]
     named += [guardian_identifiers(link.guardian) for link in child.guardianships.all()]
     reason = combined(named).redact(reason)
@@ -760,7 +756,7 @@ def apply_retention(*, acting_user=None, today: datetime.date | None = None, for
     run = RetentionRun.objects.create(
         started_at=timezone.now(),
         today=today,
-        triggered_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        triggered_by=signed_in_or_none(acting_user),
     )
     due = list(children_due(today, force_ids).select_related("force").order_by("pk"))
     due_ids = [child.pk for child in due]

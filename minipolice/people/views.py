@@ -24,7 +24,7 @@ from minipolice.people.forms import (
 
 
 def _may_see_notes(user, child) -> bool:
-    return selectors.visible_children(user, Perm.CHILD_NOTES).filter(pk=child.pk).exists()
+    return get_scope(user).can(Perm.CHILD_NOTES, child)
 
 
 # Children ------------------------------------------------------------------------------------
@@ -78,9 +78,7 @@ def child_detail(request, pk):
         "enrolments": selectors.child_enrolments(child),
         "guardianships": selectors.child_guardianships(child),
         "show_notes": _may_see_notes(request.user, child),
-        "can_manage": selectors.visible_children(request.user, Perm.CHILDREN_MANAGE)
-        .filter(pk=child.pk)
-        .exists(),
+        "can_manage": get_scope(request.user).can(Perm.CHILDREN_MANAGE, child),
     }
     return render(request, "people/child_detail.html", context)
 
@@ -163,6 +161,7 @@ def child_leave(request, pk):
             apply_service_errors(form, error)
         else:
             messages.success(request, f"{child.full_name} has left {enrolment.cohort.name}.")
+            # A fresh read, not the scope: leaving changed the child's enrolments.
             if selectors.visible_children(request.user).filter(pk=child.pk).exists():
                 return redirect("people:child_detail", pk=child.pk)
             # Leaving their last cohort here takes the child out of this user's reach.
@@ -235,11 +234,7 @@ def guardian_list(request):
 @require_permission(Perm.CHILDREN_READ)
 def guardian_detail(request, pk):
     guardian = selectors.get_guardian_for_user(request.user, pk)
-    can_manage = (
-        selectors.visible_guardians(request.user, Perm.CHILDREN_MANAGE)
-        .filter(pk=guardian.pk)
-        .exists()
-    )
+    can_manage = get_scope(request.user).can(Perm.CHILDREN_MANAGE, guardian)
     return render(
         request, "people/guardian_detail.html", {"guardian": guardian, "can_manage": can_manage}
     )
@@ -347,9 +342,7 @@ def send_set_password_email(request, email: str) -> None:
 @require_permission(Perm.LEADERS_READ)
 def leader_detail(request, pk):
     leader = selectors.get_leader_for_user(request.user, pk)
-    can_manage = (
-        selectors.visible_leaders(request.user, Perm.LEADERS_MANAGE).filter(pk=leader.pk).exists()
-    )
+    can_manage = get_scope(request.user).can(Perm.LEADERS_MANAGE, leader)
     return render(
         request,
         "people/leader_detail.html",

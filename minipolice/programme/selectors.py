@@ -5,21 +5,18 @@ coordinators change that force's copies; nobody changes the national library in 
 """
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 
 from minipolice.accounts.permissions import Perm
-from minipolice.accounts.scoping import get_scope, scope_q
-from minipolice.organisations.models import Force
+from minipolice.accounts.scoping import get_scope, scope_paths, scope_q
+from minipolice.lib.access import get_or_404
+from minipolice.organisations.selectors import forces_held
 from minipolice.programme.models import Module, ModuleResource, ProgrammeTemplate, TemplateItem
 
 READ_PERMS = {Perm.MODULE_READ}
-
-
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+# A force's own modules and templates, for managing them (and `Scope.can`): reading them is
+# wider, national rows included (`_library_q`).
+LIBRARY_PATHS = scope_paths(Module, force="force_id")
+scope_paths(ProgrammeTemplate, **LIBRARY_PATHS)
 
 
 def _library_q(user, perm: Perm) -> Q:
@@ -29,12 +26,12 @@ def _library_q(user, perm: Perm) -> Q:
         if not scope.has(perm):
             return Q(pk__in=[])
         return Q(force__isnull=True) | Q(force_id__in=sorted(scope.force_ids))
-    return scope_q(user, perm, force="force_id")
+    return scope_q(user, perm, **LIBRARY_PATHS)
 
 
 def manageable_forces(user):
     """The forces whose library the user may change (a coordinator's force)."""
-    return Force.objects.filter(pk__in=sorted(get_scope(user).ids(Perm.MODULE_MANAGE, "force")))
+    return forces_held(user, Perm.MODULE_MANAGE)
 
 
 def visible_modules(user, perm: Perm = Perm.MODULE_READ):
@@ -42,7 +39,7 @@ def visible_modules(user, perm: Perm = Perm.MODULE_READ):
 
 
 def get_module_for_user(user, pk, perm: Perm = Perm.MODULE_READ) -> Module:
-    return _get_or_404(visible_modules(user, perm), pk)
+    return get_or_404(visible_modules(user, perm), pk)
 
 
 def module_resources(module: Module):
@@ -58,7 +55,7 @@ def force_copy_of(user, module: Module):
 
 def get_resource_for_user(user, pk, perm: Perm = Perm.MODULE_READ):
     modules = visible_modules(user, perm)
-    return _get_or_404(
+    return get_or_404(
         ModuleResource.objects.filter(module__in=modules).select_related("module"), pk
     )
 
@@ -79,7 +76,7 @@ def templates_with_modules(user, perm: Perm = Perm.MODULE_READ):
 
 
 def get_template_for_user(user, pk, perm: Perm = Perm.MODULE_READ) -> ProgrammeTemplate:
-    return _get_or_404(templates_with_modules(user, perm), pk)
+    return get_or_404(templates_with_modules(user, perm), pk)
 
 
 def templates_for_planning(user, force_id: int):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from minipolice.lib.users import signed_in_or_none
 from minipolice.programme.models import Module, ModuleResource, ProgrammeTemplate, TemplateItem
 
 MODULE_FIELDS = ["pillar", "title", "aims", "activities", "minutes"]
@@ -133,7 +134,7 @@ def add_resource(*, acting_user, module: Module, title: str, upload) -> ModuleRe
         file_name=file_name,
         content_type=content_type,
         size=upload.size,
-        uploaded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        uploaded_by=signed_in_or_none(acting_user),
         uploaded_at=timezone.now(),
     )
     resource.file.save(file_name, upload, save=False)

@@ -78,8 +78,9 @@ def module_create(request):
 @require_permission(Perm.MODULE_READ)
 def module_detail(request, pk):
     module = selectors.get_module_for_user(request.user, pk)
-    can_manage = selectors.visible_modules(request.user, Perm.MODULE_MANAGE).filter(pk=pk).exists()
-    may_copy = module.is_national and get_scope(request.user).has(Perm.MODULE_MANAGE)
+    scope = get_scope(request.user)
+    can_manage = scope.can(Perm.MODULE_MANAGE, module)
+    may_copy = module.is_national and scope.has(Perm.MODULE_MANAGE)
     return render(
         request,
         "programme/module_detail.html",
@@ -251,9 +252,7 @@ def template_detail(request, pk):
         "programme/template_detail.html",
         {
             "template": template,
-            "can_manage": selectors.visible_templates(request.user, Perm.MODULE_MANAGE)
-            .filter(pk=pk)
-            .exists(),
+            "can_manage": scope.can(Perm.MODULE_MANAGE, template),
             "may_copy": template.is_national and scope.has(Perm.MODULE_MANAGE),
         },
     )

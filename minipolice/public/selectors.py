@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404
 
 from minipolice.accounts.models import Role, User
 from minipolice.accounts.permissions import Perm
-from minipolice.accounts.scoping import scope_q
+from minipolice.accounts.scoping import scope_paths, scope_q
 from minipolice.consent.enforcement import media_decisions
 from minipolice.consent.models import MediaUse
+from minipolice.lib.access import get_or_404
 from minipolice.organisations.models import Force, Unit, UnitStatus
 from minipolice.people.models import Enrolment
 from minipolice.people.selectors import visible_children
@@ -25,23 +26,18 @@ from minipolice.public.models import PhotoTag, Story, StoryPhoto, StoryStatus
 PUBLIC_UNIT_STATUSES = [UnitStatus.TRIAL, UnitStatus.ACTIVE, UnitStatus.PAUSED, UnitStatus.CLOSED]
 
 
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
-
-
 # Staff: stories of the units the user may write about ----------------------------------------
+STORY_PATHS = scope_paths(
+    Story,
+    force="unit__school__area__force_id",
+    area="unit__school__area_id",
+    school="unit__school_id",
+    unit="unit_id",
+)
+
+
 def _in_scope(user, perm: Perm):
-    return scope_q(
-        user,
-        perm,
-        force="unit__school__area__force_id",
-        area="unit__school__area_id",
-        school="unit__school_id",
-        unit="unit_id",
-    )
+    return scope_q(user, perm, **STORY_PATHS)
 
 
 def visible_stories(user, perm: Perm = Perm.STORY_WRITE):
@@ -82,7 +78,7 @@ def story_reviewers(force) -> list[str]:
 
 
 def get_story_for_user(user, pk, perm: Perm = Perm.STORY_WRITE) -> Story:
-    return _get_or_404(visible_stories(user, perm), pk)
+    return get_or_404(visible_stories(user, perm), pk)
 
 
 def story_photos(story: Story):
@@ -92,7 +88,7 @@ def story_photos(story: Story):
 
 def get_photo_for_user(user, story_pk, photo_pk) -> StoryPhoto:
     story = get_story_for_user(user, story_pk)
-    return _get_or_404(story.photos.select_related("story"), photo_pk)
+    return get_or_404(story.photos.select_related("story"), photo_pk)
 
 
 def tag_candidates(user, story: Story):
@@ -181,7 +177,7 @@ def get_public_unit(force: Force, pk) -> Unit:
     units = Unit.objects.filter(
         school__area__force=force, status__in=PUBLIC_UNIT_STATUSES
     ).select_related("school", "school__area")
-    return _get_or_404(units, pk)
+    return get_or_404(units, pk)
 
 
 def published_stories(force: Force):
@@ -193,7 +189,7 @@ def published_stories(force: Force):
 
 
 def get_public_story(force: Force, pk) -> Story:
-    return _get_or_404(published_stories(force), pk)
+    return get_or_404(published_stories(force), pk)
 
 
 def shown_photos(story: Story) -> list[StoryPhoto]:
@@ -224,7 +220,7 @@ def get_public_photo(force: Force, pk) -> StoryPhoto:
         story__unit__status__in=PUBLIC_UNIT_STATUSES,
         story__unit__school__area__force=force,
     ).prefetch_related(Prefetch("tags", queryset=PhotoTag.objects.select_related("child")))
-    photo = _get_or_404(photos, pk)
+    photo = get_or_404(photos, pk)
     if _check_photos([photo])[0] is None:
         raise Http404
     return photo

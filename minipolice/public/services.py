@@ -26,6 +26,7 @@ from django.utils import timezone
 from minipolice.audit.services import changed_fields, record_audit, snapshot
 from minipolice.consent.enforcement import media_decisions
 from minipolice.consent.models import ConsentKind, MediaUse
+from minipolice.lib.users import signed_in_or_none
 from minipolice.public.images import prepare_photo
 from minipolice.public.models import PhotoTag, Story, StoryPhoto, StoryStatus
 from minipolice.public.tasks import send_story_submitted_email
@@ -36,10 +37,6 @@ MAX_PHOTOS = 12
 
 def _force(story: Story):
     return story.unit.school.area.force
-
-
-def _user(acting_user):
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
 LOCKED = {
@@ -96,7 +93,7 @@ def submit_story(*, acting_user, story: Story, base_url: str) -> Story:
         story=story,
         status=StoryStatus.SUBMITTED,
         submitted_at=timezone.now(),
-        submitted_by=_user(acting_user),
+        submitted_by=signed_in_or_none(acting_user),
         returned_at=None,
         returned_by=None,
         returned_reason="",
@@ -129,7 +126,7 @@ def return_story(*, acting_user, story: Story, reason: str) -> Story:
         status=StoryStatus.DRAFT,
         fields={"reason": reason},
         returned_at=timezone.now(),
-        returned_by=_user(acting_user),
+        returned_by=signed_in_or_none(acting_user),
         returned_reason=reason,
     )
 
@@ -144,7 +141,7 @@ def create_story(
         title=title.strip(),
         body=body.strip(),
         happened_on=happened_on,
-        author=_user(acting_user),
+        author=signed_in_or_none(acting_user),
         created_at=now,
         updated_at=now,
     )
@@ -204,7 +201,7 @@ def add_story_photo(*, acting_user, story: Story, image, caption: str, children=
     photo = StoryPhoto(
         story=story,
         caption=caption.strip(),
-        uploaded_by=_user(acting_user),
+        uploaded_by=signed_in_or_none(acting_user),
         uploaded_at=timezone.now(),
     )
     photo.image = prepare_photo(image)
@@ -332,7 +329,7 @@ def publish_story(*, acting_user, story: Story) -> list[StoryPhoto]:
     before = story.status
     story.status = StoryStatus.PUBLISHED
     story.published_at = story.published_at if not first_time else now
-    story.published_by = _user(acting_user) if first_time else story.published_by
+    story.published_by = signed_in_or_none(acting_user) if first_time else story.published_by
     story.save(update_fields=["status", "published_at", "published_by"])
     record_audit(
         acting_user=acting_user,

@@ -111,10 +111,6 @@ def _image_response(photo):
 
 
 # Stories (staff) ----------------------------------------------------------------------------
-def _may_publish(user, story) -> bool:
-    return selectors.visible_stories(user, Perm.STORY_PUBLISH).filter(pk=story.pk).exists()
-
-
 def _refuse_unless_draft(request, story):
     """A redirect to the story saying why it cannot change now, or None for a draft."""
     if story.is_draft:
@@ -208,7 +204,7 @@ def story_detail(request, pk):
         {
             "story": story,
             "photos": selectors.story_photos(story),
-            "may_publish": _may_publish(request.user, story),
+            "may_publish": get_scope(request.user).can(Perm.STORY_PUBLISH, story),
             "public_url": (
                 reverse("public:story", args=[story.unit.school.area.force.short_name, story.pk])
                 if story.is_published
