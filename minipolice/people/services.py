@@ -295,8 +295,6 @@ def add_leader(*, acting_user, full_name: str, email: str, unit):
 def record_vetting(*, acting_user, leader, level: str, granted, expires, force=None) -> Vetting:
     vetting = Vetting(user=leader, level=level, granted=granted, expires=expires)
     vetting.full_clean()
-    if expires < granted:
-        raise ValidationError({"expires": "The expiry date must be after the date it was granted."})
     vetting.save()
     record_audit(
         acting_user=acting_user,
@@ -315,10 +313,6 @@ def record_safeguarding_training(
 ) -> SafeguardingTraining:
     training = SafeguardingTraining(user=leader, completed=completed, expires=expires)
     training.full_clean()
-    if expires < completed:
-        raise ValidationError(
-            {"expires": "The expiry date must be after the date it was completed."}
-        )
     training.save()
     record_audit(
         acting_user=acting_user,
