@@ -67,9 +67,6 @@ def update_child(*, acting_user, child: Child, **changes) -> Child:
     diff = changed_fields(child, before, CHILD_FIELDS)
     if diff:
         child.save(update_fields=list(diff))
-        # Notes may describe additional needs: record that they changed, not what they say.
-        if "leader_notes" in diff:
-            diff["leader_notes"] = ["(hidden)", "(hidden)"]
         record_audit(
             acting_user=acting_user, action="update", obj=child, force=child.force, fields=diff
         )
@@ -99,7 +96,6 @@ def enrol_child(
         action="create",
         obj=enrolment,
         force=child.force,
-        label=f"{child} joined {cohort}",
         fields={"cohort": cohort.name},
     )
     return enrolment
@@ -122,7 +118,6 @@ def leave_cohort(
         action="update",
         obj=enrolment,
         force=enrolment.child.force,
-        label=f"{enrolment.child} left {enrolment.cohort}",
         fields={"left": [None, str(on)]},
     )
     return enrolment
@@ -569,7 +564,7 @@ def import_class_list(*, acting_user, cohort: Cohort, rows: list[dict]) -> dict:
     )
     entries = []
 
-    def audit(obj, fields, label=None):
+    def audit(obj, fields):
         entries.append(
             audit_entry(
                 acting_user=acting_user,
@@ -577,14 +572,13 @@ def import_class_list(*, acting_user, cohort: Cohort, rows: list[dict]) -> dict:
                 obj=obj,
                 force=force,
                 fields=fields,
-                label=label,
             )
         )
 
     for child in new_children:
         audit(child, {name: str(getattr(child, name)) for name in CHILD_FIELDS[:3]})
     for enrolment in enrolments:
-        audit(enrolment, {"cohort": cohort.name}, label=f"{enrolment.child} joined {cohort}")
+        audit(enrolment, {"cohort": cohort.name})
     for guardian in new_guardians:
         audit(guardian, {name: getattr(guardian, name) for name in GUARDIAN_FIELDS})
     for link in guardianships:
@@ -637,7 +631,6 @@ def anonymise_child(
         action="update",
         obj=child,
         force=child.force,
-        label=f"Child #{child.pk} anonymised",
         fields={"anonymised": reason, **(details or {}), "text_changed": text_changed},
     )
     return text_changed
@@ -693,7 +686,6 @@ def anonymise_guardian(
         action="update",
         obj=guardian,
         force=guardian.force,
-        label=f"Guardian #{guardian.pk} anonymised",
         fields={"anonymised": reason, **(details or {}), "text_changed": text_changed},
     )
     return text_changed
@@ -766,7 +758,6 @@ def record_subject_access_export(*, acting_user, subject, fmt: str, sections: li
         action="export",
         obj=subject,
         force=subject.force,
-        label=f"Subject access export of {subject}",
         fields={"format": fmt, "sections": sections},
     )
 
