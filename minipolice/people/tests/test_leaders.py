@@ -203,3 +203,31 @@ def test_the_services_refuse_an_expiry_before_the_start_with_the_pages_message(w
             acting_user=None, leader=leader, completed=today, expires=yesterday
         )
     assert training.value.message_dict == {"expires": [EXPIRY_RULES["training"][2]]}
+
+
+@pytest.mark.parametrize(
+    ("url", "messages"),
+    [
+        (
+            "/leaders/{leader}/vetting/new/",
+            [
+                "Select the level of vetting",
+                "Enter the date the vetting was granted",
+                "Enter the date the vetting expires",
+            ],
+        ),
+        (
+            "/leaders/{leader}/training/new/",
+            ["Enter the date the training was completed", "Enter the date the training expires"],
+        ),
+    ],
+)
+def test_empty_leader_forms_say_what_to_enter(world, client_for, url, messages):
+    client = client_for(world.users["coordinator"])
+    url = url.format(leader=world.users["leader"].pk)
+    response = client.post(url, {"name": ""})
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    for message in messages:
+        assert message in body
+    assert "This field is required" not in body
