@@ -1,11 +1,17 @@
-"""Persona fixtures shared by every app's tests, built through the services as a user would."""
+"""Persona fixtures shared by every app's tests, built through the services as a user would.
 
+The persona world is built once, not once per test: see `SharedWorld`.
+"""
+
+import copy
 import datetime
 import logging
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
+from pytest_django.plugin import validate_django_db
 
 from minipolice.accounts.models import Role
 from minipolice.accounts.services import assign_role, create_user
@@ -149,8 +155,104 @@ def build_world() -> World:
     )
 
 
+class SharedWorld:
+    """The persona world, built once inside a transaction that is never committed.
+
+    Building the world through the services is most of what a short test costs, so it is built
+    once and kept in an outer transaction. pytest-django runs each ordinary test in a savepoint
+    inside it and rolls the savepoint back afterwards, so whatever a test changes is undone
+    before the next one; each test gets its own copy of the world's Python objects too, so a
+    change made to them in memory does not carry over either.
+
+    Only tests that ask for `world` see it: before any other database test the outer transaction
+    is rolled back, so that test starts from the database as migrated, as before. Transactional
+    tests (live server, real threads) need committed data that other connections can see: for
+    them the outer transaction is rolled back too and `world` builds the world inside the test,
+    and their flush afterwards removes it.
+    """
+
+    def __init__(self):
+        self.atomic = None
+        self.world = None
+        self.built_on = None
+
+    @property
+    def is_open(self) -> bool:
+        # A closed connection has lost the transaction (and the world with it).
+        return (
+            self.atomic is not None
+            and connection.in_atomic_block
+            and connection.atomic_blocks[:1] == [self.atomic]
+        )
+
+    def open(self, blocker) -> None:
+        """Build the world, unless it is built already (and on today's date)."""
+        if self.is_open and self.built_on == timezone.localdate():
+            return
+        self.close(blocker)
+        with blocker.unblock():
+            self.atomic = transaction.atomic()
+            # As TestCase marks its own atomics: a durable atomic block inside stays allowed.
+            self.atomic._from_testcase = True
+            self.atomic.__enter__()
+            self.built_on = timezone.localdate()
+            self.world = build_world()
+
+    def close(self, blocker) -> None:
+        """Roll the world back: the database is as migrations left it."""
+        atomic, self.atomic, self.world = self.atomic, None, None
+        if atomic is None or not connection.in_atomic_block:
+            return
+        with blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+_shared_world = SharedWorld()
+
+
+def _is_transactional(item) -> bool:
+    """As pytest-django decides whether a test runs as a TransactionTestCase."""
+    marker = item.get_closest_marker("django_db")
+    if marker:
+        transaction_, reset_sequences, *_ = validate_django_db(marker)
+        if transaction_ or reset_sequences:
+            return True
+    names = item.fixturenames
+    return any(
+        name in names for name in ("transactional_db", "live_server", "django_db_reset_sequences")
+    )
+
+
+def _shares_world(item) -> bool:
+    return "world" in item.fixturenames and not _is_transactional(item)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Just before pytest-django opens a test's transaction, open or roll back the shared world
+    (it must be the outer transaction, so it comes first)."""
+    if fixturedef.argname == "_django_db_helper":
+        request.getfixturevalue("_shared_world_session")
+        blocker = request.getfixturevalue("django_db_blocker")
+        if _shares_world(request.node):
+            _shared_world.open(blocker)
+        else:
+            _shared_world.close(blocker)
+    return (yield)
+
+
+@pytest.fixture(scope="session")
+def _shared_world_session(django_db_setup, django_db_blocker):
+    """Rolls the shared world back at the end of the run, before the test database goes."""
+    yield
+    _shared_world.close(django_db_blocker)
+
+
 @pytest.fixture
-def world(db) -> World:
+def world(request, db) -> World:
+    if _shares_world(request.node) and _shared_world.is_open:
+        return copy.deepcopy(_shared_world.world)
     return build_world()
 
 

@@ -4,6 +4,7 @@ DEBUG=true (the default for `make run`) is the local demo; DEBUG=false is produc
 refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from minipolice.lib.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
-TESTING = env_bool("MINIPOLICE_TESTING", False)
+# The test suite's settings. On by default when pytest-django loads this file, so a plain
+# `pytest` from the project root needs no environment variable; a server never imports it.
+TESTING = env_bool("MINIPOLICE_TESTING", "pytest_django" in sys.modules)
 
 _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if (DEBUG or TESTING) else None)

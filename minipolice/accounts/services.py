@@ -70,7 +70,6 @@ def remove_password_if_guardian_only(*, acting_user, user: User) -> bool:
         acting_user=acting_user,
         action="update",
         obj=user,
-        label=f"Password removed from parent account #{user.pk}",
         fields={"password": "removed: parents sign in by emailed link"},
     )
     return True

@@ -55,7 +55,13 @@ def record_audit(
     force=None,
     label: str | None = None,
 ) -> AuditEntry:
-    """Write one append-only audit entry. Call inside the service's transaction."""
+    """Write one append-only audit entry. Call inside the service's transaction.
+
+    The audit service alone decides how a record about a child or parent is named: pass the
+    object and its fields, never a label (an entry names it "Child #12"; identifying fields keep
+    only that they were recorded or changed). `label` is for other records only (a cohort, a
+    token) and a label for a personal object is refused.
+    """
     entry = audit_entry(
         acting_user=acting_user, action=action, obj=obj, fields=fields, force=force, label=label
     )
@@ -76,6 +82,10 @@ def audit_entry(
     actor = signed_in_or_none(acting_user)
     kind = obj._meta.model_name
     if kind in PERSONAL_OBJECTS:
+        if label is not None:
+            raise ValueError(
+                f"An audit entry about a {kind} is labelled by the audit service: pass no label."
+            )
         label = f"{obj._meta.verbose_name.capitalize()} #{obj.pk}"
         fields = _redacted(fields or {})
     entry = AuditEntry(

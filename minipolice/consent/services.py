@@ -85,7 +85,6 @@ def record_consent(
         action="create",
         obj=consent,
         force=child.force,
-        label=f"{consent.get_kind_display()} consent for {child}",
         fields={
             "kind": kind,
             "status": status,

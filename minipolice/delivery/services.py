@@ -312,7 +312,6 @@ def record_attendance(
         action="create" if created else "update",
         obj=attendance,
         force=child.force,
-        label=f"Register: {child} at {session}",
         fields={
             "status": [before, status],
             "session": session.pk,
@@ -377,7 +376,6 @@ def mark_rest_absent(*, acting_user, session: Session, today: datetime.date | No
             action="create",
             obj=attendance,
             force=child.force,
-            label=f"Register: {child} at {session}",
             fields={
                 "status": [None, AttendanceStatus.ABSENT],
                 "session": session.pk,

@@ -127,16 +127,6 @@ class VettingForm(forms.Form):
         error_messages={"required": "Enter the date the vetting expires", "invalid": DATE_INVALID},
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("granted")
-            and cleaned.get("expires")
-            and cleaned["expires"] < cleaned["granted"]
-        ):
-            self.add_error("expires", "The expiry date must be after the date it was granted.")
-        return cleaned
-
 
 class TrainingForm(forms.Form):
     completed = GovukDateField(
@@ -151,16 +141,6 @@ class TrainingForm(forms.Form):
             "invalid": DATE_INVALID,
         },
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("completed")
-            and cleaned.get("expires")
-            and cleaned["expires"] < cleaned["completed"]
-        ):
-            self.add_error("expires", "The expiry date must be after the date it was completed.")
-        return cleaned
 
 
 ADDRESS_IN_USE = (

@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -135,6 +136,11 @@ class Vetting(models.Model):
     def __str__(self):
         return f"{self.get_level_display()} until {self.expires}"
 
+    def clean(self):
+        _expires_after(
+            self.granted, self.expires, "The expiry date must be after the date it was granted."
+        )
+
 
 class SafeguardingTraining(models.Model):
     user = models.ForeignKey(
@@ -149,6 +155,17 @@ class SafeguardingTraining(models.Model):
 
     def __str__(self):
         return f"Safeguarding training until {self.expires}"
+
+    def clean(self):
+        _expires_after(
+            self.completed, self.expires, "The expiry date must be after the date it was completed."
+        )
+
+
+def _expires_after(start, expires, message: str) -> None:
+    """The one rule for vetting and training dates: they cannot expire before they began."""
+    if start is not None and expires is not None and expires < start:
+        raise ValidationError({"expires": message})
 
 
 class ClassListImport(models.Model):

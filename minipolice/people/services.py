@@ -86,9 +86,6 @@ def update_child(*, acting_user, child: Child, **changes) -> Child:
     diff = changed_fields(child, before, CHILD_FIELDS)
     if diff:
         child.save(update_fields=list(diff))
-        # Notes may describe additional needs: record that they changed, not what they say.
-        if "leader_notes" in diff:
-            diff["leader_notes"] = ["(hidden)", "(hidden)"]
         record_audit(
             acting_user=acting_user, action="update", obj=child, force=child.force, fields=diff
         )
@@ -118,7 +115,6 @@ def enrol_child(
         action="create",
         obj=enrolment,
         force=child.force,
-        label=f"{child} joined {cohort}",
         fields={"cohort": cohort.name},
     )
     return enrolment
@@ -141,7 +137,6 @@ def leave_cohort(
         action="update",
         obj=enrolment,
         force=enrolment.child.force,
-        label=f"{enrolment.child} left {enrolment.cohort}",
         fields={"left": [None, str(on)]},
     )
     return enrolment
@@ -308,8 +303,6 @@ def add_leader(*, acting_user, full_name: str, email: str, unit):
 def record_vetting(*, acting_user, leader, level: str, granted, expires, force=None) -> Vetting:
     vetting = Vetting(user=leader, level=level, granted=granted, expires=expires)
     vetting.full_clean()
-    if expires < granted:
-        raise ValidationError({"expires": "The expiry date must be after the date it was granted."})
     vetting.save()
     record_audit(
         acting_user=acting_user,
@@ -328,10 +321,6 @@ def record_safeguarding_training(
 ) -> SafeguardingTraining:
     training = SafeguardingTraining(user=leader, completed=completed, expires=expires)
     training.full_clean()
-    if expires < completed:
-        raise ValidationError(
-            {"expires": "The expiry date must be after the date it was completed."}
-        )
     training.save()
     record_audit(
         acting_user=acting_user,
@@ -567,7 +556,7 @@ def import_class_list(*, acting_user, cohort: Cohort, rows: list[dict]) -> dict:
     )
     entries = []
 
-    def audit(obj, fields, label=None):
+    def audit(obj, fields):
         entries.append(
             audit_entry(
                 acting_user=acting_user,
@@ -575,14 +564,13 @@ def import_class_list(*, acting_user, cohort: Cohort, rows: list[dict]) -> dict:
                 obj=obj,
                 force=force,
                 fields=fields,
-                label=label,
             )
         )
 
     for child in new_children:
         audit(child, {name: str(getattr(child, name)) for name in CHILD_FIELDS[:3]})
     for enrolment in enrolments:
-        audit(enrolment, {"cohort": cohort.name}, label=f"{enrolment.child} joined {cohort}")
+        audit(enrolment, {"cohort": cohort.name})
     for guardian in new_guardians:
         audit(guardian, {name: getattr(guardian, name) for name in GUARDIAN_FIELDS})
     for link in guardianships:
@@ -633,7 +621,6 @@ def anonymise_child(
         action="update",
         obj=child,
         force=child.force,
-        label=f"Child #{child.pk} anonymised",
         fields={"anonymised": reason, **(details or {}), "text_changed": text_changed},
     )
     return text_changed
@@ -681,7 +668,6 @@ def anonymise_guardian(
         action="update",
         obj=guardian,
         force=guardian.force,
-        label=f"Guardian #{guardian.pk} anonymised",
         fields={"anonymised": reason, **(details or {}), "text_changed": text_changed},
     )
     return text_changed
@@ -743,7 +729,6 @@ def record_subject_access_export(*, acting_user, subject, fmt: str, sections: li
         action="export",
         obj=subject,
         force=subject.force,
-        label=f"Subject access export of {subject}",
         fields={"format": fmt, "sections": sections},
     )
 

@@ -1,3 +1,5 @@
+import html
+
 import pytest
 
 from minipolice.audit.models import AuditEntry
@@ -42,3 +44,17 @@ def test_audit_entries_keep_no_names_or_contact_details_after_erasure(world):
     stored = " ".join(f"{e.object_label} {e.fields}" for e in AuditEntry.objects.all())
     for secret in ("Lovelace", "ann@example.com", "07700 900999", "hearing aid"):
         assert secret not in stored
+
+
+# Searching, sorting, filtering and paging a list keep each other's choices.
+def test_audit_action_links_keep_the_search(world, client_for):
+    body = _page(client_for(world.users["coordinator"]), "/audit/?q=Lovelace&action=create")
+    assert 'href="?q=Lovelace&action=update"' in body
+    assert '<strong aria-current="true">created</strong>' in body
+    assert '<input type="hidden" name="action" value="create">' in body
+
+
+def _page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())

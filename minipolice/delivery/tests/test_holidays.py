@@ -66,3 +66,14 @@ def test_holidays_list_costs_the_same_for_1_and_30(world, client_for):
     one = count()
     add(29)
     assert one == count() == 4
+
+
+def test_an_empty_school_holiday_says_which_fields_are_missing(world, client_for):
+    coordinator = client_for(world.users["coordinator"]).post("/school-holidays/new/", {"name": ""})
+    html = coordinator.content.decode()
+    assert "Enter the name of the holiday" in html
+    assert "Enter the first day of the holiday" in html
+    assert "Enter the last day of the holiday" in html
+
+    area_lead = client_for(world.users["area_lead"]).post("/school-holidays/new/", {"name": ""})
+    assert "Select the area these dates apply to" in area_lead.content.decode()

@@ -1,5 +1,7 @@
 import datetime
+import html
 
+import pytest
 from django.utils import timezone
 
 from minipolice.organisations.models import Area, Cohort, School
@@ -75,3 +77,32 @@ def test_leader_adds_a_cohort_to_their_unit(world, client_for):
     cohort = Cohort.objects.get(name="2027 Year 5")
     assert response["Location"] == f"/cohorts/{cohort.pk}/"
     assert cohort.unit == world.unit
+
+
+# Empty forms say what to enter, in words about the thing being added.
+def _errors(response) -> str:
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("url", "messages"),
+    [
+        ("/areas/new/", ["Enter the name of the area"]),
+        ("/schools/new/", ["Enter the name of the school", "Select the area the school is in"]),
+        (
+            "/units/{unit}/cohorts/new/",
+            [
+                "Enter the name of the cohort",
+                "Enter the date the cohort starts",
+                "Enter the date the cohort ends",
+            ],
+        ),
+    ],
+)
+def test_empty_organisation_forms_say_what_to_enter(world, client_for, url, messages):
+    client = client_for(world.users["coordinator"])
+    body = _errors(client.post(url.format(unit=world.unit.pk), {"name": ""}))
+    for message in messages:
+        assert message in body
+    assert "This field is required" not in body

@@ -1,5 +1,9 @@
 import datetime
+import html
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from minipolice.audit.models import AuditEntry
@@ -116,3 +120,92 @@ def test_unit_leader_sees_only_their_unit(world, client_for):
     client = client_for(world.users["leader"])
     body = client.get("/units/").content.decode()
     assert "Hilltop Mini Police" in body and "Valley Mini Police" not in body
+
+
+def test_unit_status_date_starts_as_today(world, client_for):
+    body = client_for(world.users["coordinator"]).get(f"/units/{world.unit.pk}/status/")
+    today, html = timezone.localdate(), body.content.decode()
+    for box, value in enumerate((today.day, today.month, today.year)):
+        assert f'name="changed_on_{box}" value="{value}"' in html
+
+
+def _errors(response) -> str:
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("url", "messages"),
+    [
+        ("/units/new/", ["Enter the name of the unit", "Select the school the unit meets at"]),
+        ("/units/{unit}/status/", ["Select the new status", "Enter the date of the change"]),
+        ("/units/{unit}/leaders/", ["Select a leader"]),
+    ],
+)
+def test_empty_unit_forms_say_what_to_enter(world, client_for, url, messages):
+    client = client_for(world.users["coordinator"])
+    body = _errors(client.post(url.format(unit=world.unit.pk), {"name": ""}))
+    for message in messages:
+        assert message in body
+    assert "This field is required" not in body
+
+
+# Searching, sorting, filtering and paging the unit list keep each other's choices.
+def test_searching_units_keeps_the_status_filter_and_sort(world, client_for):
+    body = _page(client_for(world.users["coordinator"]), "/units/?status=active&sort=-name")
+    assert '<input type="hidden" name="status" value="active">' in body
+    assert '<input type="hidden" name="sort" value="-name">' in body
+    assert '<input type="hidden" name="q"' not in body
+
+
+def test_sorting_units_keeps_the_search_and_status_filter(world, client_for):
+    body = _page(client_for(world.users["coordinator"]), "/units/?q=Hill&status=active&page=1")
+    assert 'href="?q=Hill&status=active&sort=-name"' in body
+    assert 'href="?q=Hill&status=active&sort=school"' in body
+
+
+def test_status_links_keep_the_search_and_sort(world, client_for):
+    body = _page(client_for(world.users["coordinator"]), "/units/?q=Hill&sort=-name&status=active")
+    assert 'href="?q=Hill&sort=-name&status=closed"' in body
+    assert 'href="?q=Hill&sort=-name">all</a>' in body
+
+
+def test_current_status_filter_is_bold_text_not_a_link(world, client_for):
+    body = _page(client_for(world.users["coordinator"]), "/units/?status=active")
+    assert '<strong aria-current="true">active</strong>' in body
+    assert 'href="?status=active"' not in body
+    body = _page(client_for(world.users["coordinator"]), "/units/")
+    assert '<strong aria-current="true">all</strong>' in body
+
+
+def test_next_page_keeps_search_status_and_sort(world, client_for, settings):
+    settings.PAGE_SIZE = 1
+    for name in ["Hill A", "Hill B"]:
+        Unit.objects.create(
+            school=world.school, name=name, status="active", status_since=timezone.localdate()
+        )
+    body = _page(client_for(world.users["coordinator"]), "/units/?q=Hill&status=active&sort=name")
+    assert 'href="?q=Hill&status=active&sort=name&page=2"' in body
+
+
+def test_unit_list_queries_do_not_grow_with_filters_kept(world, client_for):
+    client = client_for(world.users["coordinator"])
+    client.get("/units/")  # warm the session
+    for n in range(30):
+        Unit.objects.create(
+            school=world.school,
+            name=f"Hill {n}",
+            status="active",
+            status_since=world.unit.status_since,
+        )
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/units/")
+    with CaptureQueriesContext(connection) as filtered:
+        client.get("/units/?q=Hill&status=active&sort=-name&page=2")
+    assert len(filtered) == len(plain)
+
+
+def _page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())

@@ -24,6 +24,8 @@ HEADER = "First name,Last name,Year group,Guardian name,Guardian email,Guardian 
 FIFTY = HEADER + "".join(
     f"Child{i},Test{i},5,Parent {i},parent{i}@example.com,\n" for i in range(50)
 )
+# The heading of the progress page while the import runs (its <title> says "Importing" always).
+STILL_IMPORTING = '<h1 class="govuk-heading-l">Importing the class list</h1>'
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -61,7 +63,7 @@ def _confirm(client, cohort, pending) -> tuple[int, list[str]]:
     assert response.url == progress
     page = client.get(progress).content.decode()
     deadline = time.monotonic() + 30
-    while "Importing the class list" in page and time.monotonic() < deadline:
+    while STILL_IMPORTING in page and time.monotonic() < deadline:
         time.sleep(0.2)  # the other confirm's task is still running: poll, as the page does
         page = client.get(progress).content.decode()
     said = [text for text in (FIFTY_ADDED, NOTHING_TO_ADD) if text in page]

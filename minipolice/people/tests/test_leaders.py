@@ -1,6 +1,11 @@
 import datetime
+import html
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from minipolice.people import services
 
 
 def test_coordinator_records_vetting_and_leader_regains_access(world, client_for):
@@ -132,3 +137,97 @@ def test_leader_pages_show_only_units_the_viewer_may_see(world, client_for):
         .content.decode()
     )
     assert "Hilltop Mini Police" in body and "Valley Mini Police" not in body
+
+
+EXPIRY_RULES = {
+    "vetting": (
+        "granted",
+        {"level": "nppv2"},
+        "The expiry date must be after the date it was granted.",
+    ),
+    "training": (
+        "completed",
+        {},
+        "The expiry date must be after the date it was completed.",
+    ),
+}
+
+
+@pytest.mark.parametrize("record", EXPIRY_RULES)
+def test_an_expiry_before_the_start_is_named_beside_the_expiry_date_and_nothing_is_saved(
+    world, client_for, record
+):
+    start_field, extra, message = EXPIRY_RULES[record]
+    leader = world.users["leader"]
+    today = timezone.localdate()
+    before = (leader.vettings.count(), leader.safeguarding_trainings.count())
+    response = client_for(world.users["coordinator"]).post(
+        f"/leaders/{leader.pk}/{record}/new/",
+        {
+            **extra,
+            start_field: today.isoformat(),
+            "expires": (today - datetime.timedelta(days=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    body = html.unescape(response.content.decode())
+    assert "govuk-error-summary" in body
+    assert f'<a href="#id_expires_0">{message}</a>' in body  # the summary links to the field
+    assert 'id="id_expires-error"' in body
+    assert (leader.vettings.count(), leader.safeguarding_trainings.count()) == before
+
+
+@pytest.mark.parametrize("record", EXPIRY_RULES)
+def test_an_expiry_on_the_start_date_is_accepted(world, client_for, record):
+    start_field, extra, _ = EXPIRY_RULES[record]
+    today = timezone.localdate().isoformat()
+    response = client_for(world.users["coordinator"]).post(
+        f"/leaders/{world.users['leader'].pk}/{record}/new/",
+        {**extra, start_field: today, "expires": today},
+    )
+    assert response.status_code == 302
+
+
+def test_the_services_refuse_an_expiry_before_the_start_with_the_pages_message(world):
+    """Whoever records vetting or training (a page, a command, the demo) meets the same rule."""
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    leader = world.users["leader"]
+    with pytest.raises(ValidationError) as vetting:
+        services.record_vetting(
+            acting_user=None, leader=leader, level="nppv2", granted=today, expires=yesterday
+        )
+    assert vetting.value.message_dict == {"expires": [EXPIRY_RULES["vetting"][2]]}
+    with pytest.raises(ValidationError) as training:
+        services.record_safeguarding_training(
+            acting_user=None, leader=leader, completed=today, expires=yesterday
+        )
+    assert training.value.message_dict == {"expires": [EXPIRY_RULES["training"][2]]}
+
+
+@pytest.mark.parametrize(
+    ("url", "messages"),
+    [
+        (
+            "/leaders/{leader}/vetting/new/",
+            [
+                "Select the level of vetting",
+                "Enter the date the vetting was granted",
+                "Enter the date the vetting expires",
+            ],
+        ),
+        (
+            "/leaders/{leader}/training/new/",
+            ["Enter the date the training was completed", "Enter the date the training expires"],
+        ),
+    ],
+)
+def test_empty_leader_forms_say_what_to_enter(world, client_for, url, messages):
+    client = client_for(world.users["coordinator"])
+    url = url.format(leader=world.users["leader"].pk)
+    response = client.post(url, {"name": ""})
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    for message in messages:
+        assert message in body
+    assert "This field is required" not in body
