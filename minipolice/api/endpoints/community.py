@@ -2,7 +2,6 @@
 community.selectors and written through community.services."""
 
 import datetime
-from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -18,9 +17,12 @@ from minipolice.api.common import (
     Id,
     In,
     IsoDate,
+    Latitude,
+    Longitude,
     Page,
     PageQuery,
     Text,
+    coordinate,
     paginate,
     require,
     responses,
@@ -77,8 +79,8 @@ class ActionIn(In):
     kind: Kind
     date: Date
     place: Text(160, 1)
-    latitude: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
-    longitude: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
+    latitude: float | None = Latitude
+    longitude: float | None = Longitude
     partners: Text(255) = ""
     homes_reached: int | None = Count
     leaflets_delivered: int | None = Count
@@ -96,8 +98,8 @@ class ActionPatch(In):
     kind: Kind | None = None
     date: Date | None = None
     place: Text(160, 1) | None = None
-    latitude: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
-    longitude: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
+    latitude: float | None = Latitude
+    longitude: float | None = Longitude
     partners: Text(255) | None = None
     homes_reached: int | None = Count
     leaflets_delivered: int | None = Count
@@ -113,10 +115,6 @@ class ActionPatch(In):
 
 DETAILS = ["date", "place", "latitude", "longitude", "partners", "outcome", *MEASURES]
 CLEARABLE = {*MEASURES, "latitude", "longitude"}  # null clears these; other nulls are ignored
-
-
-def _coordinate(value):
-    return None if value is None else Decimal(str(round(value, 5)))
 
 
 def _actions(user, perm=Perm.COMMUNITY_READ):
@@ -160,8 +158,8 @@ def create_community_action(request, payload: ActionIn):
     require(request, Perm.COMMUNITY_MANAGE)
     unit = resolve(visible_units(request.user, Perm.COMMUNITY_MANAGE), payload.unit, "unit")
     details = {name: getattr(payload, name) for name in DETAILS}
-    details["latitude"] = _coordinate(payload.latitude)
-    details["longitude"] = _coordinate(payload.longitude)
+    details["latitude"] = coordinate(payload.latitude)
+    details["longitude"] = coordinate(payload.longitude)
     action = services.record_action(
         acting_user=request.user,
         unit=unit,
@@ -191,7 +189,7 @@ def update_community_action(request, action_id: Id, payload: ActionPatch):
             details[name] = changes[name]
     for name in ("latitude", "longitude"):
         if name in changes:
-            details[name] = _coordinate(changes[name])
+            details[name] = coordinate(changes[name])
     current = list(action.participations.values_list("child_id", flat=True))
     visible_now = set(
         visible_children(request.user).filter(pk__in=current).values_list("pk", flat=True)

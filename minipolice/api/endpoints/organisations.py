@@ -5,7 +5,6 @@ organisations.services, exactly like the pages.
 """
 
 import datetime
-from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -21,9 +20,12 @@ from minipolice.api.common import (
     Id,
     In,
     IsoDate,
+    Latitude,
+    Longitude,
     Page,
     PageQuery,
     Text,
+    coordinate,
     paginate,
     require,
     require_any,
@@ -38,12 +40,6 @@ from minipolice.organisations.models import UnitStatus
 router = Router()
 
 StatusName = Literal["proposed", "trial", "active", "paused", "closed"]
-Latitude = Field(None, ge=-90, le=90, allow_inf_nan=False)
-Longitude = Field(None, ge=-180, le=180, allow_inf_nan=False)
-
-
-def _coordinate(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(round(value, 5)))
 
 
 # Forces ------------------------------------------------------------------------------------
@@ -214,8 +210,8 @@ def create_school(request, payload: SchoolIn):
         selectors.visible_areas(request.user, Perm.SCHOOL_MANAGE), data.pop("area"), "area"
     )
     data["latitude"], data["longitude"] = (
-        _coordinate(payload.latitude),
-        _coordinate(payload.longitude),
+        coordinate(payload.latitude),
+        coordinate(payload.longitude),
     )
     school = services.create_school(acting_user=request.user, area=area, **data)
     return Status(201, selectors.get_school_for_user(request.user, school.pk))
@@ -244,7 +240,7 @@ def update_school(request, school_id: Id, payload: SchoolPatch):
         )
     for key in ("latitude", "longitude"):
         if key in changes:
-            changes[key] = _coordinate(changes[key])
+            changes[key] = coordinate(changes[key])
     services.update_school(acting_user=request.user, school=school, **changes)
     return selectors.get_school_for_user(request.user, school.pk)
 
