@@ -7,7 +7,6 @@ organisations.services, exactly like the pages.
 import datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -31,11 +30,9 @@ from minipolice.api.common import (
     require_any,
     responses,
 )
-from minipolice.api.errors import Conflict
 from minipolice.api.references import resolve
 from minipolice.api.reports import forces_for_aggregates
 from minipolice.organisations import selectors, services
-from minipolice.organisations.models import UnitStatus
 
 router = Router()
 
@@ -374,13 +371,6 @@ def change_unit_status(request, unit_id: Id, payload: StatusChangeIn):
     """
     require(request, Perm.UNIT_MANAGE)
     unit = selectors.get_unit_for_user(request.user, unit_id, Perm.UNIT_MANAGE)
-    if payload.to_status not in unit.allowed_next_statuses():
-        current = UnitStatus(unit.status).label.lower()
-        target = UnitStatus(payload.to_status).label.lower()
-        article = "An" if current[0] in "aeiou" else "A"
-        raise Conflict(
-            ValidationError({"to_status": f"{article} {current} unit cannot become {target}."})
-        )
     services.change_unit_status(
         acting_user=request.user,
         unit=unit,
