@@ -5,7 +5,6 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -255,20 +254,14 @@ def create_guardian(request, payload: GuardianIn):
     child = resolve(
         selectors.visible_children(request.user, Perm.CHILDREN_MANAGE), payload.child, "child"
     )
-    with transaction.atomic():
-        guardian = services.create_guardian(
-            acting_user=request.user,
-            force=child.force,
-            name=payload.name,
-            email=payload.email,
-            phone=payload.phone,
-        )
-        services.link_guardian(
-            acting_user=request.user,
-            child=child,
-            guardian=guardian,
-            relationship=payload.relationship,
-        )
+    guardian = services.create_and_link_guardian(
+        acting_user=request.user,
+        child=child,
+        name=payload.name,
+        email=payload.email,
+        phone=payload.phone,
+        relationship=payload.relationship,
+    )
     return Status(201, _guardian(request, guardian.pk))
 
 
