@@ -5,9 +5,7 @@ import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -318,27 +316,10 @@ def replace_register(request, session_id: Id, payload: RegisterIn):
     mark under `errors["marks.N"]`."""
     require(request, Perm.REGISTER_TAKE)
     session = selectors.get_session_for_user(request.user, session_id, Perm.REGISTER_TAKE)
-    seen = set()
-    errors: dict[str, list[str]] = {}
-    for index, mark in enumerate(payload.marks):
-        if mark.child in seen:
-            errors[f"marks.{index}"] = ["This child is listed twice."]
-        seen.add(mark.child)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        for index, mark in enumerate(payload.marks):
-            try:
-                child = selectors.get_register_child(session, mark.child)
-                services.record_attendance(
-                    acting_user=request.user, session=session, child=child, status=mark.status
-                )
-            except Http404:
-                errors[f"marks.{index}"] = ["This child is not on this session's register."]
-            except ValidationError as error:
-                errors[f"marks.{index}"] = list(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        if payload.mark_rest_absent:
-            services.mark_rest_absent(acting_user=request.user, session=session)
+    services.record_register(
+        acting_user=request.user,
+        session=session,
+        marks=[(mark.child, mark.status) for mark in payload.marks],
+        finish=payload.mark_rest_absent,
+    )
     return _register(session)
