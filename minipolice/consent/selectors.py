@@ -320,3 +320,8 @@ def get_email_delivery_for_user(user, pk) -> EmailDelivery:
         return visible_email_deliveries(user).get(pk=pk)
     except (EmailDelivery.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def visible_consents(user, perm: Perm = Perm.CHILDREN_READ):
+    """Every consent record (the whole history) of the children the user may see."""
+    return Consent.objects.filter(child__in=visible_children(user, perm))

@@ -6,6 +6,7 @@ from django.http import Http404
 from minipolice.accounts.models import Role, RoleAssignment, User
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, scope_q
+from minipolice.organisations.selectors import visible_cohorts
 from minipolice.people.models import Child, Enrolment, Guardian, Guardianship
 
 
@@ -130,3 +131,17 @@ def cohort_enrolments(user, cohort):
         .select_related("child")
         .order_by("left", "child__last_name", "child__first_name")
     )
+
+
+def visible_enrolments(user, perm: Perm = Perm.CHILDREN_READ):
+    """Enrolments of children the user may see (with `perm`), in cohorts the user may see."""
+    return Enrolment.objects.filter(
+        child__in=visible_children(user, perm),
+        cohort__in=visible_cohorts(user).values("pk"),
+    )
+
+
+def current_members(**where):
+    """The ids of children enrolled now (not left) in the cohorts `where` picks, e.g.
+    cohort_id=3 or cohort__unit_id=7: a subquery for `pk__in`."""
+    return Enrolment.objects.filter(left__isnull=True, **where).values("child_id")

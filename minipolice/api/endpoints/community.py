@@ -5,7 +5,6 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -28,8 +27,9 @@ from minipolice.api.common import (
     responses,
 )
 from minipolice.api.references import resolve
+from minipolice.api.selectors import actions_with_participants
 from minipolice.community import selectors, services
-from minipolice.community.models import MEASURES, Participation
+from minipolice.community.models import MEASURES
 from minipolice.organisations.selectors import visible_units
 from minipolice.people.selectors import visible_children
 
@@ -117,13 +117,6 @@ DETAILS = ["date", "place", "latitude", "longitude", "partners", "outcome", *MEA
 CLEARABLE = {*MEASURES, "latitude", "longitude"}  # null clears these; other nulls are ignored
 
 
-def _actions(user, perm=Perm.COMMUNITY_READ):
-    seen = Participation.objects.filter(child__in=visible_children(user)).order_by("child_id")
-    return selectors.visible_actions(user, perm).prefetch_related(
-        Prefetch("participations", queryset=seen, to_attr="visible_participations")
-    )
-
-
 def _children(user, ids):
     """The children named by `ids`, each of whom the user must be able to see (else a 400)."""
     wanted = sorted(set(ids))
@@ -139,7 +132,7 @@ def _children(user, ids):
 @router.get("/community-actions", response=responses({200: Page[ActionOut]}))
 def list_community_actions(request, filters: Query[ActionFilters]):
     require(request, Perm.COMMUNITY_READ)
-    actions = _actions(request.user)
+    actions = actions_with_participants(request.user)
     if filters.unit:
         actions = actions.filter(unit_id=filters.unit)
     if filters.kind:
@@ -167,13 +160,13 @@ def create_community_action(request, payload: ActionIn):
         participants=_children(request.user, payload.participants),
         **details,
     )
-    return Status(201, get_object_or_404(_actions(request.user), pk=action.pk))
+    return Status(201, get_object_or_404(actions_with_participants(request.user), pk=action.pk))
 
 
 @router.get("/community-actions/{action_id}", response=responses({200: ActionOut}))
 def get_community_action(request, action_id: Id):
     require(request, Perm.COMMUNITY_READ)
-    return get_object_or_404(_actions(request.user), pk=action_id)
+    return get_object_or_404(actions_with_participants(request.user), pk=action_id)
 
 
 @router.patch("/community-actions/{action_id}", response=responses({200: ActionOut}, WRITE_ERRORS))
@@ -190,20 +183,17 @@ def update_community_action(request, action_id: Id, payload: ActionPatch):
     for name in ("latitude", "longitude"):
         if name in changes:
             details[name] = coordinate(changes[name])
-    current = list(action.participations.values_list("child_id", flat=True))
-    visible_now = set(
-        visible_children(request.user).filter(pk__in=current).values_list("pk", flat=True)
-    )
+    taking_part = list(selectors.action_participants(request.user, action))  # those you see
     if changes.get("participants") is not None:
         participants = _children(request.user, changes["participants"])
     else:
-        participants = list(visible_children(request.user).filter(pk__in=current))
+        participants = taking_part
     services.update_action(
         acting_user=request.user,
         action=action,
         kind=changes.get("kind") or action.kind,
         participants=participants,
-        editable_ids=sorted(visible_now | {child.pk for child in participants}),
+        editable_ids=sorted({child.pk for child in [*taking_part, *participants]}),
         **details,
     )
-    return get_object_or_404(_actions(request.user), pk=action.pk)
+    return get_object_or_404(actions_with_participants(request.user), pk=action.pk)

@@ -26,7 +26,7 @@ from minipolice.api.common import (
     responses,
 )
 from minipolice.api.references import resolve
-from minipolice.consent.models import Consent
+from minipolice.consent.selectors import visible_consents
 from minipolice.consent.services import record_consent
 from minipolice.people.selectors import visible_children, visible_guardians
 
@@ -96,15 +96,11 @@ class ConsentIn(In):
         return value
 
 
-def _consents(user, perm=Perm.CHILDREN_READ):
-    return Consent.objects.filter(child__in=visible_children(user, perm))
-
-
 @router.get("/consents", response=responses({200: Page[ConsentOut]}), tags=["consents"])
 def list_consents(request, filters: Query[ConsentFilters]):
     """Every consent decision of the children you may see, newest first; filter by child."""
     require(request, Perm.CHILDREN_READ)
-    consents = _consents(request.user)
+    consents = visible_consents(request.user)
     if filters.child:
         consents = consents.filter(child_id=filters.child)
     if filters.kind:
@@ -142,4 +138,4 @@ def create_consent(request, payload: ConsentIn):
 @router.get("/consents/{consent_id}", response=responses({200: ConsentOut}), tags=["consents"])
 def get_consent(request, consent_id: Id):
     require(request, Perm.CHILDREN_READ)
-    return get_object_or_404(_consents(request.user), pk=consent_id)
+    return get_object_or_404(visible_consents(request.user), pk=consent_id)

@@ -5,13 +5,12 @@ import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from minipolice.accounts.models import User
 from minipolice.accounts.permissions import Perm
 from minipolice.api.common import (
     WRITE_ERRORS,
@@ -27,6 +26,7 @@ from minipolice.api.common import (
     responses,
 )
 from minipolice.api.references import resolve
+from minipolice.api.selectors import sessions_with_register
 from minipolice.delivery import selectors, services
 from minipolice.organisations.selectors import visible_cohorts
 from minipolice.programme.selectors import visible_modules
@@ -127,15 +127,8 @@ class DetailsIn(In):
     )
 
 
-def _sessions(user, perm=Perm.SESSION_READ):
-    sessions = selectors.with_notes_visibility(selectors.visible_sessions(user, perm), user)
-    return selectors.with_register_counts(sessions).prefetch_related(
-        Prefetch("leaders_present", queryset=User.objects.only("pk"))
-    )
-
-
 def _session(user, pk, perm=Perm.SESSION_READ):
-    return get_object_or_404(_sessions(user, perm), pk=pk)
+    return get_object_or_404(sessions_with_register(user, perm), pk=pk)
 
 
 def _module(user, cohort, pk):
@@ -149,7 +142,7 @@ def _module(user, cohort, pk):
 @router.get("/sessions", response=responses({200: Page[SessionOut]}))
 def list_sessions(request, filters: Query[SessionFilters]):
     require(request, Perm.SESSION_READ)
-    sessions = _sessions(request.user)
+    sessions = sessions_with_register(request.user)
     if filters.cohort:
         sessions = sessions.filter(cohort_id=filters.cohort)
     if filters.unit:

@@ -31,7 +31,7 @@ from minipolice.api.common import (
     responses,
 )
 from minipolice.api.references import resolve
-from minipolice.api.reports import forces_for_aggregates
+from minipolice.api.selectors import api_forces, units_with_history
 from minipolice.organisations import selectors, services
 
 router = Router()
@@ -50,21 +50,16 @@ class ForceOut(Schema):
     pcc_name: str
 
 
-def _forces(user):
-    """Forces the user works in (any read role), and those they may report on."""
-    return (selectors.visible_forces(user, Perm.UNIT_READ) | forces_for_aggregates(user)).distinct()
-
-
 @router.get("/forces", response=responses({200: Page[ForceOut]}), tags=["forces"])
 def list_forces(request, query: Query[PageQuery]):
     require_any(request, Perm.UNIT_READ, Perm.AGGREGATES_READ)
-    return paginate(_forces(request.user), query, "name")
+    return paginate(api_forces(request.user), query, "name")
 
 
 @router.get("/forces/{force_id}", response=responses({200: ForceOut}), tags=["forces"])
 def get_force(request, force_id: Id):
     require_any(request, Perm.UNIT_READ, Perm.AGGREGATES_READ)
-    return get_object_or_404(_forces(request.user), pk=force_id)
+    return get_object_or_404(api_forces(request.user), pk=force_id)
 
 
 # Areas -------------------------------------------------------------------------------------
@@ -306,14 +301,10 @@ class StatusChangeIn(In):
     note: Text(255) = ""
 
 
-def _units(user, perm=Perm.UNIT_READ):
-    return selectors.visible_units(user, perm).prefetch_related("status_changes")
-
-
 @router.get("/units", response=responses({200: Page[UnitOut]}), tags=["units"])
 def list_units(request, filters: Query[UnitFilters]):
     require(request, Perm.UNIT_READ)
-    units = _units(request.user)
+    units = units_with_history(request.user)
     if filters.force:
         units = units.filter(school__area__force_id=filters.force)
     if filters.area:
@@ -341,13 +332,13 @@ def create_unit(request, payload: UnitIn):
         status_since=payload.status_since,
         funding_source=payload.funding_source,
     )
-    return Status(201, _units(request.user).get(pk=unit.pk))
+    return Status(201, units_with_history(request.user).get(pk=unit.pk))
 
 
 @router.get("/units/{unit_id}", response=responses({200: UnitOut}), tags=["units"])
 def get_unit(request, unit_id: Id):
     require(request, Perm.UNIT_READ)
-    return get_object_or_404(_units(request.user), pk=unit_id)
+    return get_object_or_404(units_with_history(request.user), pk=unit_id)
 
 
 @router.patch("/units/{unit_id}", response=responses({200: UnitOut}, WRITE_ERRORS), tags=["units"])
@@ -357,7 +348,7 @@ def update_unit(request, unit_id: Id, payload: UnitPatch):
     unit = selectors.get_unit_for_user(request.user, unit_id, Perm.UNIT_MANAGE)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     services.update_unit(acting_user=request.user, unit=unit, **changes)
-    return _units(request.user).get(pk=unit.pk)
+    return units_with_history(request.user).get(pk=unit.pk)
 
 
 @router.post(
@@ -378,7 +369,7 @@ def change_unit_status(request, unit_id: Id, payload: StatusChangeIn):
         changed_on=payload.changed_on,
         note=payload.note,
     )
-    return _units(request.user).get(pk=unit.pk)
+    return units_with_history(request.user).get(pk=unit.pk)
 
 
 # Cohorts -----------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ from minipolice.api.common import (
 from minipolice.api.references import resolve
 from minipolice.organisations.selectors import visible_cohorts
 from minipolice.people import selectors, services
-from minipolice.people.models import Enrolment
 
 router = Router()
 
@@ -342,18 +341,10 @@ class LeaveIn(In):
     left: Date | None = Field(None, description="Defaults to today")
 
 
-def _enrolments(user, perm=Perm.CHILDREN_READ):
-    """Enrolments of children the user may see, in cohorts the user may see."""
-    return Enrolment.objects.filter(
-        child__in=selectors.visible_children(user, perm),
-        cohort__in=visible_cohorts(user).values("pk"),
-    )
-
-
 @router.get("/enrolments", response=responses({200: Page[EnrolmentOut]}), tags=["enrolments"])
 def list_enrolments(request, filters: Query[EnrolmentFilters]):
     require(request, Perm.CHILDREN_READ)
-    enrolments = _enrolments(request.user)
+    enrolments = selectors.visible_enrolments(request.user)
     if filters.child:
         enrolments = enrolments.filter(child_id=filters.child)
     if filters.cohort:
@@ -384,7 +375,7 @@ def create_enrolment(request, payload: EnrolmentIn):
 )
 def get_enrolment(request, enrolment_id: Id):
     require(request, Perm.CHILDREN_READ)
-    return get_object_or_404(_enrolments(request.user), pk=enrolment_id)
+    return get_object_or_404(selectors.visible_enrolments(request.user), pk=enrolment_id)
 
 
 @router.post(
@@ -396,7 +387,9 @@ def leave_cohort(request, enrolment_id: Id, payload: LeaveIn):
     """Record that the child left the cohort. Leaving twice is a 400."""
     require(request, Perm.CHILDREN_MANAGE)
     enrolment = get_object_or_404(
-        _enrolments(request.user, Perm.CHILDREN_MANAGE).select_related("child__force", "cohort"),
+        selectors.visible_enrolments(request.user, Perm.CHILDREN_MANAGE).select_related(
+            "child__force", "cohort"
+        ),
         pk=enrolment_id,
     )
     return services.leave_cohort(acting_user=request.user, enrolment=enrolment, left=payload.left)
