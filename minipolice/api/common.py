@@ -80,6 +80,16 @@ Phone = Annotated[
     _django_rule(validate_phone),
 ]
 
+
+def _blank_is_none(value):
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def Search(max_length: int = 100):  # noqa: N802 (a type factory, used like a type)
+    """Text a list filter looks for: `?q=` with nothing (or only spaces) filters nothing."""
+    return Annotated[Text(max_length) | None, BeforeValidator(_blank_is_none)]
+
+
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

@@ -2,11 +2,11 @@
 community.selectors and written through community.services."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.responses import Status
 
 from minipolice.accounts.permissions import Perm
@@ -67,11 +67,15 @@ class ActionOut(Schema):
         return [participation.child_id for participation in obj.visible_participations]
 
 
-class ActionFilters(PageQuery):
-    unit: Id | None = None
+class ActionFilters(FilterSchema):
+    unit: Annotated[Id | None, FilterLookup("unit_id")] = None
     kind: Kind | None = None
-    date_from: IsoDate | None = Field(None, alias="from", description="On or after")
-    date_to: IsoDate | None = Field(None, alias="to", description="On or before")
+    date_from: Annotated[IsoDate | None, FilterLookup("date__gte")] = Field(
+        None, alias="from", description="On or after"
+    )
+    date_to: Annotated[IsoDate | None, FilterLookup("date__lte")] = Field(
+        None, alias="to", description="On or before"
+    )
 
 
 class ActionIn(In):
@@ -130,18 +134,9 @@ def _children(user, ids):
 
 
 @router.get("/community-actions", response=responses({200: Page[ActionOut]}))
-def list_community_actions(request, filters: Query[ActionFilters]):
+def list_community_actions(request, page: Query[PageQuery], filters: Query[ActionFilters]):
     require(request, Perm.COMMUNITY_READ)
-    actions = actions_with_participants(request.user)
-    if filters.unit:
-        actions = actions.filter(unit_id=filters.unit)
-    if filters.kind:
-        actions = actions.filter(kind=filters.kind)
-    if filters.date_from:
-        actions = actions.filter(date__gte=filters.date_from)
-    if filters.date_to:
-        actions = actions.filter(date__lte=filters.date_to)
-    return paginate(actions, filters, "-date")
+    return paginate(filters.filter(actions_with_participants(request.user)), page, "-date")
 
 
 @router.post("/community-actions", response=responses({201: ActionOut}, WRITE_ERRORS))

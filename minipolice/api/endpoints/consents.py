@@ -4,11 +4,11 @@ Recording goes through consent.services.record_consent (a new row each time; the
 """
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import AwareDatetime, field_validator
 
@@ -61,8 +61,8 @@ class ConsentOut(Schema):
         return obj.given_by_id
 
 
-class ConsentFilters(PageQuery):
-    child: Id | None = None
+class ConsentFilters(FilterSchema):
+    child: Annotated[Id | None, FilterLookup("child_id")] = None
     kind: Kind | None = None
 
 
@@ -97,15 +97,10 @@ class ConsentIn(In):
 
 
 @router.get("/consents", response=responses({200: Page[ConsentOut]}), tags=["consents"])
-def list_consents(request, filters: Query[ConsentFilters]):
+def list_consents(request, page: Query[PageQuery], filters: Query[ConsentFilters]):
     """Every consent decision of the children you may see, newest first; filter by child."""
     require(request, Perm.CHILDREN_READ)
-    consents = visible_consents(request.user)
-    if filters.child:
-        consents = consents.filter(child_id=filters.child)
-    if filters.kind:
-        consents = consents.filter(kind=filters.kind)
-    return paginate(consents, filters, "-given_at")
+    return paginate(filters.filter(visible_consents(request.user)), page, "-given_at")
 
 
 @router.post("/consents", response=responses({201: ConsentOut}, WRITE_ERRORS), tags=["consents"])

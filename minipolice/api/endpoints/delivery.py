@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.responses import Status
 
 from minipolice.accounts.permissions import Perm
@@ -89,12 +89,16 @@ class SessionOut(Schema):
         return [leader.pk for leader in obj.leaders_present.all()]
 
 
-class SessionFilters(PageQuery):
-    cohort: Id | None = None
-    unit: Id | None = None
+class SessionFilters(FilterSchema):
+    cohort: Annotated[Id | None, FilterLookup("cohort_id")] = None
+    unit: Annotated[Id | None, FilterLookup("cohort__unit_id")] = None
     status: SessionStatusName | None = None
-    date_from: IsoDate | None = Field(None, alias="from", description="On or after")
-    date_to: IsoDate | None = Field(None, alias="to", description="On or before")
+    date_from: Annotated[IsoDate | None, FilterLookup("date__gte")] = Field(
+        None, alias="from", description="On or after"
+    )
+    date_to: Annotated[IsoDate | None, FilterLookup("date__lte")] = Field(
+        None, alias="to", description="On or before"
+    )
 
 
 class SessionIn(In):
@@ -140,20 +144,10 @@ def _module(user, cohort, pk):
 
 
 @router.get("/sessions", response=responses({200: Page[SessionOut]}))
-def list_sessions(request, filters: Query[SessionFilters]):
+def list_sessions(request, page: Query[PageQuery], filters: Query[SessionFilters]):
     require(request, Perm.SESSION_READ)
-    sessions = sessions_with_register(request.user)
-    if filters.cohort:
-        sessions = sessions.filter(cohort_id=filters.cohort)
-    if filters.unit:
-        sessions = sessions.filter(cohort__unit_id=filters.unit)
-    if filters.status:
-        sessions = sessions.filter(status=filters.status)
-    if filters.date_from:
-        sessions = sessions.filter(date__gte=filters.date_from)
-    if filters.date_to:
-        sessions = sessions.filter(date__lte=filters.date_to)
-    return paginate(sessions, filters, "date", "start_time")
+    sessions = filters.filter(sessions_with_register(request.user))
+    return paginate(sessions, page, "date", "start_time")
 
 
 @router.post("/sessions", response=responses({201: SessionOut}, WRITE_ERRORS))

@@ -5,11 +5,10 @@ organisations.services, exactly like the pages.
 """
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.responses import Status
 
 from minipolice.accounts.permissions import Perm
@@ -23,6 +22,7 @@ from minipolice.api.common import (
     Longitude,
     Page,
     PageQuery,
+    Search,
     Text,
     coordinate,
     paginate,
@@ -74,9 +74,11 @@ class AreaOut(Schema):
         return obj.force_id
 
 
-class AreaFilters(PageQuery):
-    force: Id | None = None
-    q: Text(100) | None = Field(None, description="Part of the name")
+class AreaFilters(FilterSchema):
+    force: Annotated[Id | None, FilterLookup("force_id")] = None
+    q: Annotated[Search(), FilterLookup("name__icontains")] = Field(
+        None, description="Part of the name"
+    )
 
 
 class AreaIn(In):
@@ -89,14 +91,9 @@ class AreaPatch(In):
 
 
 @router.get("/areas", response=responses({200: Page[AreaOut]}), tags=["areas"])
-def list_areas(request, filters: Query[AreaFilters]):
+def list_areas(request, page: Query[PageQuery], filters: Query[AreaFilters]):
     require(request, Perm.AREA_READ)
-    areas = selectors.visible_areas(request.user)
-    if filters.force:
-        areas = areas.filter(force_id=filters.force)
-    if filters.q:
-        areas = areas.filter(name__icontains=filters.q)
-    return paginate(areas, filters, "name")
+    return paginate(filters.filter(selectors.visible_areas(request.user)), page, "name")
 
 
 @router.post("/areas", response=responses({201: AreaOut}, WRITE_ERRORS), tags=["areas"])
@@ -146,11 +143,13 @@ class SchoolOut(Schema):
         return obj.area.force_id
 
 
-class SchoolFilters(PageQuery):
-    force: Id | None = None
-    area: Id | None = None
-    urn: Text(6) | None = None
-    q: Text(100) | None = Field(None, description="Part of the name, town or postcode")
+class SchoolFilters(FilterSchema):
+    force: Annotated[Id | None, FilterLookup("area__force_id")] = None
+    area: Annotated[Id | None, FilterLookup("area_id")] = None
+    urn: Search(6) = None
+    q: Annotated[
+        Search(), FilterLookup(["name__icontains", "town__icontains", "postcode__icontains"])
+    ] = Field(None, description="Part of the name, town or postcode")
 
 
 class SchoolIn(In):
@@ -176,22 +175,9 @@ class SchoolPatch(In):
 
 
 @router.get("/schools", response=responses({200: Page[SchoolOut]}), tags=["schools"])
-def list_schools(request, filters: Query[SchoolFilters]):
+def list_schools(request, page: Query[PageQuery], filters: Query[SchoolFilters]):
     require(request, Perm.SCHOOL_READ)
-    schools = selectors.visible_schools(request.user)
-    if filters.force:
-        schools = schools.filter(area__force_id=filters.force)
-    if filters.area:
-        schools = schools.filter(area_id=filters.area)
-    if filters.urn:
-        schools = schools.filter(urn=filters.urn)
-    if filters.q:
-        schools = schools.filter(
-            Q(name__icontains=filters.q)
-            | Q(town__icontains=filters.q)
-            | Q(postcode__icontains=filters.q)
-        )
-    return paginate(schools, filters, "name")
+    return paginate(filters.filter(selectors.visible_schools(request.user)), page, "name")
 
 
 @router.post("/schools", response=responses({201: SchoolOut}, WRITE_ERRORS), tags=["schools"])
@@ -274,12 +260,14 @@ class UnitOut(Schema):
         return list(obj.status_changes.all())
 
 
-class UnitFilters(PageQuery):
-    force: Id | None = None
-    area: Id | None = None
-    school: Id | None = None
+class UnitFilters(FilterSchema):
+    force: Annotated[Id | None, FilterLookup("school__area__force_id")] = None
+    area: Annotated[Id | None, FilterLookup("school__area_id")] = None
+    school: Annotated[Id | None, FilterLookup("school_id")] = None
     status: StatusName | None = None
-    q: Text(100) | None = Field(None, description="Part of the unit's or school's name")
+    q: Annotated[Search(), FilterLookup(["name__icontains", "school__name__icontains"])] = Field(
+        None, description="Part of the unit's or school's name"
+    )
 
 
 class UnitIn(In):
@@ -302,20 +290,9 @@ class StatusChangeIn(In):
 
 
 @router.get("/units", response=responses({200: Page[UnitOut]}), tags=["units"])
-def list_units(request, filters: Query[UnitFilters]):
+def list_units(request, page: Query[PageQuery], filters: Query[UnitFilters]):
     require(request, Perm.UNIT_READ)
-    units = units_with_history(request.user)
-    if filters.force:
-        units = units.filter(school__area__force_id=filters.force)
-    if filters.area:
-        units = units.filter(school__area_id=filters.area)
-    if filters.school:
-        units = units.filter(school_id=filters.school)
-    if filters.status:
-        units = units.filter(status=filters.status)
-    if filters.q:
-        units = units.filter(Q(name__icontains=filters.q) | Q(school__name__icontains=filters.q))
-    return paginate(units, filters, "name")
+    return paginate(filters.filter(units_with_history(request.user)), page, "name")
 
 
 @router.post("/units", response=responses({201: UnitOut}, WRITE_ERRORS), tags=["units"])
@@ -386,11 +363,14 @@ class CohortOut(Schema):
         return obj.unit_id
 
 
-class CohortFilters(PageQuery):
-    force: Id | None = None
-    school: Id | None = None
-    unit: Id | None = None
-    running_on: IsoDate | None = Field(None, description="Cohorts running on this date")
+class CohortFilters(FilterSchema):
+    force: Annotated[Id | None, FilterLookup("unit__school__area__force_id")] = None
+    school: Annotated[Id | None, FilterLookup("unit__school_id")] = None
+    unit: Annotated[Id | None, FilterLookup("unit_id")] = None
+    running_on: Annotated[
+        IsoDate | None,
+        FilterLookup(["start_date__lte", "end_date__gte"], expression_connector="AND"),
+    ] = Field(None, description="Cohorts running on this date")
 
 
 class CohortIn(In):
@@ -407,20 +387,10 @@ class CohortPatch(In):
 
 
 @router.get("/cohorts", response=responses({200: Page[CohortOut]}), tags=["cohorts"])
-def list_cohorts(request, filters: Query[CohortFilters]):
+def list_cohorts(request, page: Query[PageQuery], filters: Query[CohortFilters]):
     require(request, Perm.COHORT_READ)
-    cohorts = selectors.visible_cohorts(request.user)
-    if filters.force:
-        cohorts = cohorts.filter(unit__school__area__force_id=filters.force)
-    if filters.school:
-        cohorts = cohorts.filter(unit__school_id=filters.school)
-    if filters.unit:
-        cohorts = cohorts.filter(unit_id=filters.unit)
-    if filters.running_on:
-        cohorts = cohorts.filter(
-            start_date__lte=filters.running_on, end_date__gte=filters.running_on
-        )
-    return paginate(cohorts, filters, "-start_date", "name")
+    cohorts = filters.filter(selectors.visible_cohorts(request.user))
+    return paginate(cohorts, page, "-start_date", "name")
 
 
 @router.post("/cohorts", response=responses({201: CohortOut}, WRITE_ERRORS), tags=["cohorts"])

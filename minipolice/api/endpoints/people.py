@@ -2,14 +2,14 @@
 people.services. Notes for leaders are shown only to those who may read them (else null)."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import model_validator
+from pydantic import BeforeValidator, model_validator
 
 from minipolice.accounts.permissions import Perm
 from minipolice.api.common import (
@@ -21,6 +21,7 @@ from minipolice.api.common import (
     Page,
     PageQuery,
     Phone,
+    Search,
     Text,
     paginate,
     require,
@@ -33,6 +34,10 @@ from minipolice.people import selectors, services
 router = Router()
 
 YearGroup = Literal[5, 6]
+# In a query string the year group is text: "6" means 6 (a Literal of numbers refuses "6").
+YearGroupParam = Annotated[
+    YearGroup, BeforeValidator(lambda v: int(v) if isinstance(v, str) and v.isdigit() else v)
+]
 Relationship = Literal["parent", "carer", "grandparent", "other"]
 
 
@@ -62,11 +67,21 @@ class ChildOut(Schema):
         return [enrolment.cohort_id for enrolment in obj.current_enrolments]
 
 
-class ChildFilters(PageQuery):
+class ChildFilters(FilterSchema):
     cohort: Id | None = None
     unit: Id | None = None
-    year_group: YearGroup | None = None
-    q: Text(100) | None = Field(None, description="Part of the first or last name")
+    year_group: YearGroupParam | None = None
+    q: Annotated[Search(), FilterLookup(["first_name__icontains", "last_name__icontains"])] = Field(
+        None, description="Part of the first or last name"
+    )
+
+    # Children in the cohort (or the unit) now: each of these two is its own condition, so a
+    # child in a cohort of another unit as well still matches both.
+    def filter_cohort(self, value) -> Q:
+        return Q(pk__in=selectors.current_members(cohort_id=value)) if value else Q()
+
+    def filter_unit(self, value) -> Q:
+        return Q(pk__in=selectors.current_members(cohort__unit_id=value)) if value else Q()
 
 
 class ChildIn(In):
@@ -109,26 +124,12 @@ def _refuse_notes(may_write_notes: bool, leader_notes) -> None:
 
 
 @router.get("/children", response=responses({200: Page[ChildOut]}), tags=["children"])
-def list_children(request, filters: Query[ChildFilters]):
+def list_children(request, page: Query[PageQuery], filters: Query[ChildFilters]):
     require(request, Perm.CHILDREN_READ)
-    children = selectors.children_list(request.user)
-    if filters.cohort:
-        children = children.filter(
-            enrolments__cohort_id=filters.cohort, enrolments__left__isnull=True
-        )
-    if filters.unit:
-        children = children.filter(
-            enrolments__cohort__unit_id=filters.unit, enrolments__left__isnull=True
-        )
-    if filters.year_group:
-        children = children.filter(year_group=filters.year_group)
-    if filters.q:
-        children = children.filter(
-            Q(first_name__icontains=filters.q) | Q(last_name__icontains=filters.q)
-        )
-    page = paginate(children.distinct(), filters, "last_name", "first_name")
-    _notes_visible(request, page["items"])
-    return page
+    children = filters.filter(selectors.children_list(request.user))
+    answer = paginate(children, page, "last_name", "first_name")
+    _notes_visible(request, answer["items"])
+    return answer
 
 
 @router.post("/children", response=responses({201: ChildOut}, WRITE_ERRORS), tags=["children"])
@@ -201,9 +202,11 @@ class GuardianOut(Schema):
         return obj.visible_links
 
 
-class GuardianFilters(PageQuery):
-    child: Id | None = None
-    q: Text(100) | None = Field(None, description="Part of the name or email address")
+class GuardianFilters(FilterSchema):
+    child: Annotated[Id | None, FilterLookup("guardianships__child_id")] = None
+    q: Annotated[Search(), FilterLookup(["name__icontains", "email__icontains"])] = Field(
+        None, description="Part of the name or email address"
+    )
 
 
 class GuardianIn(In):
@@ -236,14 +239,9 @@ def _guardian(request, pk):
 
 
 @router.get("/guardians", response=responses({200: Page[GuardianOut]}), tags=["guardians"])
-def list_guardians(request, filters: Query[GuardianFilters]):
+def list_guardians(request, page: Query[PageQuery], filters: Query[GuardianFilters]):
     require(request, Perm.CHILDREN_READ)
-    guardians = selectors.guardians_list(request.user)
-    if filters.child:
-        guardians = guardians.filter(guardianships__child_id=filters.child)
-    if filters.q:
-        guardians = guardians.filter(Q(name__icontains=filters.q) | Q(email__icontains=filters.q))
-    return paginate(guardians, filters, "name")
+    return paginate(filters.filter(selectors.guardians_list(request.user)), page, "name")
 
 
 @router.post("/guardians", response=responses({201: GuardianOut}, WRITE_ERRORS), tags=["guardians"])
@@ -325,10 +323,12 @@ class EnrolmentOut(Schema):
         return obj.cohort_id
 
 
-class EnrolmentFilters(PageQuery):
-    child: Id | None = None
-    cohort: Id | None = None
-    current: bool | None = Field(None, description="true: only children still in the cohort")
+class EnrolmentFilters(FilterSchema):
+    child: Annotated[Id | None, FilterLookup("child_id")] = None
+    cohort: Annotated[Id | None, FilterLookup("cohort_id")] = None
+    current: Annotated[bool | None, FilterLookup("left__isnull")] = Field(
+        None, description="true: only children still in the cohort"
+    )
 
 
 class EnrolmentIn(In):
@@ -342,16 +342,9 @@ class LeaveIn(In):
 
 
 @router.get("/enrolments", response=responses({200: Page[EnrolmentOut]}), tags=["enrolments"])
-def list_enrolments(request, filters: Query[EnrolmentFilters]):
+def list_enrolments(request, page: Query[PageQuery], filters: Query[EnrolmentFilters]):
     require(request, Perm.CHILDREN_READ)
-    enrolments = selectors.visible_enrolments(request.user)
-    if filters.child:
-        enrolments = enrolments.filter(child_id=filters.child)
-    if filters.cohort:
-        enrolments = enrolments.filter(cohort_id=filters.cohort)
-    if filters.current is not None:
-        enrolments = enrolments.filter(left__isnull=filters.current)
-    return paginate(enrolments, filters, "joined")
+    return paginate(filters.filter(selectors.visible_enrolments(request.user)), page, "joined")
 
 
 @router.post(
