@@ -7,12 +7,14 @@ from django.http import Http404
 
 from minipolice.accounts.models import RoleAssignment, User
 from minipolice.accounts.permissions import Perm
-from minipolice.accounts.scoping import scope_q
+from minipolice.accounts.scoping import get_scope, scope_q
 from minipolice.api.models import ApiToken, hash_token
 from minipolice.api.reports import forces_for_aggregates
 from minipolice.community import selectors as community
 from minipolice.community.models import Participation
 from minipolice.delivery import selectors as delivery
+from minipolice.events import selectors as events
+from minipolice.events.models import EventPlace, PlaceStatus
 from minipolice.organisations import selectors as organisations
 from minipolice.people.selectors import visible_children
 
@@ -70,4 +72,19 @@ def actions_with_participants(user, perm: Perm = Perm.COMMUNITY_READ):
     seen = Participation.objects.filter(child__in=visible_children(user)).order_by("child_id")
     return community.visible_actions(user, perm).prefetch_related(
         Prefetch("participations", queryset=seen, to_attr="visible_participations")
+    )
+
+
+def events_with_places(user):
+    """Events the user may read (or only count), with their programme, guests and invitations,
+    and `visible_places`: the places and waiting places of children the user may see."""
+    perm = Perm.EVENT_READ if get_scope(user).has(Perm.EVENT_READ) else Perm.EVENT_COUNTS
+    seen = EventPlace.objects.filter(
+        status__in=[PlaceStatus.PLACE, PlaceStatus.WAITING], child__in=visible_children(user)
+    ).select_related("invitation")
+    return events.visible_events(user, perm).prefetch_related(
+        "programme",
+        "guests",
+        "invitations",
+        Prefetch("places", queryset=seen.order_by("pk"), to_attr="visible_places"),
     )

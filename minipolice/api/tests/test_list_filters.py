@@ -16,6 +16,7 @@ from minipolice.community.services import record_action
 from minipolice.consent.services import record_consent
 from minipolice.delivery.services import cancel_session
 from minipolice.delivery.tests.helpers import session_on
+from minipolice.events.tests.helpers import make_event
 from minipolice.organisations import services as org
 from minipolice.people import services as people
 
@@ -409,3 +410,20 @@ def test_a_bad_filter_value_is_a_400_naming_its_parameter(world, api_as, path, p
     response = api_as(world.users["coordinator"]).get(path, params)
     assert response.status_code == 400
     assert list(response.json()["errors"]) == [field]
+
+
+def test_events_are_filtered_by_date(world, api_as):
+    soon = make_event(world, days=20, title="Summer day")
+    later = make_event(world, days=60, title="Autumn day")
+    api = api_as(world.users["coordinator"])
+    today = timezone.localdate()
+
+    def listed(params):
+        return _ids(api.get("/events", params))
+
+    assert listed({}) == {soon.pk, later.pk}
+    assert listed({"from": (today + 30 * DAY).isoformat()}) == {later.pk}
+    assert listed({"to": (today + 30 * DAY).isoformat()}) == {soon.pk}
+    assert listed(
+        {"from": (today + 20 * DAY).isoformat(), "to": (today + 20 * DAY).isoformat()}
+    ) == {soon.pk}
