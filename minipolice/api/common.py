@@ -6,6 +6,7 @@ no request can reach the database with a value it would refuse: bad input is a 4
 
 import datetime
 import re
+from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -79,6 +80,16 @@ Phone = Annotated[
     _django_rule(validate_phone),
 ]
 
+
+def _blank_is_none(value):
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def Search(max_length: int = 100):  # noqa: N802 (a type factory, used like a type)
+    """Text a list filter looks for: `?q=` with nothing (or only spaces) filters nothing."""
+    return Annotated[Text(max_length) | None, BeforeValidator(_blank_is_none)]
+
+
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -90,6 +101,16 @@ def _iso_date(value):
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise PydanticCustomError("date_value", "Enter a real date, like 2025-09-01") from None
+
+
+# A point on the map, in degrees. The models keep 5 decimal places (about a metre).
+Latitude = Field(None, ge=-90, le=90, allow_inf_nan=False)
+Longitude = Field(None, ge=-180, le=180, allow_inf_nan=False)
+
+
+def coordinate(value: float | None) -> Decimal | None:
+    """A latitude or longitude given to the API, as the model stores it (5 decimal places)."""
+    return None if value is None else Decimal(str(round(value, 5)))
 
 
 # A date in a request: "YYYY-MM-DD" only. `Date` is a date the programme records, so it is also

@@ -3,7 +3,8 @@
 400  bad input: a request that does not fit the schema, or a service's ValidationError; the
      reasons are listed per field in `errors` (`__all__` for reasons about the whole request)
 401  no token, an unknown token, or a revoked one
-403  the token's user holds no role that may do this at all
+403  the token's user holds no role that may do this at all, or a service refused the change
+     for the user's role (a ValidationError with code "forbidden")
 404  no such object, or one outside the user's scope (the same answer: existence is not revealed)
 409  a conflict with data already stored: a duplicate (a name or URN already used), a change the
      database refused, or a unit status change its current status does not allow
@@ -26,10 +27,19 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from minipolice.api.common import NOT_AN_OBJECT
 from minipolice.lib.middleware import database_busy_response, is_database_busy
+from minipolice.organisations.services import INVALID_TRANSITION
 
 logger = logging.getLogger("minipolice.api")
 
-UNIQUE_CODES = {"unique", "unique_together"}
+# A service's ValidationError is a 400, unless one of its reasons has a code that says more. The
+# services name these codes; this table is the only place that turns them into statuses. When
+# reasons of several kinds come together, the first status listed here wins.
+STATUS_FOR_CODE = {
+    "forbidden": 403,  # people.services: an email change by someone who cannot see every child
+    "unique": 409,  # Django: another row holds this unique value
+    "unique_together": 409,
+    INVALID_TRANSITION: 409,  # organisations.services: a unit status change not allowed now
+}
 
 
 def _unique_constraint_messages() -> set[str]:
@@ -40,14 +50,6 @@ def _unique_constraint_messages() -> set[str]:
             if isinstance(constraint, UniqueConstraint):
                 messages.add(str(constraint.get_violation_error_message()))
     return messages
-
-
-class Conflict(Exception):
-    """A request that is valid in itself but conflicts with the current state (409)."""
-
-    def __init__(self, error: ValidationError):
-        self.error = error
-        super().__init__(error)
 
 
 DUPLICATE_MESSAGE = "Another record already has these details."
@@ -67,13 +69,19 @@ def error_fields(error: ValidationError) -> dict[str, list[str]]:
     return {NON_FIELD_ERRORS: words(error.error_list)}
 
 
-def is_duplicate(error: ValidationError) -> bool:
-    """True when a service refused a row because another row already holds its unique values."""
+def status_for(error: ValidationError) -> int:
+    """The status that answers a service's refusal: by its codes (STATUS_FOR_CODE), else 400.
+
+    A violated conditional unique constraint carries no code, only Django's default words for
+    it, so those words count as the code "unique".
+    """
     unique_messages = _unique_constraint_messages()
+    found = set()
     for item in _flatten(error):
-        if item.code in UNIQUE_CODES or str(item.message) in unique_messages:
-            return True
-    return False
+        code = "unique" if str(item.message) in unique_messages else item.code
+        if code in STATUS_FOR_CODE:
+            found.add(STATUS_FOR_CODE[code])
+    return next((status for status in STATUS_FOR_CODE.values() if status in found), 400)
 
 
 def _flatten(error: ValidationError):
@@ -118,13 +126,7 @@ def install(api) -> None:
     @api.exception_handler(ValidationError)
     def service_refused(request, exc):
         errors = error_fields(exc)
-        status = 409 if is_duplicate(exc) else 400
-        return api.create_response(request, _body(_summary(errors), errors), status=status)
-
-    @api.exception_handler(Conflict)
-    def conflict(request, exc):
-        errors = error_fields(exc.error)
-        return api.create_response(request, _body(_summary(errors), errors), status=409)
+        return api.create_response(request, _body(_summary(errors), errors), status=status_for(exc))
 
     @api.exception_handler(IntegrityError)
     def integrity(request, exc):

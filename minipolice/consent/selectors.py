@@ -319,3 +319,8 @@ def with_outbox_status(deliveries, status: str):
 
 def get_email_delivery_for_user(user, pk) -> EmailDelivery:
     return get_or_404(visible_email_deliveries(user), pk)
+
+
+def visible_consents(user, perm: Perm = Perm.CHILDREN_READ):
+    """Every consent record (the whole history) of the children the user may see."""
+    return Consent.objects.filter(child__in=visible_children(user, perm))

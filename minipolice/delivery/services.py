@@ -5,6 +5,8 @@ two days after the session is flagged `late: true` in the audit entry.
 """
 
 import datetime
+from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +31,7 @@ from minipolice.delivery.selectors import (
 from minipolice.lib.tokens import hash_token, new_token
 from minipolice.lib.users import signed_in_or_none
 from minipolice.organisations.models import Cohort
+from minipolice.people.models import Child
 
 SESSION_FIELDS = ["date", "start_time", "minutes", "place", "module"]
 HOLIDAY_FIELDS = ["name", "area", "start_date", "end_date"]
@@ -384,6 +387,74 @@ def mark_rest_absent(*, acting_user, session: Session, today: datetime.date | No
             },
         )
     return marked
+
+
+NOT_ON_REGISTER = "This child is not on this session's register."
+LISTED_TWICE = "This child is listed twice."
+
+
+@dataclass(frozen=True)
+class SavedRegister:
+    marks: list[tuple[Child, Attendance]]  # each mark given, in the order given
+    marked_absent: int  # children still unmarked, then marked absent (finish)
+
+
+def record_register(
+    *,
+    acting_user,
+    session: Session,
+    marks: Sequence[tuple[int, str]] = (),
+    finish: bool = False,
+    today: datetime.date | None = None,
+) -> SavedRegister:
+    """Save marks on a session's register: a tap on the page (one mark), finishing it, or a
+    whole register from the API.
+
+    Each (child id, status) gives that child the mark (through record_attendance: consent and
+    the register's dates are checked there); a child not listed keeps their mark. With
+    `finish`, every child still unmarked is then marked absent (mark_rest_absent). All or nothing: when
+    any mark is refused nothing changes, and the reasons are raised per mark, keyed by its
+    position: "marks.0", "marks.1", ...
+    """
+    errors: dict[str, list[str]] = {}
+    seen = set()
+    for index, (child_id, _) in enumerate(marks):
+        if child_id in seen:
+            errors[f"marks.{index}"] = [LISTED_TWICE]
+        seen.add(child_id)
+    if errors:
+        raise ValidationError(errors)
+    # One write is atomic by itself; a savepoint around it would cost every tap two queries.
+    steps = len(marks) + bool(finish)
+    with transaction.atomic() if steps > 1 else nullcontext():
+        children = {}
+        if marks:
+            on_register = register_children(session).select_related("force")
+            children = {child.pk: child for child in on_register.filter(pk__in=seen)}
+        saved = []
+        for index, (child_id, status) in enumerate(marks):
+            child = children.get(child_id)
+            if child is None:
+                errors[f"marks.{index}"] = [NOT_ON_REGISTER]
+                continue
+            try:
+                attendance = record_attendance(
+                    acting_user=acting_user,
+                    session=session,
+                    child=child,
+                    status=status,
+                    today=today,
+                )
+            except ValidationError as error:
+                errors[f"marks.{index}"] = list(error.messages)
+            else:
+                saved.append((child, attendance))
+        if errors:
+            raise ValidationError(errors)
+        marked_absent = 0
+        if finish:
+            marked_absent = mark_rest_absent(acting_user=acting_user, session=session, today=today)
+    return SavedRegister(marks=saved, marked_absent=marked_absent)
 
 
 # School holidays -----------------------------------------------------------------------------

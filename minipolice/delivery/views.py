@@ -190,16 +190,17 @@ def session_detail(request, pk):
 @require_permission(Perm.REGISTER_TAKE)
 def register_mark(request, pk, child_pk):
     session = selectors.get_session_for_user(request.user, pk, Perm.REGISTER_TAKE)
-    child = selectors.get_register_child(session, child_pk)
     status = request.POST.get("status", "")
     error = ""
     try:
-        attendance = services.record_attendance(
-            acting_user=request.user, session=session, child=child, status=status
+        saved = services.record_register(
+            acting_user=request.user, session=session, marks=[(child_pk, status)]
         )
     except ValidationError as exc:
         error = " ".join(exc.messages)
+        child = selectors.get_register_child(session, child_pk)  # not on the register: 404
     else:
+        [(child, attendance)] = saved.marks
         child.register_status = attendance.status
     if _is_htmx(request):
         today = timezone.localdate()
@@ -242,7 +243,9 @@ def register_finish_confirm(request, pk):
 def register_finish(request, pk):
     session = selectors.get_session_for_user(request.user, pk, Perm.REGISTER_TAKE)
     try:
-        count = services.mark_rest_absent(acting_user=request.user, session=session)
+        count = services.record_register(
+            acting_user=request.user, session=session, finish=True
+        ).marked_absent
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -24,6 +24,9 @@ from minipolice.organisations.models import (
 SCHOOL_FIELDS = ["name", "urn", "address", "town", "postcode", "latitude", "longitude", "area"]
 COHORT_FIELDS = ["name", "start_date", "end_date"]
 UNIT_FIELDS = ["name", "funding_source"]
+# The code of the refusal of a status change the unit's current status does not allow (a
+# conflict with the stored state: the API answers it with 409).
+INVALID_TRANSITION = "invalid_transition"
 
 
 def _save_new(obj, *, acting_user, force: Force, fields: list[str]):
@@ -134,12 +137,14 @@ def change_unit_status(
     unit = Unit.objects.select_for_update().select_related("school__area__force").get(pk=unit.pk)
     current = UnitStatus(unit.status)
     if to_status not in UNIT_TRANSITIONS[current]:
-        raise ValidationError(
-            {
-                "to_status": f"{_article(current.label)} {current.label.lower()} unit cannot become "
-                f"{UnitStatus(to_status).label.lower() if to_status in UnitStatus.values else to_status}."
-            }
+        target = (
+            UnitStatus(to_status).label.lower() if to_status in UnitStatus.values else to_status
         )
+        refused = ValidationError(
+            f"{_article(current.label)} {current.label.lower()} unit cannot become {target}.",
+            code=INVALID_TRANSITION,
+        )
+        raise ValidationError({"to_status": refused})
     on = changed_on or timezone.localdate()
     if on < unit.status_since:
         raise ValidationError(

@@ -6,6 +6,7 @@ from minipolice.accounts.models import Role, RoleAssignment, User
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, scope_q, scope_reach, values_at
 from minipolice.lib.access import get_or_404
+from minipolice.organisations.selectors import visible_cohorts
 from minipolice.people.models import (
     Child,
     ClassListImport,
@@ -275,3 +276,17 @@ def existing_links(*, child_ids, guardian_ids) -> set[tuple[int, int]]:
             child_id__in=sorted(child_ids), guardian_id__in=sorted(guardian_ids)
         ).values_list("child_id", "guardian_id")
     )
+
+
+def visible_enrolments(user, perm: Perm = Perm.CHILDREN_READ):
+    """Enrolments of children the user may see (with `perm`), in cohorts the user may see."""
+    return Enrolment.objects.filter(
+        child__in=visible_children(user, perm),
+        cohort__in=visible_cohorts(user).values("pk"),
+    )
+
+
+def current_members(**where):
+    """The ids of children enrolled now (not left) in the cohorts `where` picks, e.g.
+    cohort_id=3 or cohort__unit_id=7: a subquery for `pk__in`."""
+    return Enrolment.objects.filter(left__isnull=True, **where).values("child_id")

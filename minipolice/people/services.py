@@ -292,6 +292,27 @@ def link_guardian(
 
 
 @transaction.atomic
+def create_and_link_guardian(
+    *,
+    acting_user,
+    child: Child,
+    name: str,
+    email: str = "",
+    phone: str = "",
+    relationship: str = "parent",
+) -> Guardian:
+    """A new guardian of `child` (in the child's force) and the link to the child: both, or
+    neither when either is refused."""
+    guardian = create_guardian(
+        acting_user=acting_user, force=child.force, name=name, email=email, phone=phone
+    )
+    link_guardian(
+        acting_user=acting_user, child=child, guardian=guardian, relationship=relationship
+    )
+    return guardian
+
+
+@transaction.atomic
 def add_leader(*, acting_user, full_name: str, email: str, unit):
     """A new leader's account and their first unit. They choose a password from an email link."""
     leader = create_user(acting_user=acting_user, email=email, full_name=full_name)

@@ -185,17 +185,12 @@ def guardian_add(request, child_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            guardian = services.create_guardian(
+            guardian = services.create_and_link_guardian(
                 acting_user=request.user,
-                force=child.force,
+                child=child,
                 name=data["name"],
                 email=data["email"],
                 phone=data["phone"],
-            )
-            services.link_guardian(
-                acting_user=request.user,
-                child=child,
-                guardian=guardian,
                 relationship=data["relationship"],
             )
         except ValidationError as error:

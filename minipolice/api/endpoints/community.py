@@ -2,13 +2,11 @@
 community.selectors and written through community.services."""
 
 import datetime
-from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.responses import Status
 
 from minipolice.accounts.permissions import Perm
@@ -18,16 +16,20 @@ from minipolice.api.common import (
     Id,
     In,
     IsoDate,
+    Latitude,
+    Longitude,
     Page,
     PageQuery,
     Text,
+    coordinate,
     paginate,
     require,
     responses,
 )
 from minipolice.api.references import resolve
+from minipolice.api.selectors import actions_with_participants
 from minipolice.community import selectors, services
-from minipolice.community.models import MEASURES, Participation
+from minipolice.community.models import MEASURES
 from minipolice.organisations.selectors import visible_units
 from minipolice.people.selectors import visible_children
 
@@ -65,11 +67,15 @@ class ActionOut(Schema):
         return [participation.child_id for participation in obj.visible_participations]
 
 
-class ActionFilters(PageQuery):
-    unit: Id | None = None
+class ActionFilters(FilterSchema):
+    unit: Annotated[Id | None, FilterLookup("unit_id")] = None
     kind: Kind | None = None
-    date_from: IsoDate | None = Field(None, alias="from", description="On or after")
-    date_to: IsoDate | None = Field(None, alias="to", description="On or before")
+    date_from: Annotated[IsoDate | None, FilterLookup("date__gte")] = Field(
+        None, alias="from", description="On or after"
+    )
+    date_to: Annotated[IsoDate | None, FilterLookup("date__lte")] = Field(
+        None, alias="to", description="On or before"
+    )
 
 
 class ActionIn(In):
@@ -77,8 +83,8 @@ class ActionIn(In):
     kind: Kind
     date: Date
     place: Text(160, 1)
-    latitude: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
-    longitude: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
+    latitude: float | None = Latitude
+    longitude: float | None = Longitude
     partners: Text(255) = ""
     homes_reached: int | None = Count
     leaflets_delivered: int | None = Count
@@ -96,8 +102,8 @@ class ActionPatch(In):
     kind: Kind | None = None
     date: Date | None = None
     place: Text(160, 1) | None = None
-    latitude: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
-    longitude: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
+    latitude: float | None = Latitude
+    longitude: float | None = Longitude
     partners: Text(255) | None = None
     homes_reached: int | None = Count
     leaflets_delivered: int | None = Count
@@ -115,17 +121,6 @@ DETAILS = ["date", "place", "latitude", "longitude", "partners", "outcome", *MEA
 CLEARABLE = {*MEASURES, "latitude", "longitude"}  # null clears these; other nulls are ignored
 
 
-def _coordinate(value):
-    return None if value is None else Decimal(str(round(value, 5)))
-
-
-def _actions(user, perm=Perm.COMMUNITY_READ):
-    seen = Participation.objects.filter(child__in=visible_children(user)).order_by("child_id")
-    return selectors.visible_actions(user, perm).prefetch_related(
-        Prefetch("participations", queryset=seen, to_attr="visible_participations")
-    )
-
-
 def _children(user, ids):
     """The children named by `ids`, each of whom the user must be able to see (else a 400)."""
     wanted = sorted(set(ids))
@@ -139,18 +134,9 @@ def _children(user, ids):
 
 
 @router.get("/community-actions", response=responses({200: Page[ActionOut]}))
-def list_community_actions(request, filters: Query[ActionFilters]):
+def list_community_actions(request, page: Query[PageQuery], filters: Query[ActionFilters]):
     require(request, Perm.COMMUNITY_READ)
-    actions = _actions(request.user)
-    if filters.unit:
-        actions = actions.filter(unit_id=filters.unit)
-    if filters.kind:
-        actions = actions.filter(kind=filters.kind)
-    if filters.date_from:
-        actions = actions.filter(date__gte=filters.date_from)
-    if filters.date_to:
-        actions = actions.filter(date__lte=filters.date_to)
-    return paginate(actions, filters, "-date")
+    return paginate(filters.filter(actions_with_participants(request.user)), page, "-date")
 
 
 @router.post("/community-actions", response=responses({201: ActionOut}, WRITE_ERRORS))
@@ -160,8 +146,8 @@ def create_community_action(request, payload: ActionIn):
     require(request, Perm.COMMUNITY_MANAGE)
     unit = resolve(visible_units(request.user, Perm.COMMUNITY_MANAGE), payload.unit, "unit")
     details = {name: getattr(payload, name) for name in DETAILS}
-    details["latitude"] = _coordinate(payload.latitude)
-    details["longitude"] = _coordinate(payload.longitude)
+    details["latitude"] = coordinate(payload.latitude)
+    details["longitude"] = coordinate(payload.longitude)
     action = services.record_action(
         acting_user=request.user,
         unit=unit,
@@ -169,13 +155,13 @@ def create_community_action(request, payload: ActionIn):
         participants=_children(request.user, payload.participants),
         **details,
     )
-    return Status(201, get_object_or_404(_actions(request.user), pk=action.pk))
+    return Status(201, get_object_or_404(actions_with_participants(request.user), pk=action.pk))
 
 
 @router.get("/community-actions/{action_id}", response=responses({200: ActionOut}))
 def get_community_action(request, action_id: Id):
     require(request, Perm.COMMUNITY_READ)
-    return get_object_or_404(_actions(request.user), pk=action_id)
+    return get_object_or_404(actions_with_participants(request.user), pk=action_id)
 
 
 @router.patch("/community-actions/{action_id}", response=responses({200: ActionOut}, WRITE_ERRORS))
@@ -191,21 +177,18 @@ def update_community_action(request, action_id: Id, payload: ActionPatch):
             details[name] = changes[name]
     for name in ("latitude", "longitude"):
         if name in changes:
-            details[name] = _coordinate(changes[name])
-    current = list(action.participations.values_list("child_id", flat=True))
-    visible_now = set(
-        visible_children(request.user).filter(pk__in=current).values_list("pk", flat=True)
-    )
+            details[name] = coordinate(changes[name])
+    taking_part = list(selectors.action_participants(request.user, action))  # those you see
     if changes.get("participants") is not None:
         participants = _children(request.user, changes["participants"])
     else:
-        participants = list(visible_children(request.user).filter(pk__in=current))
+        participants = taking_part
     services.update_action(
         acting_user=request.user,
         action=action,
         kind=changes.get("kind") or action.kind,
         participants=participants,
-        editable_ids=sorted(visible_now | {child.pk for child in participants}),
+        editable_ids=sorted({child.pk for child in [*taking_part, *participants]}),
         **details,
     )
-    return get_object_or_404(_actions(request.user), pk=action.pk)
+    return get_object_or_404(actions_with_participants(request.user), pk=action.pk)

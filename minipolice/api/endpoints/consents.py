@@ -4,11 +4,11 @@ Recording goes through consent.services.record_consent (a new row each time; the
 """
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import AwareDatetime, field_validator
 
@@ -26,7 +26,7 @@ from minipolice.api.common import (
     responses,
 )
 from minipolice.api.references import resolve
-from minipolice.consent.models import Consent
+from minipolice.consent.selectors import visible_consents
 from minipolice.consent.services import record_consent
 from minipolice.people.selectors import visible_children, visible_guardians
 
@@ -61,8 +61,8 @@ class ConsentOut(Schema):
         return obj.given_by_id
 
 
-class ConsentFilters(PageQuery):
-    child: Id | None = None
+class ConsentFilters(FilterSchema):
+    child: Annotated[Id | None, FilterLookup("child_id")] = None
     kind: Kind | None = None
 
 
@@ -96,20 +96,11 @@ class ConsentIn(In):
         return value
 
 
-def _consents(user, perm=Perm.CHILDREN_READ):
-    return Consent.objects.filter(child__in=visible_children(user, perm))
-
-
 @router.get("/consents", response=responses({200: Page[ConsentOut]}), tags=["consents"])
-def list_consents(request, filters: Query[ConsentFilters]):
+def list_consents(request, page: Query[PageQuery], filters: Query[ConsentFilters]):
     """Every consent decision of the children you may see, newest first; filter by child."""
     require(request, Perm.CHILDREN_READ)
-    consents = _consents(request.user)
-    if filters.child:
-        consents = consents.filter(child_id=filters.child)
-    if filters.kind:
-        consents = consents.filter(kind=filters.kind)
-    return paginate(consents, filters, "-given_at")
+    return paginate(filters.filter(visible_consents(request.user)), page, "-given_at")
 
 
 @router.post("/consents", response=responses({201: ConsentOut}, WRITE_ERRORS), tags=["consents"])
@@ -142,4 +133,4 @@ def create_consent(request, payload: ConsentIn):
 @router.get("/consents/{consent_id}", response=responses({200: ConsentOut}), tags=["consents"])
 def get_consent(request, consent_id: Id):
     require(request, Perm.CHILDREN_READ)
-    return get_object_or_404(_consents(request.user), pk=consent_id)
+    return get_object_or_404(visible_consents(request.user), pk=consent_id)

@@ -5,15 +5,12 @@ import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.responses import Status
 
-from minipolice.accounts.models import User
 from minipolice.accounts.permissions import Perm
 from minipolice.api.common import (
     WRITE_ERRORS,
@@ -29,6 +26,7 @@ from minipolice.api.common import (
     responses,
 )
 from minipolice.api.references import resolve
+from minipolice.api.selectors import sessions_with_register
 from minipolice.delivery import selectors, services
 from minipolice.organisations.selectors import visible_cohorts
 from minipolice.programme.selectors import visible_modules
@@ -91,12 +89,16 @@ class SessionOut(Schema):
         return [leader.pk for leader in obj.leaders_present.all()]
 
 
-class SessionFilters(PageQuery):
-    cohort: Id | None = None
-    unit: Id | None = None
+class SessionFilters(FilterSchema):
+    cohort: Annotated[Id | None, FilterLookup("cohort_id")] = None
+    unit: Annotated[Id | None, FilterLookup("cohort__unit_id")] = None
     status: SessionStatusName | None = None
-    date_from: IsoDate | None = Field(None, alias="from", description="On or after")
-    date_to: IsoDate | None = Field(None, alias="to", description="On or before")
+    date_from: Annotated[IsoDate | None, FilterLookup("date__gte")] = Field(
+        None, alias="from", description="On or after"
+    )
+    date_to: Annotated[IsoDate | None, FilterLookup("date__lte")] = Field(
+        None, alias="to", description="On or before"
+    )
 
 
 class SessionIn(In):
@@ -129,15 +131,8 @@ class DetailsIn(In):
     )
 
 
-def _sessions(user, perm=Perm.SESSION_READ):
-    sessions = selectors.with_notes_visibility(selectors.visible_sessions(user, perm), user)
-    return selectors.with_register_counts(sessions).prefetch_related(
-        Prefetch("leaders_present", queryset=User.objects.only("pk"))
-    )
-
-
 def _session(user, pk, perm=Perm.SESSION_READ):
-    return get_object_or_404(_sessions(user, perm), pk=pk)
+    return get_object_or_404(sessions_with_register(user, perm), pk=pk)
 
 
 def _module(user, cohort, pk):
@@ -149,20 +144,10 @@ def _module(user, cohort, pk):
 
 
 @router.get("/sessions", response=responses({200: Page[SessionOut]}))
-def list_sessions(request, filters: Query[SessionFilters]):
+def list_sessions(request, page: Query[PageQuery], filters: Query[SessionFilters]):
     require(request, Perm.SESSION_READ)
-    sessions = _sessions(request.user)
-    if filters.cohort:
-        sessions = sessions.filter(cohort_id=filters.cohort)
-    if filters.unit:
-        sessions = sessions.filter(cohort__unit_id=filters.unit)
-    if filters.status:
-        sessions = sessions.filter(status=filters.status)
-    if filters.date_from:
-        sessions = sessions.filter(date__gte=filters.date_from)
-    if filters.date_to:
-        sessions = sessions.filter(date__lte=filters.date_to)
-    return paginate(sessions, filters, "date", "start_time")
+    sessions = filters.filter(sessions_with_register(request.user))
+    return paginate(sessions, page, "date", "start_time")
 
 
 @router.post("/sessions", response=responses({201: SessionOut}, WRITE_ERRORS))
@@ -318,27 +303,10 @@ def replace_register(request, session_id: Id, payload: RegisterIn):
     mark under `errors["marks.N"]`."""
     require(request, Perm.REGISTER_TAKE)
     session = selectors.get_session_for_user(request.user, session_id, Perm.REGISTER_TAKE)
-    seen = set()
-    errors: dict[str, list[str]] = {}
-    for index, mark in enumerate(payload.marks):
-        if mark.child in seen:
-            errors[f"marks.{index}"] = ["This child is listed twice."]
-        seen.add(mark.child)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        for index, mark in enumerate(payload.marks):
-            try:
-                child = selectors.get_register_child(session, mark.child)
-                services.record_attendance(
-                    acting_user=request.user, session=session, child=child, status=mark.status
-                )
-            except Http404:
-                errors[f"marks.{index}"] = ["This child is not on this session's register."]
-            except ValidationError as error:
-                errors[f"marks.{index}"] = list(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        if payload.mark_rest_absent:
-            services.mark_rest_absent(acting_user=request.user, session=session)
+    services.record_register(
+        acting_user=request.user,
+        session=session,
+        marks=[(mark.child, mark.status) for mark in payload.marks],
+        finish=payload.mark_rest_absent,
+    )
     return _register(session)

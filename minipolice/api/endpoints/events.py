@@ -5,12 +5,11 @@ Funders and national viewers read the same list with counts only, rounded as on 
 """
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.responses import Status
 
 from minipolice.accounts.permissions import Perm
@@ -29,12 +28,11 @@ from minipolice.api.common import (
     responses,
 )
 from minipolice.api.references import resolve
-from minipolice.events import selectors, services
-from minipolice.events.models import EventKind, EventPlace, GuestRole, PlaceStatus
+from minipolice.api.selectors import events_with_places
+from minipolice.events import services
+from minipolice.events.models import EventKind, GuestRole
 from minipolice.lib.disclosure import exact_children_counts, rounded_children
-from minipolice.organisations.models import Force
-from minipolice.organisations.selectors import visible_areas, visible_units
-from minipolice.people.selectors import visible_children
+from minipolice.organisations.selectors import visible_areas, visible_forces, visible_units
 
 router = Router(tags=["events"])
 
@@ -88,9 +86,13 @@ class EventOut(Schema):
     places: list[PlaceOut] = Field(description="The places of children you may see")
 
 
-class EventFilters(PageQuery):
-    date_from: IsoDate | None = Field(None, alias="from", description="On or after")
-    date_to: IsoDate | None = Field(None, alias="to", description="On or before")
+class EventFilters(FilterSchema):
+    date_from: Annotated[IsoDate | None, FilterLookup("date__gte")] = Field(
+        None, alias="from", description="On or after"
+    )
+    date_to: Annotated[IsoDate | None, FilterLookup("date__lte")] = Field(
+        None, alias="to", description="On or before"
+    )
 
 
 class ProgrammeItemIn(In):
@@ -118,22 +120,6 @@ class EventIn(In):
     unit: Id | None = Field(None, description="For a unit's reward visit (required for one)")
     programme: list[ProgrammeItemIn] = Field(default_factory=list, max_length=50)
     guests: list[GuestIn] = Field(default_factory=list, max_length=50)
-
-
-def _read_perm(user) -> Perm:
-    return Perm.EVENT_READ if get_scope(user).has(Perm.EVENT_READ) else Perm.EVENT_COUNTS
-
-
-def _events(user):
-    seen = EventPlace.objects.filter(
-        status__in=[PlaceStatus.PLACE, PlaceStatus.WAITING], child__in=visible_children(user)
-    ).select_related("invitation")
-    return selectors.visible_events(user, _read_perm(user)).prefetch_related(
-        "programme",
-        "guests",
-        "invitations",
-        Prefetch("places", queryset=seen.order_by("pk"), to_attr="visible_places"),
-    )
 
 
 def _out(event, exact: bool) -> dict:
@@ -184,23 +170,18 @@ def _exact(user) -> bool:
 
 
 @router.get("/events", response=responses({200: Page[EventOut]}))
-def list_events(request, filters: Query[EventFilters]):
+def list_events(request, page: Query[PageQuery], filters: Query[EventFilters]):
     require(request, Perm.EVENT_COUNTS)
-    events = _events(request.user)
-    if filters.date_from:
-        events = events.filter(date__gte=filters.date_from)
-    if filters.date_to:
-        events = events.filter(date__lte=filters.date_to)
-    page = paginate(events, filters, "-date")
+    answer = paginate(filters.filter(events_with_places(request.user)), page, "-date")
     exact = _exact(request.user)
-    page["items"] = [_out(event, exact) for event in page["items"]]
-    return page
+    answer["items"] = [_out(event, exact) for event in answer["items"]]
+    return answer
 
 
 @router.get("/events/{event_id}", response=responses({200: EventOut}))
 def get_event(request, event_id: Id):
     require(request, Perm.EVENT_COUNTS)
-    event = _events(request.user).filter(pk=event_id).first()
+    event = events_with_places(request.user).filter(pk=event_id).first()
     if event is None:
         raise Http404
     return _out(event, _exact(request.user))
@@ -225,7 +206,7 @@ def create_event(request, payload: EventIn):
             if get_scope(user).ids(Perm.EVENT_MANAGE, "area"):
                 raise ValidationError({"area": "Give the area whose celebration day it is."})
             raise PermissionDenied
-        force = Force.objects.get(pk=forces[0])
+        force = visible_forces(user, Perm.EVENT_MANAGE).get(pk=forces[0])
     details = payload.dict(exclude={"area", "unit", "programme", "guests"})
     event = services.create_event(
         acting_user=user,
@@ -236,4 +217,4 @@ def create_event(request, payload: EventIn):
         guests=[(guest.name, guest.role) for guest in payload.guests],
         **details,
     )
-    return Status(201, _out(_events(user).get(pk=event.pk), _exact(user)))
+    return Status(201, _out(events_with_places(user).get(pk=event.pk), _exact(user)))

@@ -5,13 +5,10 @@ organisations.services, exactly like the pages.
 """
 
 import datetime
-from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.responses import Status
 
 from minipolice.accounts.permissions import Perm
@@ -21,29 +18,25 @@ from minipolice.api.common import (
     Id,
     In,
     IsoDate,
+    Latitude,
+    Longitude,
     Page,
     PageQuery,
+    Search,
     Text,
+    coordinate,
     paginate,
     require,
     require_any,
     responses,
 )
-from minipolice.api.errors import Conflict
 from minipolice.api.references import resolve
-from minipolice.impact.selectors import forces_for_aggregates
+from minipolice.api.selectors import api_forces, units_with_history
 from minipolice.organisations import selectors, services
-from minipolice.organisations.models import UnitStatus
 
 router = Router()
 
 StatusName = Literal["proposed", "trial", "active", "paused", "closed"]
-Latitude = Field(None, ge=-90, le=90, allow_inf_nan=False)
-Longitude = Field(None, ge=-180, le=180, allow_inf_nan=False)
-
-
-def _coordinate(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(round(value, 5)))
 
 
 # Forces ------------------------------------------------------------------------------------
@@ -57,21 +50,16 @@ class ForceOut(Schema):
     pcc_name: str
 
 
-def _forces(user):
-    """Forces the user works in (any read role), and those they may report on."""
-    return (selectors.visible_forces(user, Perm.UNIT_READ) | forces_for_aggregates(user)).distinct()
-
-
 @router.get("/forces", response=responses({200: Page[ForceOut]}), tags=["forces"])
 def list_forces(request, query: Query[PageQuery]):
     require_any(request, Perm.UNIT_READ, Perm.AGGREGATES_READ)
-    return paginate(_forces(request.user), query, "name")
+    return paginate(api_forces(request.user), query, "name")
 
 
 @router.get("/forces/{force_id}", response=responses({200: ForceOut}), tags=["forces"])
 def get_force(request, force_id: Id):
     require_any(request, Perm.UNIT_READ, Perm.AGGREGATES_READ)
-    return get_object_or_404(_forces(request.user), pk=force_id)
+    return get_object_or_404(api_forces(request.user), pk=force_id)
 
 
 # Areas -------------------------------------------------------------------------------------
@@ -86,9 +74,11 @@ class AreaOut(Schema):
         return obj.force_id
 
 
-class AreaFilters(PageQuery):
-    force: Id | None = None
-    q: Text(100) | None = Field(None, description="Part of the name")
+class AreaFilters(FilterSchema):
+    force: Annotated[Id | None, FilterLookup("force_id")] = None
+    q: Annotated[Search(), FilterLookup("name__icontains")] = Field(
+        None, description="Part of the name"
+    )
 
 
 class AreaIn(In):
@@ -101,14 +91,9 @@ class AreaPatch(In):
 
 
 @router.get("/areas", response=responses({200: Page[AreaOut]}), tags=["areas"])
-def list_areas(request, filters: Query[AreaFilters]):
+def list_areas(request, page: Query[PageQuery], filters: Query[AreaFilters]):
     require(request, Perm.AREA_READ)
-    areas = selectors.visible_areas(request.user)
-    if filters.force:
-        areas = areas.filter(force_id=filters.force)
-    if filters.q:
-        areas = areas.filter(name__icontains=filters.q)
-    return paginate(areas, filters, "name")
+    return paginate(filters.filter(selectors.visible_areas(request.user)), page, "name")
 
 
 @router.post("/areas", response=responses({201: AreaOut}, WRITE_ERRORS), tags=["areas"])
@@ -158,11 +143,13 @@ class SchoolOut(Schema):
         return obj.area.force_id
 
 
-class SchoolFilters(PageQuery):
-    force: Id | None = None
-    area: Id | None = None
-    urn: Text(6) | None = None
-    q: Text(100) | None = Field(None, description="Part of the name, town or postcode")
+class SchoolFilters(FilterSchema):
+    force: Annotated[Id | None, FilterLookup("area__force_id")] = None
+    area: Annotated[Id | None, FilterLookup("area_id")] = None
+    urn: Search(6) = None
+    q: Annotated[
+        Search(), FilterLookup(["name__icontains", "town__icontains", "postcode__icontains"])
+    ] = Field(None, description="Part of the name, town or postcode")
 
 
 class SchoolIn(In):
@@ -188,22 +175,9 @@ class SchoolPatch(In):
 
 
 @router.get("/schools", response=responses({200: Page[SchoolOut]}), tags=["schools"])
-def list_schools(request, filters: Query[SchoolFilters]):
+def list_schools(request, page: Query[PageQuery], filters: Query[SchoolFilters]):
     require(request, Perm.SCHOOL_READ)
-    schools = selectors.visible_schools(request.user)
-    if filters.force:
-        schools = schools.filter(area__force_id=filters.force)
-    if filters.area:
-        schools = schools.filter(area_id=filters.area)
-    if filters.urn:
-        schools = schools.filter(urn=filters.urn)
-    if filters.q:
-        schools = schools.filter(
-            Q(name__icontains=filters.q)
-            | Q(town__icontains=filters.q)
-            | Q(postcode__icontains=filters.q)
-        )
-    return paginate(schools, filters, "name")
+    return paginate(filters.filter(selectors.visible_schools(request.user)), page, "name")
 
 
 @router.post("/schools", response=responses({201: SchoolOut}, WRITE_ERRORS), tags=["schools"])
@@ -214,8 +188,8 @@ def create_school(request, payload: SchoolIn):
         selectors.visible_areas(request.user, Perm.SCHOOL_MANAGE), data.pop("area"), "area"
     )
     data["latitude"], data["longitude"] = (
-        _coordinate(payload.latitude),
-        _coordinate(payload.longitude),
+        coordinate(payload.latitude),
+        coordinate(payload.longitude),
     )
     school = services.create_school(acting_user=request.user, area=area, **data)
     return Status(201, selectors.get_school_for_user(request.user, school.pk))
@@ -244,7 +218,7 @@ def update_school(request, school_id: Id, payload: SchoolPatch):
         )
     for key in ("latitude", "longitude"):
         if key in changes:
-            changes[key] = _coordinate(changes[key])
+            changes[key] = coordinate(changes[key])
     services.update_school(acting_user=request.user, school=school, **changes)
     return selectors.get_school_for_user(request.user, school.pk)
 
@@ -286,12 +260,14 @@ class UnitOut(Schema):
         return list(obj.status_changes.all())
 
 
-class UnitFilters(PageQuery):
-    force: Id | None = None
-    area: Id | None = None
-    school: Id | None = None
+class UnitFilters(FilterSchema):
+    force: Annotated[Id | None, FilterLookup("school__area__force_id")] = None
+    area: Annotated[Id | None, FilterLookup("school__area_id")] = None
+    school: Annotated[Id | None, FilterLookup("school_id")] = None
     status: StatusName | None = None
-    q: Text(100) | None = Field(None, description="Part of the unit's or school's name")
+    q: Annotated[Search(), FilterLookup(["name__icontains", "school__name__icontains"])] = Field(
+        None, description="Part of the unit's or school's name"
+    )
 
 
 class UnitIn(In):
@@ -313,25 +289,10 @@ class StatusChangeIn(In):
     note: Text(255) = ""
 
 
-def _units(user, perm=Perm.UNIT_READ):
-    return selectors.visible_units(user, perm).prefetch_related("status_changes")
-
-
 @router.get("/units", response=responses({200: Page[UnitOut]}), tags=["units"])
-def list_units(request, filters: Query[UnitFilters]):
+def list_units(request, page: Query[PageQuery], filters: Query[UnitFilters]):
     require(request, Perm.UNIT_READ)
-    units = _units(request.user)
-    if filters.force:
-        units = units.filter(school__area__force_id=filters.force)
-    if filters.area:
-        units = units.filter(school__area_id=filters.area)
-    if filters.school:
-        units = units.filter(school_id=filters.school)
-    if filters.status:
-        units = units.filter(status=filters.status)
-    if filters.q:
-        units = units.filter(Q(name__icontains=filters.q) | Q(school__name__icontains=filters.q))
-    return paginate(units, filters, "name")
+    return paginate(filters.filter(units_with_history(request.user)), page, "name")
 
 
 @router.post("/units", response=responses({201: UnitOut}, WRITE_ERRORS), tags=["units"])
@@ -348,13 +309,13 @@ def create_unit(request, payload: UnitIn):
         status_since=payload.status_since,
         funding_source=payload.funding_source,
     )
-    return Status(201, _units(request.user).get(pk=unit.pk))
+    return Status(201, units_with_history(request.user).get(pk=unit.pk))
 
 
 @router.get("/units/{unit_id}", response=responses({200: UnitOut}), tags=["units"])
 def get_unit(request, unit_id: Id):
     require(request, Perm.UNIT_READ)
-    return get_object_or_404(_units(request.user), pk=unit_id)
+    return get_object_or_404(units_with_history(request.user), pk=unit_id)
 
 
 @router.patch("/units/{unit_id}", response=responses({200: UnitOut}, WRITE_ERRORS), tags=["units"])
@@ -364,7 +325,7 @@ def update_unit(request, unit_id: Id, payload: UnitPatch):
     unit = selectors.get_unit_for_user(request.user, unit_id, Perm.UNIT_MANAGE)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     services.update_unit(acting_user=request.user, unit=unit, **changes)
-    return _units(request.user).get(pk=unit.pk)
+    return units_with_history(request.user).get(pk=unit.pk)
 
 
 @router.post(
@@ -378,13 +339,6 @@ def change_unit_status(request, unit_id: Id, payload: StatusChangeIn):
     """
     require(request, Perm.UNIT_MANAGE)
     unit = selectors.get_unit_for_user(request.user, unit_id, Perm.UNIT_MANAGE)
-    if payload.to_status not in unit.allowed_next_statuses():
-        current = UnitStatus(unit.status).label.lower()
-        target = UnitStatus(payload.to_status).label.lower()
-        article = "An" if current[0] in "aeiou" else "A"
-        raise Conflict(
-            ValidationError({"to_status": f"{article} {current} unit cannot become {target}."})
-        )
     services.change_unit_status(
         acting_user=request.user,
         unit=unit,
@@ -392,7 +346,7 @@ def change_unit_status(request, unit_id: Id, payload: StatusChangeIn):
         changed_on=payload.changed_on,
         note=payload.note,
     )
-    return _units(request.user).get(pk=unit.pk)
+    return units_with_history(request.user).get(pk=unit.pk)
 
 
 # Cohorts -----------------------------------------------------------------------------------
@@ -409,11 +363,14 @@ class CohortOut(Schema):
         return obj.unit_id
 
 
-class CohortFilters(PageQuery):
-    force: Id | None = None
-    school: Id | None = None
-    unit: Id | None = None
-    running_on: IsoDate | None = Field(None, description="Cohorts running on this date")
+class CohortFilters(FilterSchema):
+    force: Annotated[Id | None, FilterLookup("unit__school__area__force_id")] = None
+    school: Annotated[Id | None, FilterLookup("unit__school_id")] = None
+    unit: Annotated[Id | None, FilterLookup("unit_id")] = None
+    running_on: Annotated[
+        IsoDate | None,
+        FilterLookup(["start_date__lte", "end_date__gte"], expression_connector="AND"),
+    ] = Field(None, description="Cohorts running on this date")
 
 
 class CohortIn(In):
@@ -430,20 +387,10 @@ class CohortPatch(In):
 
 
 @router.get("/cohorts", response=responses({200: Page[CohortOut]}), tags=["cohorts"])
-def list_cohorts(request, filters: Query[CohortFilters]):
+def list_cohorts(request, page: Query[PageQuery], filters: Query[CohortFilters]):
     require(request, Perm.COHORT_READ)
-    cohorts = selectors.visible_cohorts(request.user)
-    if filters.force:
-        cohorts = cohorts.filter(unit__school__area__force_id=filters.force)
-    if filters.school:
-        cohorts = cohorts.filter(unit__school_id=filters.school)
-    if filters.unit:
-        cohorts = cohorts.filter(unit_id=filters.unit)
-    if filters.running_on:
-        cohorts = cohorts.filter(
-            start_date__lte=filters.running_on, end_date__gte=filters.running_on
-        )
-    return paginate(cohorts, filters, "-start_date", "name")
+    cohorts = filters.filter(selectors.visible_cohorts(request.user))
+    return paginate(cohorts, page, "-start_date", "name")
 
 
 @router.post("/cohorts", response=responses({201: CohortOut}, WRITE_ERRORS), tags=["cohorts"])

@@ -2,15 +2,14 @@
 people.services. Notes for leaders are shown only to those who may read them (else null)."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import model_validator
+from pydantic import BeforeValidator, model_validator
 
 from minipolice.accounts.permissions import Perm
 from minipolice.api.common import (
@@ -22,6 +21,7 @@ from minipolice.api.common import (
     Page,
     PageQuery,
     Phone,
+    Search,
     Text,
     paginate,
     require,
@@ -30,11 +30,14 @@ from minipolice.api.common import (
 from minipolice.api.references import resolve
 from minipolice.organisations.selectors import visible_cohorts
 from minipolice.people import selectors, services
-from minipolice.people.models import Enrolment
 
 router = Router()
 
 YearGroup = Literal[5, 6]
+# In a query string the year group is text: "6" means 6 (a Literal of numbers refuses "6").
+YearGroupParam = Annotated[
+    YearGroup, BeforeValidator(lambda v: int(v) if isinstance(v, str) and v.isdigit() else v)
+]
 Relationship = Literal["parent", "carer", "grandparent", "other"]
 
 
@@ -64,11 +67,21 @@ class ChildOut(Schema):
         return [enrolment.cohort_id for enrolment in obj.current_enrolments]
 
 
-class ChildFilters(PageQuery):
+class ChildFilters(FilterSchema):
     cohort: Id | None = None
     unit: Id | None = None
-    year_group: YearGroup | None = None
-    q: Text(100) | None = Field(None, description="Part of the first or last name")
+    year_group: YearGroupParam | None = None
+    q: Annotated[Search(), FilterLookup(["first_name__icontains", "last_name__icontains"])] = Field(
+        None, description="Part of the first or last name"
+    )
+
+    # Children in the cohort (or the unit) now: each of these two is its own condition, so a
+    # child in a cohort of another unit as well still matches both.
+    def filter_cohort(self, value) -> Q:
+        return Q(pk__in=selectors.current_members(cohort_id=value)) if value else Q()
+
+    def filter_unit(self, value) -> Q:
+        return Q(pk__in=selectors.current_members(cohort__unit_id=value)) if value else Q()
 
 
 class ChildIn(In):
@@ -111,26 +124,12 @@ def _refuse_notes(may_write_notes: bool, leader_notes) -> None:
 
 
 @router.get("/children", response=responses({200: Page[ChildOut]}), tags=["children"])
-def list_children(request, filters: Query[ChildFilters]):
+def list_children(request, page: Query[PageQuery], filters: Query[ChildFilters]):
     require(request, Perm.CHILDREN_READ)
-    children = selectors.children_list(request.user)
-    if filters.cohort:
-        children = children.filter(
-            enrolments__cohort_id=filters.cohort, enrolments__left__isnull=True
-        )
-    if filters.unit:
-        children = children.filter(
-            enrolments__cohort__unit_id=filters.unit, enrolments__left__isnull=True
-        )
-    if filters.year_group:
-        children = children.filter(year_group=filters.year_group)
-    if filters.q:
-        children = children.filter(
-            Q(first_name__icontains=filters.q) | Q(last_name__icontains=filters.q)
-        )
-    page = paginate(children.distinct(), filters, "last_name", "first_name")
-    _notes_visible(request, page["items"])
-    return page
+    children = filters.filter(selectors.children_list(request.user))
+    answer = paginate(children, page, "last_name", "first_name")
+    _notes_visible(request, answer["items"])
+    return answer
 
 
 @router.post("/children", response=responses({201: ChildOut}, WRITE_ERRORS), tags=["children"])
@@ -203,9 +202,11 @@ class GuardianOut(Schema):
         return obj.visible_links
 
 
-class GuardianFilters(PageQuery):
-    child: Id | None = None
-    q: Text(100) | None = Field(None, description="Part of the name or email address")
+class GuardianFilters(FilterSchema):
+    child: Annotated[Id | None, FilterLookup("guardianships__child_id")] = None
+    q: Annotated[Search(), FilterLookup(["name__icontains", "email__icontains"])] = Field(
+        None, description="Part of the name or email address"
+    )
 
 
 class GuardianIn(In):
@@ -238,14 +239,9 @@ def _guardian(request, pk):
 
 
 @router.get("/guardians", response=responses({200: Page[GuardianOut]}), tags=["guardians"])
-def list_guardians(request, filters: Query[GuardianFilters]):
+def list_guardians(request, page: Query[PageQuery], filters: Query[GuardianFilters]):
     require(request, Perm.CHILDREN_READ)
-    guardians = selectors.guardians_list(request.user)
-    if filters.child:
-        guardians = guardians.filter(guardianships__child_id=filters.child)
-    if filters.q:
-        guardians = guardians.filter(Q(name__icontains=filters.q) | Q(email__icontains=filters.q))
-    return paginate(guardians, filters, "name")
+    return paginate(filters.filter(selectors.guardians_list(request.user)), page, "name")
 
 
 @router.post("/guardians", response=responses({201: GuardianOut}, WRITE_ERRORS), tags=["guardians"])
@@ -255,20 +251,14 @@ def create_guardian(request, payload: GuardianIn):
     child = resolve(
         selectors.visible_children(request.user, Perm.CHILDREN_MANAGE), payload.child, "child"
     )
-    with transaction.atomic():
-        guardian = services.create_guardian(
-            acting_user=request.user,
-            force=child.force,
-            name=payload.name,
-            email=payload.email,
-            phone=payload.phone,
-        )
-        services.link_guardian(
-            acting_user=request.user,
-            child=child,
-            guardian=guardian,
-            relationship=payload.relationship,
-        )
+    guardian = services.create_and_link_guardian(
+        acting_user=request.user,
+        child=child,
+        name=payload.name,
+        email=payload.email,
+        phone=payload.phone,
+        relationship=payload.relationship,
+    )
     return Status(201, _guardian(request, guardian.pk))
 
 
@@ -287,20 +277,14 @@ def update_guardian(request, guardian_id: Id, payload: GuardianPatch):
     require(request, Perm.CHILDREN_MANAGE)
     guardian = selectors.get_guardian_for_user(request.user, guardian_id, Perm.CHILDREN_MANAGE)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    try:
-        services.update_guardian(
-            acting_user=request.user,
-            guardian=guardian,
-            base_url=request.build_absolute_uri("/"),
-            **changes,
-        )
-    except ValidationError as error:
-        # A change of email address by someone who cannot see all of the parent's children.
-        refused = getattr(error, "error_dict", {}).get("email", [])
-        if any(e.code == "forbidden" for e in refused):
-            reason = services.EMAIL_CHANGE_REFUSED
-            return Status(403, {"detail": reason, "errors": {"email": [reason]}})
-        raise
+    # A change of email address by someone who cannot see all of the parent's children is
+    # refused with code "forbidden": a 403 (minipolice/api/errors.py).
+    services.update_guardian(
+        acting_user=request.user,
+        guardian=guardian,
+        base_url=request.build_absolute_uri("/"),
+        **changes,
+    )
     return _guardian(request, guardian.pk)
 
 
@@ -339,10 +323,12 @@ class EnrolmentOut(Schema):
         return obj.cohort_id
 
 
-class EnrolmentFilters(PageQuery):
-    child: Id | None = None
-    cohort: Id | None = None
-    current: bool | None = Field(None, description="true: only children still in the cohort")
+class EnrolmentFilters(FilterSchema):
+    child: Annotated[Id | None, FilterLookup("child_id")] = None
+    cohort: Annotated[Id | None, FilterLookup("cohort_id")] = None
+    current: Annotated[bool | None, FilterLookup("left__isnull")] = Field(
+        None, description="true: only children still in the cohort"
+    )
 
 
 class EnrolmentIn(In):
@@ -355,25 +341,10 @@ class LeaveIn(In):
     left: Date | None = Field(None, description="Defaults to today")
 
 
-def _enrolments(user, perm=Perm.CHILDREN_READ):
-    """Enrolments of children the user may see, in cohorts the user may see."""
-    return Enrolment.objects.filter(
-        child__in=selectors.visible_children(user, perm),
-        cohort__in=visible_cohorts(user).values("pk"),
-    )
-
-
 @router.get("/enrolments", response=responses({200: Page[EnrolmentOut]}), tags=["enrolments"])
-def list_enrolments(request, filters: Query[EnrolmentFilters]):
+def list_enrolments(request, page: Query[PageQuery], filters: Query[EnrolmentFilters]):
     require(request, Perm.CHILDREN_READ)
-    enrolments = _enrolments(request.user)
-    if filters.child:
-        enrolments = enrolments.filter(child_id=filters.child)
-    if filters.cohort:
-        enrolments = enrolments.filter(cohort_id=filters.cohort)
-    if filters.current is not None:
-        enrolments = enrolments.filter(left__isnull=filters.current)
-    return paginate(enrolments, filters, "joined")
+    return paginate(filters.filter(selectors.visible_enrolments(request.user)), page, "joined")
 
 
 @router.post(
@@ -397,7 +368,7 @@ def create_enrolment(request, payload: EnrolmentIn):
 )
 def get_enrolment(request, enrolment_id: Id):
     require(request, Perm.CHILDREN_READ)
-    return get_object_or_404(_enrolments(request.user), pk=enrolment_id)
+    return get_object_or_404(selectors.visible_enrolments(request.user), pk=enrolment_id)
 
 
 @router.post(
@@ -409,7 +380,9 @@ def leave_cohort(request, enrolment_id: Id, payload: LeaveIn):
     """Record that the child left the cohort. Leaving twice is a 400."""
     require(request, Perm.CHILDREN_MANAGE)
     enrolment = get_object_or_404(
-        _enrolments(request.user, Perm.CHILDREN_MANAGE).select_related("child__force", "cohort"),
+        selectors.visible_enrolments(request.user, Perm.CHILDREN_MANAGE).select_related(
+            "child__force", "cohort"
+        ),
         pk=enrolment_id,
     )
     return services.leave_cohort(acting_user=request.user, enrolment=enrolment, left=payload.left)

@@ -4,8 +4,9 @@ New tokens are made with `manage.py create_api_token EMAIL`: the token is shown 
 """
 
 import datetime
+from typing import Annotated
 
-from ninja import Query, Router, Schema
+from ninja import FilterLookup, FilterSchema, Query, Router, Schema
 
 from minipolice.api import selectors, services
 from minipolice.api.common import WRITE_ERRORS, Id, Page, PageQuery, paginate, responses
@@ -36,17 +37,14 @@ class TokenOut(Schema):
         return obj.is_active
 
 
-class TokenFilters(PageQuery):
-    active: bool | None = None
+class TokenFilters(FilterSchema):
+    active: Annotated[bool | None, FilterLookup("revoked_at__isnull")] = None
 
 
 @router.get("/tokens", response=responses({200: Page[TokenOut]}))
-def list_tokens(request, filters: Query[TokenFilters]):
+def list_tokens(request, page: Query[PageQuery], filters: Query[TokenFilters]):
     """Your own tokens; for coordinators, also those of the people in their force."""
-    tokens = selectors.visible_tokens(request.user)
-    if filters.active is not None:
-        tokens = tokens.filter(revoked_at__isnull=filters.active)
-    return paginate(tokens, filters, "-created_at")
+    return paginate(filters.filter(selectors.visible_tokens(request.user)), page, "-created_at")
 
 
 @router.get("/tokens/{token_id}", response=responses({200: TokenOut}))

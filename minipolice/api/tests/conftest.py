@@ -32,6 +32,9 @@ class ApiClient:
     def patch(self, path, body=None):
         return self._send("patch", path, body)
 
+    def put(self, path, body=None):
+        return self._send("put", path, body)
+
 
 @pytest.fixture
 def token_for(db):

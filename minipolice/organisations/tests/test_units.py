@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from minipolice.audit.models import AuditEntry
+from minipolice.organisations import services
 from minipolice.organisations.models import Unit
 
 
@@ -69,6 +70,31 @@ def test_a_paused_unit_cannot_go_back_to_proposed(world, client_for):
     assert "govuk-error-summary" in response.content.decode()
     world.unit.refresh_from_db()
     assert world.unit.status == "active"
+
+
+def test_a_status_change_overtaken_by_another_shows_the_services_reason_on_the_form(
+    world, client_for, monkeypatch
+):
+    """The form offers what the unit allowed when it was read; the service decides under a lock.
+    Someone closes the unit just before this pause is saved: the refusal is a form error."""
+    change_unit_status = services.change_unit_status
+
+    def closed_a_moment_before(**kwargs):
+        change_unit_status(acting_user=None, unit=world.unit, to_status="closed")
+        return change_unit_status(**kwargs)
+
+    monkeypatch.setattr(services, "change_unit_status", closed_a_moment_before)
+    client = client_for(world.users["coordinator"])
+    response = client.post(
+        f"/units/{world.unit.pk}/status/",
+        {"to_status": "paused", "changed_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="govuk-error-summary"' in html
+    assert '<a href="#id_to_status">A closed unit cannot become paused.</a>' in html
+    world.unit.refresh_from_db()
+    assert world.unit.status == "closed"
 
 
 def test_status_change_cannot_be_dated_before_the_current_status(world, client_for):

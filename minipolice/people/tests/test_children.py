@@ -3,10 +3,12 @@ import html
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from minipolice.audit.models import AuditEntry
-from minipolice.people.models import Child, Enrolment, Guardianship
+from minipolice.people import services
+from minipolice.people.models import Child, Enrolment, Guardian, Guardianship
 
 
 def test_teacher_adds_a_child_to_a_cohort_and_it_is_audited(world, client_for):
@@ -131,6 +133,29 @@ def test_add_guardian_needs_email_or_phone(world, client_for):
     assert response.status_code == 302
     link = Guardianship.objects.get(child=world.child, guardian__name="Bob Lovelace")
     assert link.relationship == "carer" and link.guardian.email == "bob@example.com"
+
+
+def test_a_guardian_whose_link_to_the_child_is_refused_is_not_kept(world, client_for, monkeypatch):
+    """Adding a guardian is one step: the guardian and their link to the child. When the link
+    fails after the guardian was written, neither is kept (nor audited), and the form says why."""
+
+    def refused(**kwargs):
+        raise ValidationError("The link to the child was refused.")
+
+    monkeypatch.setattr(services, "link_guardian", refused)
+    client = client_for(world.users["teacher"])
+    response = client.post(
+        f"/children/{world.child.pk}/guardians/new/",
+        {"name": "Bob Lovelace", "email": "bob@example.com", "phone": "", "relationship": "parent"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="govuk-error-summary"' in html
+    assert "The link to the child was refused." in html
+    assert list(Guardian.objects.all()) == [world.guardian]
+    assert list(Guardianship.objects.values_list("guardian_id", flat=True)) == [world.guardian.pk]
+    created = AuditEntry.objects.filter(object_type="guardian", action="create")
+    assert list(created.values_list("object_id", flat=True)) == [str(world.guardian.pk)]
 
 
 def test_guardian_list_and_detail_only_show_visible_children(world, client_for):
