@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "minipolice.community",
     "minipolice.events",
     "minipolice.public",
+    "minipolice.awards",
     "minipolice.api",
     "minipolice.demo",
 ]

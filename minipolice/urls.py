@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("minipolice.community.urls")),
     path("", include("minipolice.events.urls")),
     path("", include("minipolice.public.urls")),
+    path("", include("minipolice.awards.urls")),
     path("api/v1/", api.urls),
 ]
 
