@@ -334,7 +334,6 @@ def revoke_certificate(*, acting_user, certificate: Certificate, reason: str) ->
 
 
 # Bulk issue ------------------------------------------------------------------------------------
-@transaction.atomic
 def start_bulk_issue(*, acting_user, cohort: Cohort, base_url: str) -> BulkIssue:
     """Queue the completion certificates of `cohort` to be issued in the background.
 
@@ -343,12 +342,24 @@ def start_bulk_issue(*, acting_user, cohort: Cohort, base_url: str) -> BulkIssue
     """
     from minipolice.awards.tasks import run_bulk_issue_task
 
+    job, created = _queue_bulk_issue(acting_user, cohort, base_url)
+    if created:
+        # Enqueued once the job is committed, so a worker always finds it queued.
+        _enqueue(job.pk, run_bulk_issue_task)
+        job.refresh_from_db(fields=["task_id", "status", "error"])
+    return job
+
+
+@transaction.atomic
+def _queue_bulk_issue(acting_user, cohort: Cohort, base_url: str) -> tuple[BulkIssue, bool]:
+    # The cohort's row is locked first (PostgreSQL): a second confirmation waits here, then
+    # finds the first one's job.
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
     active = BulkIssue.objects.filter(
         cohort=cohort, status__in=[BulkIssue.Status.QUEUED, BulkIssue.Status.RUNNING]
     ).first()
     if active is not None:
-        return active
+        return active, False
     force = _force_of(cohort)
     job = BulkIssue(
         force=force,
@@ -362,9 +373,10 @@ def start_bulk_issue(*, acting_user, cohort: Cohort, base_url: str) -> BulkIssue
             job.save()
     except IntegrityError:
         # Another confirmation started one in the meantime (SQLite has no row locks).
-        return BulkIssue.objects.get(
+        found = BulkIssue.objects.get(
             cohort=cohort, status__in=[BulkIssue.Status.QUEUED, BulkIssue.Status.RUNNING]
         )
+        return found, False
     record_audit(
         acting_user=acting_user,
         action="create",
@@ -373,9 +385,7 @@ def start_bulk_issue(*, acting_user, cohort: Cohort, base_url: str) -> BulkIssue
         label=f"Bulk issue of completion certificates #{job.pk}",
         fields={"cohort_id": cohort.pk},
     )
-    # Enqueued once the job is committed, so a worker always finds it queued.
-    transaction.on_commit(lambda: _enqueue(job.pk, run_bulk_issue_task))
-    return job
+    return job, True
 
 
 def _enqueue(job_id: int, task) -> None:
