@@ -4,8 +4,8 @@ Speed matters (a celebration day prints 150 or more at once, DESIGN.md; bench/ce
 - the QR code comes from segno and is drawn as one vector path of filled runs (a dark run of
   modules in a row is one rectangle), not ReportLab's QR widget, which builds and draws every
   module as its own shape (about 4 times slower here);
-- the signature image is read once (ImageReader) and ReportLab embeds it once as an XObject that
-  every page refers to;
+- the signature image is drawn once into a form XObject that every page refers to (drawImage
+  on each page would decode and hash the image each time, even though it embeds it once);
 - no platypus layout: fixed positions, with long names shrunk to fit.
 """
 
@@ -25,6 +25,8 @@ PAGE = landscape(A4)
 WIDTH, HEIGHT = PAGE
 INK = HexColor("#0b0c0c")
 GREY = HexColor("#505a5f")
+SIGNATURE_FORM = "signature"
+SIGNATURE_SIZE = (60 * mm, 22 * mm)
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ class CertificateContent:
     awarded_on: date
     chief_constable_name: str
     code: str  # as shown, e.g. "7KQ2-M9XD"
-    verify_url: str
+    verify_url: str  # printed
+    qr_url: str  # in the QR code
 
 
 def render(certificates: list[CertificateContent], signature=None, title="Certificates") -> bytes:
@@ -51,9 +54,25 @@ def render(certificates: list[CertificateContent], signature=None, title="Certif
     pdf = canvas.Canvas(buffer, pagesize=PAGE, pageCompression=1)
     pdf.setTitle(title)
     pdf.setAuthor("Mini Police Hub")
-    image = ImageReader(signature) if signature else None
+    has_signature = False
+    if signature and certificates:
+        # Drawn once into a form XObject that every page refers to: the image is decoded,
+        # hashed and embedded once, not once per page.
+        pdf.beginForm(SIGNATURE_FORM)
+        pdf.drawImage(
+            ImageReader(signature),
+            0,
+            0,
+            width=SIGNATURE_SIZE[0],
+            height=SIGNATURE_SIZE[1],
+            preserveAspectRatio=True,
+            anchor="sw",
+            mask="auto",
+        )
+        pdf.endForm()
+        has_signature = True
     for content in certificates:
-        _page(pdf, content, image)
+        _page(pdf, content, has_signature)
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()
@@ -71,7 +90,7 @@ def _centred(pdf, text, font, size, y, width=WIDTH - 60 * mm):
     pdf.drawCentredString(WIDTH / 2, y, text)
 
 
-def _page(pdf, c: CertificateContent, signature) -> None:
+def _page(pdf, c: CertificateContent, has_signature: bool) -> None:
     brand = HexColor(c.brand_colour)
     # Border and header band in the force's colour.
     pdf.setStrokeColor(brand)
@@ -95,17 +114,11 @@ def _page(pdf, c: CertificateContent, signature) -> None:
     _centred(pdf, f"{c.awarded_on:%-d %B %Y}", "Helvetica", 14, HEIGHT - 144 * mm)
     # Signature, name and role of the Chief Constable, bottom left.
     left = 30 * mm
-    if signature is not None:
-        pdf.drawImage(
-            signature,
-            left,
-            28 * mm,
-            width=60 * mm,
-            height=22 * mm,
-            preserveAspectRatio=True,
-            anchor="sw",
-            mask="auto",
-        )
+    if has_signature:
+        pdf.saveState()
+        pdf.translate(left, 28 * mm)
+        pdf.doForm(SIGNATURE_FORM)
+        pdf.restoreState()
     pdf.setStrokeColor(GREY)
     pdf.setLineWidth(0.5)
     pdf.line(left, 27 * mm, left + 80 * mm, 27 * mm)
@@ -116,24 +129,21 @@ def _page(pdf, c: CertificateContent, signature) -> None:
     # Verification: QR code and the short code, bottom right.
     size = 30 * mm
     qr_x, qr_y = WIDTH - 30 * mm - size, 18 * mm
-    draw_qr(pdf, c.verify_url, qr_x, qr_y, size)
+    draw_qr(pdf, c.qr_url, qr_x, qr_y, size)
     pdf.setFillColor(INK)
     pdf.setFont("Helvetica", 9)
-    pdf.drawRightString(qr_x - 4 * mm, qr_y + 14 * mm, "Check this certificate at")
-    pdf.drawRightString(
-        qr_x - 4 * mm, qr_y + 9 * mm, c.verify_url.split("/verify/")[0] + "/verify/"
-    )
+    # Text keeps clear of the code's quiet zone (4 modules, about 4 mm here).
+    text_x = qr_x - 7 * mm
+    pdf.drawRightString(text_x, qr_y + 14 * mm, "Check this certificate at")
+    pdf.drawRightString(text_x, qr_y + 9 * mm, c.verify_url.split("/verify/")[0] + "/verify/")
     pdf.setFont("Courier-Bold", 12)
-    pdf.drawRightString(qr_x - 4 * mm, qr_y + 3 * mm, f"Code {c.code}")
+    pdf.drawRightString(text_x, qr_y + 3 * mm, f"Code {c.code}")
 
 
-def draw_qr(pdf, data: str, x: float, y: float, size: float) -> None:
-    """`data` as a QR code, `size` points square with its lower left corner at (x, y).
-
-    segno encodes. The code is drawn in module units (translate and scale once), so each row's
-    runs of dark modules become `re` operators with small whole numbers, one path filled once:
-    far fewer and shorter operators than a shape per module.
-    """
+def qr_operators(data: str) -> tuple[str, int]:
+    """`data` as a QR code (segno), in PDF path operators in module units: each row's runs of
+    dark modules as `re` rectangles with small whole numbers (row 0 at the top). Returns the
+    operators and the code's width in modules."""
     matrix = segno.make(data, error="m", micro=False).matrix
     count = len(matrix)
     ops = []
@@ -147,10 +157,17 @@ def draw_qr(pdf, data: str, x: float, y: float, size: float) -> None:
                 start = None
         if start is not None:
             ops.append(f"{start} {row_index} {count - start} 1 re")
+    return "\n".join(ops), count
+
+
+def draw_qr(pdf, data: str, x: float, y: float, size: float) -> None:
+    """`data` as a QR code, `size` points square with its lower left corner at (x, y): one
+    path filled once, drawn in module units (translate and scale once, y flipped so rows count
+    down from the top edge). Far fewer, shorter operators than a shape per module."""
+    ops, count = qr_operators(data)
     module = size / count
     pdf.saveState()
     pdf.setFillColor(INK)
-    # Row 0 is the top row: flip the y axis so rows count downwards from the top edge.
     pdf.transform(module, 0, 0, -module, x, y + size)
-    pdf.addLiteral("\n".join(ops) + "\nf")
+    pdf.addLiteral(ops + "\nf")
     pdf.restoreState()

@@ -18,6 +18,8 @@ urlpatterns = [
     path("cohorts/<int:pk>/awards/special/", views.special_award_create, name="special_award"),
     path("verify/", views.verify_lookup, name="verify_lookup"),
     path("verify/<str:code>/", views.verify, name="verify"),
+    # The QR code's short address, in capitals (services.qr_url).
+    path("V/<str:code>", views.verify_short, name="verify_short"),
     path("portal/certificates/", views.portal_certificates, name="portal_certificates"),
     path(
         "portal/certificates/<int:pk>.pdf",

@@ -362,6 +362,10 @@ def verify_lookup(request):
     return render(request, "awards/verify_lookup.html", {"form": form})
 
 
+def verify_short(request, code):
+    return redirect("awards:verify", code=normalise_code(code) or code)
+
+
 @never_cache
 def verify(request, code):
     """What a QR code leads to: whether the certificate is real, with as little as needed."""

@@ -1,6 +1,6 @@
 """Awards and certificates in the access matrix."""
 
-from tests.access import AREA, COORDINATOR, PUBLIC, UNIT_STAFF, row
+from tests.access import AREA, COORDINATOR, PUBLIC, ROLES, UNIT_STAFF, row
 
 GUARDIAN_ONLY = row(guardian=200)
 COUNTS = row(teacher=200, leader=200, area_lead=200, coordinator=200, funder=200, national=200)
@@ -23,13 +23,14 @@ MATRIX = {
     # The public verification page: a QR code leads anyone there.
     "awards:verify_lookup": ("get", PUBLIC),
     "awards:verify": ("get", PUBLIC),
+    "awards:verify_short": ("get", row(**dict.fromkeys(ROLES, 302))),
     # The parent portal: signed-out visitors are sent to ask for a sign-in link.
     "awards:portal_certificates": ("get", GUARDIAN_ONLY),
     "awards:portal_certificate_pdf": ("get", GUARDIAN_ONLY),
 }
 
 # The code is the only key to the public page; portal pages answer 403 to staff of any force.
-UNSCOPED = {"awards:verify", "awards:portal_certificate_pdf"}
+UNSCOPED = {"awards:verify", "awards:verify_short", "awards:portal_certificate_pdf"}
 
 
 def url_kwargs(world) -> dict:
@@ -52,5 +53,6 @@ def url_kwargs(world) -> dict:
         "awards:bulk_issue_progress": {"pk": job.pk},
         "awards:bulk_issue_pdf": {"pk": job.pk},
         "awards:verify": {"code": code},
+        "awards:verify_short": {"code": code},
         "awards:portal_certificate_pdf": {"pk": award.pk},
     }

@@ -60,7 +60,9 @@ def test_bulk_issue_gives_completion_to_those_who_reached_it_and_one_pdf(
     assert url == reverse("awards:bulk_issue_progress", args=[job.pk])
     job.refresh_from_db()
     assert (job.status, job.total, job.done, job.issued_count) == ("done", 2, 2, 2)
-    awarded = set(Award.objects.filter(kind="completion").values_list("child__first_name", flat=True))
+    awarded = set(
+        Award.objects.filter(kind="completion").values_list("child__first_name", flat=True)
+    )
     assert awarded == {"Ada", "Bea"}
     page = client.get(url).content.decode()
     assert "Certificates issued" in page and "Download all 2 certificates" in page
@@ -69,7 +71,9 @@ def test_bulk_issue_gives_completion_to_those_who_reached_it_and_one_pdf(
     assert download["Content-Type"] == "application/pdf"
     pdf = download.content
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 2
-    one = client.get(reverse("awards:certificate_pdf", args=[Award.objects.get(child=term["bea"]).pk]))
+    one = client.get(
+        reverse("awards:certificate_pdf", args=[Award.objects.get(child=term["bea"]).pk])
+    )
     assert one.status_code == 200 and one.content.startswith(b"%PDF")
     # Issue and downloads are audited by id, never by name.
     issued = AuditEntry.objects.filter(action="issue", object_type="certificate")
@@ -100,8 +104,11 @@ def test_a_lower_threshold_on_the_settings_page_adds_the_children_it_now_covers(
     _issue(client, world.cohort)
     response = client.post(
         reverse("awards:certificate_settings"),
-        {"chief_constable_name": "Chief Constable Test", "brand_colour": "#123456",
-         "completion_threshold": "50"},
+        {
+            "chief_constable_name": "Chief Constable Test",
+            "brand_colour": "#123456",
+            "completion_threshold": "50",
+        },
     )
     assert response.status_code == 302
     assert AwardSettings.objects.get(force=world.force).completion_threshold == 50
@@ -134,9 +141,10 @@ def test_a_corrected_name_is_issued_again_and_the_old_code_says_replaced(
     old.refresh_from_db()
     new = award.certificates.get(status="valid")
     assert (old.status, old.replaced_by_id, new.first_name) == ("replaced", new.pk, "Adah")
-    assert "This certificate was replaced" in client.get(
-        reverse("awards:verify", args=[old.code])
-    ).content.decode()
+    assert (
+        "This certificate was replaced"
+        in client.get(reverse("awards:verify", args=[old.code])).content.decode()
+    )
     assert "Adah L." in client.get(reverse("awards:verify", args=[new.code])).content.decode()
     assert AuditEntry.objects.filter(action="reissue", object_id=str(new.pk)).exists()
 
@@ -150,7 +158,7 @@ def test_progress_page_shows_a_bar_and_refreshes_itself_while_waiting(
     assert job.status == "queued" and job.task_id
     page = client.get(url).content.decode()
     assert '<meta http-equiv="refresh" content="2">' in page  # without JavaScript
-    assert 'hx-get="%s"' % url in page and 'hx-trigger="every 1s"' in page
+    assert f'hx-get="{url}"' in page and 'hx-trigger="every 1s"' in page
     assert "<progress" in page and "Waiting to start." in page
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert fragment.startswith('<div id="bulk-issue-progress"') and "<html" not in fragment

@@ -74,7 +74,11 @@ def test_a_revoked_certificate_says_revoked_and_the_revoke_is_audited(
     assert certificate.status == "revoked" and certificate.revoked_by == world.users["area_lead"]
     entry = AuditEntry.objects.get(action="revoke")
     assert entry.object_id == str(certificate.pk)
-    assert entry.fields == {"award_id": award.pk, "child_id": world.child.pk, "reason": "(recorded)"}
+    assert entry.fields == {
+        "award_id": award.pk,
+        "child_id": world.child.pk,
+        "reason": "(recorded)",
+    }
     staff.logout()
     text = _verify(client, certificate.code).content.decode()
     assert "This certificate was revoked" in text and "Ada" not in text
