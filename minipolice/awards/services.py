@@ -106,7 +106,7 @@ def held_sessions(cohort: Cohort, today: datetime.date | None = None):
 
 
 def completion_standing(cohort: Cohort, today: datetime.date | None = None):
-    """The cohort's current children with their attendance, counted in SQL (one query).
+    """The cohort's children with their attendance, counted in SQL (one query).
 
     Each child carries `present` (sessions held they were present at), `held` (sessions held)
     and `percent` is derived by `with_percent`.
@@ -114,8 +114,11 @@ def completion_standing(cohort: Cohort, today: datetime.date | None = None):
     held = held_sessions(cohort, today)
     held_count = held.order_by().values("cohort").annotate(n=Count("pk")).values("n")
     return (
+        # In the cohort now, or left once it had ended (finished it); never anonymised.
         Child.objects.filter(
-            enrolments__cohort=cohort, enrolments__left__isnull=True, anonymised_at__isnull=True
+            Q(enrolments__left__isnull=True) | Q(enrolments__left__gte=cohort.end_date),
+            enrolments__cohort=cohort,
+            anonymised_at__isnull=True,
         )
         .annotate(
             present=Count(
