@@ -165,3 +165,57 @@ def test_funders_and_national_viewers_see_rounded_counts_and_never_a_name(world,
         assert "fewer than 5" in text  # 1 special award
         assert "Ada" not in text and "Kid" not in text
         client.logout()
+
+
+def test_a_parent_downloads_their_own_childs_certificate_in_the_portal(world, client_for):
+    award = _special(world, world.child)
+    other = services.give_special_award(
+        acting_user=None,
+        child=world.other_child,
+        cohort=world.other_cohort,
+        title="Star",
+        citation="",
+    )
+    client = client_for(world.users["guardian"])
+    listed = client.get(reverse("awards:portal_certificates")).content.decode()
+    assert "Ada: Community Champion" in listed and "Star" not in listed
+    download = client.get(reverse("awards:portal_certificate_pdf", args=[award.pk]))
+    assert download.status_code == 200 and download.content.startswith(b"%PDF")
+    assert client.get(reverse("awards:portal_certificate_pdf", args=[other.pk])).status_code == 404
+    entry = AuditEntry.objects.get(action="export", object_type="certificate")
+    assert entry.actor == world.users["guardian"] and entry.fields["child_id"] == world.child.pk
+
+
+def test_the_coordinator_uploads_the_signature_on_the_settings_page(
+    world, client_for, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(world.users["coordinator"])
+    url = reverse("awards:certificate_settings")
+    fields = {
+        "chief_constable_name": "CC Test",
+        "brand_colour": "#123456",
+        "completion_threshold": "80",
+    }
+    bad = client.post(url, {**fields, "signature": SimpleUploadedFile("s.png", b"not an image")})
+    assert "The signature must be a PNG or JPEG image" in bad.content.decode()
+    out = io.BytesIO()
+    Image.new("RGBA", (3000, 1000), (0, 0, 0, 255)).save(out, "PNG")
+    response = client.post(
+        url, {**fields, "signature": SimpleUploadedFile("s.png", out.getvalue())}
+    )
+    assert response.status_code == 302
+    world.force.refresh_from_db()
+    assert world.force.chief_constable_name == "CC Test"
+    with world.force.chief_constable_signature.open("rb") as stored:
+        assert Image.open(stored).size == (1200, 400)  # kept small for the PDFs
+    entry = AuditEntry.objects.get(object_type="force", action="update")
+    assert entry.fields["chief_constable_signature"] == "(uploaded)"
+    wrong = client.post(url, {**fields, "completion_threshold": "150", "brand_colour": "blue"})
+    text = wrong.content.decode()
+    assert "Enter a percentage from 1 to 100" in text and "Enter a colour like #1d3f73" in text
