@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "minipolice.community",
     "minipolice.events",
     "minipolice.public",
+    "minipolice.awards",
     "minipolice.api",
     "minipolice.impact",
     "minipolice.home",

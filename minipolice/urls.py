@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("minipolice.community.urls")),
     path("", include("minipolice.events.urls")),
     path("", include("minipolice.public.urls")),
+    path("", include("minipolice.awards.urls")),
     path("", include("minipolice.api.urls")),
 ]
 

@@ -37,6 +37,12 @@ NAVIGATION += [
     ("Stories", "public:story_list", Perm.STORY_WRITE, None),
     ("API tokens", "api:api_token_list", Perm.API_TOKENS_MANAGE, SETTINGS),
 ]
+# Awards and certificates (minipolice.awards).
+NAVIGATION += [
+    ("Awards", "awards:award_list", Perm.AWARDS_READ, PROGRAMME),
+    ("Award totals", "awards:award_totals", Perm.AWARDS_TOTALS, PROGRAMME),
+    ("Certificate settings", "awards:certificate_settings", Perm.AWARDS_SETTINGS, SETTINGS),
+]
 # The parent portal, emails to parents and data protection (minipolice.consent, people).
 NAVIGATION += [
     ("Parent portal", "consent:portal_home", Perm.OWN_CHILDREN, PEOPLE),

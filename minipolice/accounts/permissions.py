@@ -47,6 +47,12 @@ class Perm(StrEnum):
     EVENT_MANAGE = "event_manage"  # create and change events, invite units
     EVENT_SIGN_OFF = "event_sign_off"  # sign off a risk assessment, confirm an event
     EVENT_PLACES = "event_places"  # choose children for places, check them in on the day
+    # Awards and certificates (minipolice/awards).
+    AWARDS_READ = "awards_read"  # awards and certificates of children in scope
+    AWARDS_GIVE = "awards_give"  # named special awards with a citation
+    AWARDS_MANAGE = "awards_manage"  # bulk-issue completion, re-issue and revoke certificates
+    AWARDS_SETTINGS = "awards_settings"  # the force's certificate look and completion threshold
+    AWARDS_TOTALS = "awards_totals"  # counts of awards, never a named one
 
 
 P = Perm
@@ -91,6 +97,21 @@ ROLE_PERMISSIONS = {
     for role, perms in ROLE_PERMISSIONS.items()
 }
 
+# Awards and certificates, joined to the tables above role by role.
+AWARDS_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    #                        read             special awards   issue, revoke      settings            counts
+    Role.NATIONAL_VIEWER:   frozenset({                                                             P.AWARDS_TOTALS}),
+    Role.FORCE_COORDINATOR: frozenset({P.AWARDS_READ, P.AWARDS_GIVE, P.AWARDS_MANAGE, P.AWARDS_SETTINGS, P.AWARDS_TOTALS}),
+    Role.AREA_LEAD:         frozenset({P.AWARDS_READ, P.AWARDS_GIVE, P.AWARDS_MANAGE,                    P.AWARDS_TOTALS}),
+    Role.UNIT_LEADER:       frozenset({P.AWARDS_READ, P.AWARDS_GIVE,                                     P.AWARDS_TOTALS}),
+    Role.TEACHER:           frozenset({P.AWARDS_READ,                                                    P.AWARDS_TOTALS}),
+    Role.GUARDIAN:          frozenset(),
+    Role.FUNDER:            frozenset({                                                             P.AWARDS_TOTALS}),
+}  # fmt: skip
+ROLE_PERMISSIONS = {
+    role: perms | AWARDS_PERMISSIONS[role] for role, perms in ROLE_PERMISSIONS.items()
+}
+
 IMPLIES: dict[Perm, Perm] = {
     P.AREA_MANAGE: P.AREA_READ,
     P.SCHOOL_MANAGE: P.SCHOOL_READ,
@@ -104,6 +125,8 @@ IMPLIES: dict[Perm, Perm] = {
     P.STORY_PUBLISH: P.STORY_WRITE,
     P.EVENT_MANAGE: P.EVENT_READ,
     P.EVENT_PLACES: P.EVENT_READ,
+    P.AWARDS_MANAGE: P.AWARDS_READ,
+    P.AWARDS_GIVE: P.AWARDS_READ,
 }
 
 # Permissions over children's records: a unit leader holds them only while their vetting and
@@ -118,6 +141,8 @@ NEEDS_CLEARANCE = frozenset(
         P.STORY_WRITE,
         P.SESSION_NOTES,
         P.EVENT_PLACES,
+        P.AWARDS_READ,
+        P.AWARDS_GIVE,
     }
 )
 

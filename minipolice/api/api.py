@@ -10,6 +10,7 @@ from minipolice.api import errors
 from minipolice.api.auth import TokenAuth
 from minipolice.api.docs import ReadableDocs
 from minipolice.api.endpoints import (
+    awards,
     community,
     consents,
     delivery,
@@ -55,5 +56,6 @@ api.add_router("", consents.router)
 api.add_router("", delivery.router)
 api.add_router("", community.router)
 api.add_router("", events.router)
+api.add_router("", awards.router)
 api.add_router("", reports.router)
 api.add_router("", tokens.router)

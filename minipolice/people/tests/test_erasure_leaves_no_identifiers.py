@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from conftest import PASSWORD
 from minipolice.audit.models import AuditEntry
+from minipolice.awards import services as awards
 from minipolice.community import services as community
 from minipolice.consent.services import record_consent
 from minipolice.delivery import services as delivery
@@ -147,7 +148,18 @@ def _busy_term(world, client, client_for):
     photo = public.add_story_photo(
         acting_user=leader, story=story, image=image_upload(), caption="Ada with a litter picker"
     )
+    # Her completion certificate prints her name; a classmate's award citation names her too.
+    job = awards.start_bulk_issue(acting_user=None, cohort=world.cohort, base_url="http://t/")
+    awards.run_bulk_issue(job_id=job.pk)
+    special = awards.give_special_award(
+        acting_user=leader,
+        child=classmate,
+        cohort=world.cohort,
+        title="Community Champion",
+        citation="For helping Ada Lovelace and Ann at the litter pick",
+    )
     return {
+        "award": special,
         "session": session,
         "later": later,
         "action": action,
@@ -180,6 +192,7 @@ def test_erasing_a_child_leaves_no_name_email_or_ip_in_any_table(world, client, 
     assert f"(#{work['later'].pk})" in page and f"(#{work['action'].pk})" in page
     assert f"child #{work['classmate'].pk}" in page
     assert f"story #{work['story'].pk}" in page and f"photo #{work['photo'].pk}" in page
+    assert f"citation of award #{work['award'].pk}" in page
     assert "audit log" in page
     # Free text keeps its meaning around the placeholder.
     work["session"].refresh_from_db()

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class AwardsConfig(AppConfig):
+    name = "minipolice.awards"

@@ -1,0 +1,93 @@
+"""Demo registers for two finished cohorts, so the coordinators can issue completion
+certificates (called by `manage.py load_demo`; loading twice changes nothing).
+
+- Avon and Somerset: the pilot cohort at Oasis Connaught School (2017/18), 8 weekly sessions
+  from its start; 8 of its 10 children came to at least 6 (75 %), two to fewer.
+- Hertfordshire: the Harpenden Academy trial (April to June 2018, 28 pupils, 8 weeks).
+
+Each force also gets an invented signature image for its (fictional) Chief Constable. No
+certificate is issued here: issuing them is what the demo shows.
+"""
+
+import datetime
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
+
+from minipolice.awards import services
+from minipolice.consent.services import record_consent
+from minipolice.delivery import services as delivery
+from minipolice.organisations.models import Cohort, Force
+from minipolice.people.models import Child
+
+COHORTS = [("Oasis Connaught School", "avon-and-somerset"), ("Harpenden Academy", "hertfordshire")]
+SESSIONS = 8
+# Sessions each child came to, in turn: most reach 6 of 8, a few do not.
+PRESENT = [8, 7, 6, 8, 5, 7, 6, 8, 4, 7]
+
+
+def load_demo_data() -> str | None:
+    for force in Force.objects.filter(short_name__in=[f for _, f in COHORTS]):
+        if not force.chief_constable_signature:
+            services.update_certificate_settings(
+                acting_user=None,
+                force=force,
+                chief_constable_name=force.chief_constable_name,
+                brand_colour=force.brand_colour,
+                completion_threshold=services.threshold_of(force),
+                signature=_signature(),
+            )
+    for school, force in COHORTS:
+        cohort = (
+            Cohort.objects.filter(
+                unit__school__name=school, unit__school__area__force__short_name=force
+            )
+            .order_by("start_date", "pk")
+            .first()
+        )
+        if cohort is not None and not cohort.sessions.exists():
+            _registers(cohort)
+    return None
+
+
+def _registers(cohort: Cohort) -> None:
+    children = list(Child.objects.filter(enrolments__cohort=cohort).order_by("pk"))
+    for child in children:
+        record_consent(
+            acting_user=None,
+            child=child,
+            kind="participation",
+            status="granted",
+            method="paper",
+            given_by_name="Parent (paper form)",
+        )
+    for week in range(SESSIONS):
+        session = delivery.add_session(
+            acting_user=None,
+            cohort=cohort,
+            date=cohort.start_date + datetime.timedelta(weeks=week),
+            start_time=datetime.time(14, 0),
+            minutes=60,
+            place="School hall",
+        )
+        for index, child in enumerate(children):
+            delivery.record_attendance(
+                acting_user=None,
+                session=session,
+                child=child,
+                status="present" if week < PRESENT[index % len(PRESENT)] else "absent",
+                today=session.date,
+            )
+
+
+def _signature() -> SimpleUploadedFile:
+    """An invented scrawl, clearly nobody's real signature."""
+    image = Image.new("RGBA", (900, 300), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    points = [(30, 220), (120, 60), (200, 230), (290, 80), (380, 210), (470, 90), (560, 200)]
+    draw.line(points, fill=(11, 12, 12, 255), width=10, joint="curve")
+    draw.line([(520, 240), (870, 150)], fill=(11, 12, 12, 255), width=8)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return SimpleUploadedFile("signature.png", out.getvalue(), content_type="image/png")

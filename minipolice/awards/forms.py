@@ -1,0 +1,121 @@
+import io
+
+from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, UnidentifiedImageError
+
+from minipolice.awards.models import AwardSettings
+
+SPECIAL_TITLES = [
+    "Community Champion",
+    "Star Mini Police Officer",
+    "Road Safety Hero",
+    "Kindness Award",
+    "Outstanding Effort",
+]
+SIGNATURE_MAX_BYTES = 2 * 1024 * 1024
+SIGNATURE_BOX = (1200, 400)  # pixels kept: plenty for 60 mm × 22 mm at print resolution
+
+
+class SpecialAwardForm(forms.Form):
+    child = forms.TypedChoiceField(
+        label="Child",
+        coerce=int,
+        error_messages={
+            "required": "Select the child who gets the award",
+            "invalid_choice": "Select a child in this cohort",
+        },
+    )
+    title = forms.CharField(
+        label="Award",
+        max_length=80,
+        help_text="For example " + ", ".join(f"“{t}”" for t in SPECIAL_TITLES[:3]) + ".",
+        error_messages={"required": "Enter the name of the award"},
+    )
+    citation = forms.CharField(
+        label="Citation (optional)",
+        max_length=200,
+        required=False,
+        help_text="A short sentence printed on the certificate, for example “For organising the "
+        "school's litter pick”. Do not name other children.",
+    )
+
+    def __init__(self, *args, children, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = [("", "Select a child")] + [
+            (child.pk, child.full_name) for child in children
+        ]
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you revoking this certificate?",
+        max_length=200,
+        help_text="Kept in the audit log. Do not name the child.",
+        error_messages={"required": "Enter why the certificate is being revoked"},
+    )
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label="Verification code",
+        max_length=20,
+        help_text="The 8 characters printed beside the QR code, for example 7KQ2-M9XD.",
+        error_messages={"required": "Enter the verification code"},
+    )
+
+
+class CertificateSettingsForm(forms.Form):
+    chief_constable_name = forms.CharField(
+        label="Chief Constable's name, as printed",
+        max_length=120,
+        required=False,
+    )
+    brand_colour = forms.RegexField(
+        label="Brand colour",
+        regex=r"^#[0-9a-fA-F]{6}$",
+        help_text="As a hex code, for example #1d3f73.",
+        error_messages={"invalid": "Enter a colour like #1d3f73", "required": "Enter a colour"},
+    )
+    completion_threshold = forms.IntegerField(
+        label="Attendance needed for a completion certificate (%)",
+        min_value=1,
+        max_value=100,
+        help_text=f"Of the cohort's sessions held. Usually {AwardSettings.DEFAULT_THRESHOLD}.",
+        error_messages={
+            "required": "Enter the attendance needed, as a percentage",
+            "invalid": "Enter the attendance needed as a whole number, like 75",
+            "min_value": "Enter a percentage from 1 to 100",
+            "max_value": "Enter a percentage from 1 to 100",
+        },
+    )
+    signature = forms.FileField(
+        label="Chief Constable's signature (optional)",
+        required=False,
+        help_text="A PNG or JPEG image of the signature, smaller than 2 MB. A transparent PNG "
+        "looks best.",
+    )
+    remove_signature = forms.BooleanField(label="Remove the signature", required=False)
+
+    def clean_signature(self):
+        upload = self.cleaned_data.get("signature")
+        if not upload:
+            return None
+        if upload.size > SIGNATURE_MAX_BYTES:
+            raise forms.ValidationError("The signature must be smaller than 2 MB")
+        try:
+            image = Image.open(upload)
+            image.verify()
+            upload.seek(0)
+            image = Image.open(upload)
+            if image.format not in ("PNG", "JPEG"):
+                raise forms.ValidationError("The signature must be a PNG or JPEG image")
+            image.load()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise forms.ValidationError("The signature must be a PNG or JPEG image") from None
+        # Re-drawn as a small PNG: no metadata kept, and quick to embed in every PDF.
+        image = image.convert("RGBA")
+        image.thumbnail(SIGNATURE_BOX)
+        out = io.BytesIO()
+        image.save(out, "PNG", optimize=True)
+        return SimpleUploadedFile("signature.png", out.getvalue(), content_type="image/png")

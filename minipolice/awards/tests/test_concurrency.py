@@ -1,0 +1,142 @@
+"""Two tabs confirming "Issue certificates" at the same moment issue one set (#11).
+
+Real threads, each with its own database connection, on PostgreSQL (SQLite takes one writer
+at a time, so the requests cannot overlap there). Three layers are tested: the cohort's row
+lock (the second confirmation finds the first one's job), and under it the unique constraints
+(one completion award per child and cohort, one valid certificate per award) that make even
+two jobs issuing side by side produce one set.
+"""
+
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import build_world
+from minipolice.awards import services
+from minipolice.awards.models import Award, BulkIssue, Certificate
+from minipolice.awards.tests.conftest import DATABASE_TASKS, IMMEDIATE_TASKS
+from minipolice.awards.tests.helpers import add_child, attend, held_sessions
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "Needs PostgreSQL: SQLite takes one writer at a time (BEGIN IMMEDIATE), so two "
+            "confirmations cannot overlap there. Run with DATABASE_URL=postgres://..."
+        )
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["mfa_enrolled"] = True
+    session.save()
+    return client
+
+
+def _world_with_a_term(children=12):
+    world = build_world()
+    sessions = held_sessions(world.cohort, 2)
+    attend(sessions, world.child, 2)
+    for i in range(children - 1):
+        attend(sessions, add_child(world.cohort, f"Kid{i}"), 2)
+    return world
+
+
+def _at_once(*calls):
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as error:  # reported below, not lost in the thread
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _confirm(client, cohort):
+    def call():
+        response = client.post(reverse("awards:bulk_issue_start", args=[cohort.pk]))
+        return response.status_code, response.get("Location")
+
+    return call
+
+
+def _one_set(world, children):
+    assert Award.objects.filter(kind="completion").count() == children
+    assert Certificate.objects.filter(status="valid").count() == children
+    per_child = Award.objects.values_list("child_id", flat=True)
+    assert len(set(per_child)) == len(per_child)
+
+
+def test_two_tabs_confirming_at_once_queue_one_job_and_issue_one_set(settings):
+    settings.TASKS = DATABASE_TASKS
+    world = _world_with_a_term()
+    tabs = [_signed_in(world.users["coordinator"]), _signed_in(world.users["coordinator"])]
+    results = _at_once(*(_confirm(tab, world.cohort) for tab in tabs))
+    assert all(isinstance(result, tuple) for result in results), results
+    assert [status for status, _ in results] == [302, 302]
+    assert results[0][1] == results[1][1]  # both tabs show the same job's progress
+    assert BulkIssue.objects.count() == 1
+    call_command("task_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert BulkIssue.objects.get().status == "done"
+    _one_set(world, 12)
+
+
+def test_a_coordinator_and_an_area_lead_confirming_at_once_issue_one_set(settings):
+    settings.TASKS = IMMEDIATE_TASKS  # each request issues the certificates itself
+    world = _world_with_a_term()
+    people = [_signed_in(world.users["coordinator"]), _signed_in(world.users["area_lead"])]
+    results = _at_once(*(_confirm(client, world.cohort) for client in people))
+    assert [status for status, _ in results] == [302, 302], results
+    _one_set(world, 12)
+    assert sum(job.issued_count for job in BulkIssue.objects.all()) == 12
+
+
+def test_two_jobs_issuing_the_same_children_side_by_side_issue_one_set():
+    """Below the lock: two jobs' batches at once still make one award and one valid
+    certificate per child (the database's unique constraints decide)."""
+    world = _world_with_a_term()
+    threshold = services.threshold_of(world.force)
+    jobs = [
+        BulkIssue.objects.create(
+            force=world.force,
+            cohort=world.cohort,
+            created_at=timezone.now(),
+            status="done",
+            base_url="http://t/",
+        )
+        for _ in range(2)
+    ]
+    today = timezone.localdate()
+
+    def issue(job):
+        def call():
+            pairs = services.children_of_source(job, threshold)
+            return services._issue_batch(job, pairs, today)
+
+        return call
+
+    results = _at_once(*(issue(job) for job in jobs))
+    assert all(isinstance(result, list) for result in results), results
+    assert sum(len(made) for made in results) == 12  # each certificate made once
+    _one_set(world, 12)
