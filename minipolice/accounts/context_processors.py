@@ -41,7 +41,12 @@ NAVIGATION += [
 NAVIGATION += [
     ("Awards", "awards:award_list", Perm.AWARDS_READ, PROGRAMME),
     ("Award totals", "awards:award_totals", Perm.AWARDS_TOTALS, PROGRAMME),
-    ("Certificate settings", "awards:certificate_settings", Perm.AWARDS_SETTINGS, SETTINGS),
+    (
+        "Certificate and event settings",
+        "awards:certificate_settings",
+        Perm.AWARDS_SETTINGS,
+        SETTINGS,
+    ),
 ]
 # The parent portal, emails to parents and data protection (minipolice.consent, people).
 NAVIGATION += [

@@ -89,6 +89,19 @@ class CertificateSettingsForm(forms.Form):
             "max_value": "Enter a percentage from 1 to 100",
         },
     )
+    event_children_per_adult = forms.IntegerField(
+        label="Children per adult at events",
+        min_value=1,
+        max_value=30,
+        help_text="Celebration days and reward visits need 1 adult for this many children. "
+        "Usually 6.",
+        error_messages={
+            "required": "Enter how many children one adult can look after at an event",
+            "invalid": "Enter the number of children as a whole number, like 6",
+            "min_value": "Enter a number from 1 to 30",
+            "max_value": "Enter a number from 1 to 30",
+        },
+    )
     signature = forms.FileField(
         label="Chief Constable's signature (optional)",
         required=False,

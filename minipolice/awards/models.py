@@ -72,8 +72,8 @@ COMPLETION_TITLE = "Mini Police completion"
 
 
 class Award(models.Model):
-    # Where the events app plugs in: a nullable `event` foreign key joins here ("optionally at
-    # an event", DESIGN.md §2), with services.children_of_source extended to read its places.
+    # "Optionally at an event" (DESIGN.md §2): not recorded on the award yet. An event's bulk
+    # issue (BulkIssue.event) gives the child's cohort's completion award, as a cohort's does.
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="awards")
     cohort = models.ForeignKey(
         "organisations.Cohort", on_delete=models.PROTECT, related_name="awards"
@@ -172,9 +172,17 @@ class BulkIssue(models.Model):
         FAILED = "failed", "Failed"
 
     force = models.ForeignKey("organisations.Force", on_delete=models.CASCADE, related_name="+")
-    # The source. Exactly one is set; the events app adds `event` here (see children_of_source).
+    # The source: a cohort, or an event (the children checked in there, with their cohort).
+    # Exactly one is set (see children_of_source).
     cohort = models.ForeignKey(
         "organisations.Cohort",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="bulk_issues",
+    )
+    event = models.ForeignKey(
+        "events.Event",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -204,14 +212,31 @@ class BulkIssue(models.Model):
                 fields=["cohort"],
                 condition=Q(status__in=["queued", "running"]),
                 name="bulk_issue_one_active_per_cohort",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(status__in=["queued", "running"]),
+                name="bulk_issue_one_active_per_event",
+            ),
+            models.CheckConstraint(
+                condition=Q(cohort__isnull=False, event__isnull=True)
+                | Q(cohort__isnull=True, event__isnull=False),
+                name="bulk_issue_one_source",
+                violation_error_message="A bulk issue is for a cohort or for an event.",
+            ),
         ]
 
     def __str__(self):
-        return f"Bulk issue {self.pk} for cohort {self.cohort_id} ({self.status})"
+        source = f"event {self.event_id}" if self.event_id else f"cohort {self.cohort_id}"
+        return f"Bulk issue {self.pk} for {source} ({self.status})"
 
     def get_absolute_url(self):
         return reverse("awards:bulk_issue_progress", args=[self.pk])
+
+    @property
+    def source_name(self) -> str:
+        """What the job is for, as its pages title it (cohort or event loaded)."""
+        return self.event.title if self.event_id else self.cohort.name
 
     @property
     def is_finished(self) -> bool:

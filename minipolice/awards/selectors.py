@@ -12,6 +12,7 @@ from django.http import Http404
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, scope_q
 from minipolice.awards.models import Award, BulkIssue, Certificate, CertificateStatus
+from minipolice.events.models import Event, EventStatus
 from minipolice.lib.disclosure import rounded_children
 from minipolice.people.selectors import visible_children
 
@@ -65,10 +66,32 @@ def get_certificate_for_user(user, award: Award, pk, perm: Perm = Perm.AWARDS_RE
     )
 
 
-def visible_bulk_issues(user, perm: Perm = Perm.AWARDS_MANAGE):
-    return BulkIssue.objects.filter(_cohort_scope(user, perm)).select_related(
-        "cohort", "cohort__unit", "cohort__unit__school"
+def event_scope(user, perm: Perm = Perm.AWARDS_MANAGE, prefix: str = "") -> Q:
+    """Events whose certificates `user` may issue: a force's events for its coordinator; an
+    area's celebration day and its units' reward visits for the area lead (never the whole
+    force's celebration day, which has children of other areas)."""
+    return scope_q(user, perm, force=f"{prefix}force_id", area=f"{prefix}area_id") | scope_q(
+        user, perm, area=f"{prefix}unit__school__area_id"
     )
+
+
+def issuable_events(user):
+    """Events (not cancelled) for which `user` may bulk-issue completion certificates."""
+    return (
+        Event.objects.filter(event_scope(user))
+        .exclude(status=EventStatus.CANCELLED)
+        .select_related("force")
+    )
+
+
+def get_issuable_event(user, pk):
+    return _get_or_404(issuable_events(user), pk)
+
+
+def visible_bulk_issues(user, perm: Perm = Perm.AWARDS_MANAGE):
+    return BulkIssue.objects.filter(
+        _cohort_scope(user, perm) | event_scope(user, perm, "event__")
+    ).select_related("cohort", "cohort__unit", "cohort__unit__school", "event")
 
 
 def get_bulk_issue_for_user(user, pk, perm: Perm = Perm.AWARDS_MANAGE) -> BulkIssue:

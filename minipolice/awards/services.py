@@ -40,10 +40,13 @@ from minipolice.awards.models import (
 )
 from minipolice.consent.portal import ip_digest
 from minipolice.delivery.models import Attendance, AttendanceStatus, Session, SessionStatus
+from minipolice.events.models import Event, EventPlace, EventStatus, PlaceStatus
+from minipolice.events.selectors import children_attending
 from minipolice.organisations.models import COLOUR_VALIDATOR, Cohort, Force
 from minipolice.people.models import Child, Enrolment
 
 PROGRESS_EVERY = 25  # certificates between two progress updates
+EVENT_RATIO_MIN, EVENT_RATIO_MAX = 1, 30  # children per adult at events
 
 
 def threshold_of(force: Force) -> int:
@@ -62,10 +65,25 @@ def update_certificate_settings(
     completion_threshold: int,
     signature=None,
     remove_signature: bool = False,
+    event_children_per_adult: int | None = None,
 ) -> Force:
-    """The force's certificate look (Force fields) and its completion threshold (AwardSettings)."""
+    """The force's certificate look (Force fields), its completion threshold (AwardSettings)
+    and, when given, the children-per-adult ratio its events must meet (1 to 30)."""
     COLOUR_VALIDATOR(brand_colour)
     changes = {}
+    if event_children_per_adult is not None:
+        if not EVENT_RATIO_MIN <= event_children_per_adult <= EVENT_RATIO_MAX:
+            raise ValidationError(
+                {
+                    "event_children_per_adult": f"Enter a number from {EVENT_RATIO_MIN} to {EVENT_RATIO_MAX}"
+                }
+            )
+        if force.event_children_per_adult != event_children_per_adult:
+            changes["event_children_per_adult"] = [
+                force.event_children_per_adult,
+                event_children_per_adult,
+            ]
+            force.event_children_per_adult = event_children_per_adult
     if force.chief_constable_name != chief_constable_name:
         changes["chief_constable_name"] = [force.chief_constable_name, chief_constable_name]
     if force.brand_colour != brand_colour:
@@ -79,7 +97,14 @@ def update_certificate_settings(
         force.chief_constable_signature = ""
         changes["chief_constable_signature"] = "(removed)"
     force.full_clean()
-    force.save(update_fields=["chief_constable_name", "brand_colour", "chief_constable_signature"])
+    force.save(
+        update_fields=[
+            "chief_constable_name",
+            "brand_colour",
+            "chief_constable_signature",
+            "event_children_per_adult",
+        ]
+    )
     rules, _ = AwardSettings.objects.select_for_update().get_or_create(force=force)
     if rules.completion_threshold != completion_threshold:
         changes["completion_threshold"] = [rules.completion_threshold, completion_threshold]
@@ -92,7 +117,7 @@ def update_certificate_settings(
             action="update",
             obj=force,
             force=force,
-            label=f"Certificate settings of {force.name}",
+            label=f"Certificate and event settings of {force.name}",
             fields=changes,
         )
     return force
@@ -148,17 +173,50 @@ def eligible_for_completion(cohort: Cohort, threshold: int, today=None):
 
 
 def children_of_source(job: BulkIssue, threshold: int):
-    """The children a bulk issue is for: THE place where the events app plugs in.
+    """The children a bulk issue is for, each paired with the cohort its award belongs to.
 
-    A cohort source gives the cohort's children whose attendance reaches the threshold. When
-    the events app lands, BulkIssue gains a nullable `event` and this returns, for an event
-    source, the children with an attended place at it whose completion award is in one of
-    their cohorts (an event's certificates are the cohorts' completion certificates handed
-    over on the day). Each child comes with the cohort the award belongs to, as `award_cohort`.
+    A cohort source gives the cohort's children whose attendance reaches the threshold. An
+    event source gives the children checked in at the event who reached the threshold in
+    their cohort of an invited unit: an event's certificates are the cohorts' completion
+    certificates handed over on the day, so a child issued for at the event and again for the
+    cohort (or the other way round) still has one award and one certificate.
     """
     if job.cohort_id is not None:
         return [(child, job.cohort) for child in eligible_for_completion(job.cohort, threshold)]
+    if job.event_id is not None:
+        return event_completion_pairs(job.event, threshold)
     raise ValueError(f"Bulk issue {job.pk} has no source")
+
+
+def event_cohorts(event: Event):
+    """Cohorts of the event's invited units that a checked-in child is enrolled in."""
+    checked_in = EventPlace.objects.filter(
+        event=event, status=PlaceStatus.PLACE, checked_in_at__isnull=False
+    )
+    return (
+        Cohort.objects.filter(
+            unit__event_invitations__event=event,
+            enrolments__child__in=checked_in.values("child_id"),
+        )
+        .select_related("unit__school")
+        .distinct()
+        .order_by("-start_date", "pk")
+    )
+
+
+def event_completion_pairs(event: Event, threshold: int) -> list[tuple[Child, Cohort]]:
+    """(child, cohort) for each child checked in at `event` who reached `threshold` in a
+    cohort of the unit they came with; a child with two such cohorts counts once, for the
+    latest. One query for the cohorts, then one per cohort (a celebration day has a few)."""
+    attending = children_attending(event, checked_in=True)
+    pairs: dict[int, tuple[Child, Cohort]] = {}
+    for cohort in event_cohorts(event):
+        came_with_unit = attending.filter(
+            event_places__event=event, event_places__invitation__unit_id=cohort.unit_id
+        )
+        for child in eligible_for_completion(cohort, threshold).filter(pk__in=came_with_unit):
+            pairs.setdefault(child.pk, (child, cohort))
+    return sorted(pairs.values(), key=lambda p: (p[0].last_name, p[0].first_name, p[0].pk))
 
 
 # Certificates ----------------------------------------------------------------------------------
@@ -355,9 +413,21 @@ def start_bulk_issue(*, acting_user, cohort: Cohort, base_url: str) -> BulkIssue
     Returns the new job, or the job already queued or running for the cohort: a second
     confirmation (another tab, a colleague) starts nothing and shows the same progress.
     """
+    return _start(acting_user, base_url, cohort=cohort)
+
+
+def start_event_bulk_issue(*, acting_user, event: Event, base_url: str) -> BulkIssue:
+    """Queue the completion certificates of the children checked in at `event` (those who
+    reached the threshold in their cohort); as for a cohort, one active job per event."""
+    if event.status == EventStatus.CANCELLED:
+        raise ValidationError("This event was cancelled: no certificates are issued for it.")
+    return _start(acting_user, base_url, event=event)
+
+
+def _start(acting_user, base_url: str, **source) -> BulkIssue:
     from minipolice.awards.tasks import run_bulk_issue_task
 
-    job, created = _queue_bulk_issue(acting_user, cohort, base_url)
+    job, created = _queue_bulk_issue(acting_user, base_url, **source)
     if created:
         # Enqueued once the job is committed, so a worker always finds it queued.
         _enqueue(job.pk, run_bulk_issue_task)
@@ -365,40 +435,39 @@ def start_bulk_issue(*, acting_user, cohort: Cohort, base_url: str) -> BulkIssue
     return job
 
 
+ACTIVE = [BulkIssue.Status.QUEUED, BulkIssue.Status.RUNNING]
+
+
 @transaction.atomic
-def _queue_bulk_issue(acting_user, cohort: Cohort, base_url: str) -> tuple[BulkIssue, bool]:
-    # The cohort's row is locked first (PostgreSQL): a second confirmation waits here, then
+def _queue_bulk_issue(acting_user, base_url: str, **source) -> tuple[BulkIssue, bool]:
+    ((name, obj),) = source.items()
+    # The source's row is locked first (PostgreSQL): a second confirmation waits here, then
     # finds the first one's job.
-    Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
-    active = BulkIssue.objects.filter(
-        cohort=cohort, status__in=[BulkIssue.Status.QUEUED, BulkIssue.Status.RUNNING]
-    ).first()
+    type(obj).objects.select_for_update().filter(pk=obj.pk).first()
+    active = BulkIssue.objects.filter(**source, status__in=ACTIVE).first()
     if active is not None:
         return active, False
-    force = _force_of(cohort)
+    force = _force_of(obj) if name == "cohort" else obj.force
     job = BulkIssue(
         force=force,
-        cohort=cohort,
         requested_by=acting_user,
         created_at=timezone.now(),
         base_url=base_url[:200],
+        **source,
     )
     try:
         with transaction.atomic():
             job.save()
     except IntegrityError:
         # Another confirmation started one in the meantime (SQLite has no row locks).
-        found = BulkIssue.objects.get(
-            cohort=cohort, status__in=[BulkIssue.Status.QUEUED, BulkIssue.Status.RUNNING]
-        )
-        return found, False
+        return BulkIssue.objects.get(**source, status__in=ACTIVE), False
     record_audit(
         acting_user=acting_user,
         action="create",
         obj=job,
         force=force,
         label=f"Bulk issue of completion certificates #{job.pk}",
-        fields={"cohort_id": cohort.pk},
+        fields={f"{name}_id": obj.pk},
     )
     return job, True
 
@@ -470,16 +539,15 @@ def _run(job: BulkIssue) -> dict:
 
 
 def _valid_certificate_ids(batch) -> list[int]:
-    children = [child.pk for child, _ in batch]
-    cohorts = {cohort.pk for _, cohort in batch}
-    return list(
-        Certificate.objects.filter(
-            status=CertificateStatus.VALID,
-            award__kind=AwardKind.COMPLETION,
-            award__child_id__in=children,
-            award__cohort_id__in=cohorts,
-        ).values_list("pk", flat=True)
-    )
+    """The batch's valid completion certificates, for exactly its (child, cohort) pairs."""
+    wanted = {(child.pk, cohort.pk) for child, cohort in batch}
+    found = Certificate.objects.filter(
+        status=CertificateStatus.VALID,
+        award__kind=AwardKind.COMPLETION,
+        award__child_id__in=[child for child, _ in wanted],
+        award__cohort_id__in={cohort for _, cohort in wanted},
+    ).values_list("pk", "award__child_id", "award__cohort_id")
+    return [pk for pk, child, cohort in found if (child, cohort) in wanted]
 
 
 def _issue_batch(job: BulkIssue, batch, today) -> list[int]:
@@ -516,7 +584,7 @@ def _issue_batch(job: BulkIssue, batch, today) -> list[int]:
         fresh = [
             _new_certificate(award, by_child[award.child_id][0], award.cohort, actor, now)
             for award in awards
-            if award.child_id in by_child
+            if award.child_id in by_child and by_child[award.child_id][1].pk == award.cohort_id
         ]
         Certificate.objects.bulk_create(fresh, ignore_conflicts=True)
         made = list(

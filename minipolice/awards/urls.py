@@ -16,6 +16,11 @@ urlpatterns = [
     path("cohorts/<int:pk>/awards/", views.cohort_awards, name="cohort_awards"),
     path("cohorts/<int:pk>/awards/issue/", views.bulk_issue_start, name="bulk_issue_start"),
     path("cohorts/<int:pk>/awards/special/", views.special_award_create, name="special_award"),
+    path(
+        "events/<int:pk>/awards/issue/",
+        views.event_bulk_issue_start,
+        name="event_bulk_issue_start",
+    ),
     path("verify/", views.verify_lookup, name="verify_lookup"),
     path("verify/<str:code>/", views.verify, name="verify"),
     # The QR code's short address, in capitals (services.qr_url).

@@ -164,6 +164,38 @@ def bulk_issue_start(request, pk):
 
 
 @require_permission(Perm.AWARDS_MANAGE)
+def event_bulk_issue_start(request, pk):
+    """For an event: GET counts the children checked in who reached the threshold in their
+    cohort; POST queues the job and shows its progress (the same page as a cohort's)."""
+    event = selectors.get_issuable_event(request.user, pk)
+    if request.method == "POST":
+        job = services.start_event_bulk_issue(
+            acting_user=request.user, event=event, base_url=_base_url(request)
+        )
+        return redirect(job)
+    threshold = services.threshold_of(event.force)
+    pairs = services.event_completion_pairs(event, threshold)
+    already = selectors.visible_awards(request.user).filter(
+        kind=AwardKind.COMPLETION,
+        certificates__status=CertificateStatus.VALID,
+        child_id__in=[child.pk for child, _ in pairs],
+    )
+    wanted = {(child.pk, cohort.pk) for child, cohort in pairs}
+    return render(
+        request,
+        "awards/event_bulk_issue_confirm.html",
+        {
+            "event": event,
+            "threshold": threshold,
+            "eligible": len(pairs),
+            "already": sum(
+                1 for pair in already.values_list("child_id", "cohort_id") if pair in wanted
+            ),
+        },
+    )
+
+
+@require_permission(Perm.AWARDS_MANAGE)
 @require_GET
 def bulk_issue_progress(request, pk):
     """How far a bulk issue has got; the fragment alone for htmx's polling."""
@@ -174,6 +206,7 @@ def bulk_issue_progress(request, pk):
     context = {
         "job": job,
         "cohort": job.cohort,
+        "event": job.event,
         "certificates": certificates,
         "has_pdf": job.status == job.Status.DONE and selectors.bulk_issue_pdf(job) is not None,
     }
@@ -196,9 +229,14 @@ def bulk_issue_pdf(request, pk):
         obj=job,
         force=job.force,
         label=f"Completion certificates of bulk issue #{job.pk}",
-        fields={"cohort_id": job.cohort_id, "certificates": job.certificates.count()},
+        fields={
+            "cohort_id": job.cohort_id,
+            "event_id": job.event_id,
+            "certificates": job.certificates.count(),
+        },
     )
-    return _pdf_response(bytes(content), f"certificates-{job.cohort_id}-{job.pk}.pdf")
+    source = f"event-{job.event_id}" if job.event_id else str(job.cohort_id)
+    return _pdf_response(bytes(content), f"certificates-{source}-{job.pk}.pdf")
 
 
 # One award -------------------------------------------------------------------------------------
@@ -327,6 +365,7 @@ def certificate_settings(request):
         "chief_constable_name": force.chief_constable_name,
         "brand_colour": force.brand_colour,
         "completion_threshold": services.threshold_of(force),
+        "event_children_per_adult": force.event_children_per_adult,
     }
     form = CertificateSettingsForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -340,11 +379,12 @@ def certificate_settings(request):
                 completion_threshold=data["completion_threshold"],
                 signature=data["signature"],
                 remove_signature=data["remove_signature"],
+                event_children_per_adult=data["event_children_per_adult"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Certificate settings saved.")
+            messages.success(request, "Certificate and event settings saved.")
             return redirect("awards:certificate_settings")
     return render(request, "awards/settings.html", {"force": force, "form": form})
 

@@ -191,6 +191,7 @@ def event_edit(request, pk):
 def event_detail(request, pk):
     event = selectors.get_event_for_user(request.user, pk)
     scope = get_scope(request.user)
+    may_manage = selectors.may(request.user, event, Perm.EVENT_MANAGE)
     return render(
         request,
         "events/event_detail.html",
@@ -207,7 +208,12 @@ def event_detail(request, pk):
                 .values_list("pk", flat=True)
             ),
             "assessment": getattr(event, "risk_assessment", None),
-            "may_manage": selectors.may(request.user, event, Perm.EVENT_MANAGE),
+            "may_manage": may_manage,
+            # The awards app's event scope is the event managers' (awards.selectors.event_scope).
+            "may_issue_certificates": may_manage
+            and scope.has(Perm.AWARDS_MANAGE)
+            and event.status != EventStatus.CANCELLED
+            and event.checked_in_count > 0,
             "may_sign_off": selectors.may(request.user, event, Perm.EVENT_SIGN_OFF),
             "may_check_in": scope.has(Perm.EVENT_PLACES),
             "per_adult": event.force.event_children_per_adult,

@@ -20,6 +20,9 @@ MATRIX = {
     "awards:cohort_awards": ("get", UNIT_STAFF),
     "awards:bulk_issue_start": ("get", AREA),
     "awards:special_award": ("get", GIVERS),
+    # The world's event is the force's celebration day: the area lead issues only for their
+    # own area's events (404), the others hold no award-issue permission (403).
+    "awards:event_bulk_issue_start": ("get", row(area_lead=404, coordinator=200)),
     # The public verification page: a QR code leads anyone there.
     "awards:verify_lookup": ("get", PUBLIC),
     "awards:verify": ("get", PUBLIC),
@@ -36,6 +39,7 @@ UNSCOPED = {"awards:verify", "awards:verify_short", "awards:portal_certificate_p
 def url_kwargs(world) -> dict:
     from minipolice.awards import services
     from minipolice.awards.tests.helpers import attend, held_sessions
+    from minipolice.events.tests.helpers import make_event
 
     sessions = held_sessions(world.cohort, 4)
     attend(sessions, world.child, 4)
@@ -45,7 +49,9 @@ def url_kwargs(world) -> dict:
     services.run_bulk_issue(job_id=job.pk)
     award = world.child.awards.get()
     code = award.certificates.get().code
+    event = make_event(world, title="Certificates day")
     return {
+        "awards:event_bulk_issue_start": {"pk": event.pk},
         "awards:award_detail": {"pk": award.pk},
         "awards:certificate_pdf": {"pk": award.pk},
         "awards:certificate_reissue": {"pk": award.pk},

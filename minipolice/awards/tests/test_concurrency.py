@@ -21,6 +21,10 @@ from minipolice.awards import services
 from minipolice.awards.models import Award, BulkIssue, Certificate
 from minipolice.awards.tests.conftest import DATABASE_TASKS, IMMEDIATE_TASKS
 from minipolice.awards.tests.helpers import add_child, attend, held_sessions
+from minipolice.events import services as events
+from minipolice.events.models import EventPlace
+from minipolice.events.tests.helpers import invite, make_event, trip_consent
+from minipolice.people.models import Child
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -139,4 +143,43 @@ def test_two_jobs_issuing_the_same_children_side_by_side_issue_one_set():
     results = _at_once(*(issue(job) for job in jobs))
     assert all(isinstance(result, list) for result in results), results
     assert sum(len(made) for made in results) == 12  # each certificate made once
+    _one_set(world, 12)
+
+
+def _world_at_a_celebration_day(children=12):
+    """`children` who reached the threshold, all checked in at the force's celebration day."""
+    world = _world_with_a_term(children)
+    event = make_event(world, days=0)
+    invitation = invite(world, event)
+    kids = list(Child.objects.filter(enrolments__cohort=world.cohort))
+    for kid in kids:
+        trip_consent(kid, event)
+    events.choose_children(
+        acting_user=None, invitation=invitation, children=kids, editable_ids=[k.pk for k in kids]
+    )
+    for place in EventPlace.objects.filter(event=event):
+        events.record_checkin(acting_user=None, place=place, action="arrived")
+    return world, event
+
+
+def test_two_tabs_confirming_the_event_issue_at_once_queue_one_job_and_one_set(settings):
+    settings.TASKS = DATABASE_TASKS
+    world, event = _world_at_a_celebration_day()
+    tabs = [_signed_in(world.users["coordinator"]), _signed_in(world.users["coordinator"])]
+    url = reverse("awards:event_bulk_issue_start", args=[event.pk])
+
+    def confirm(tab):
+        def call():
+            response = tab.post(url)
+            return response.status_code, response.get("Location")
+
+        return call
+
+    results = _at_once(*(confirm(tab) for tab in tabs))
+    assert all(isinstance(result, tuple) for result in results), results
+    assert [status for status, _ in results] == [302, 302]
+    assert results[0][1] == results[1][1]
+    assert BulkIssue.objects.filter(event=event).count() == 1
+    call_command("task_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert BulkIssue.objects.get().status == "done"
     _one_set(world, 12)

@@ -201,6 +201,7 @@ def test_the_coordinator_uploads_the_signature_on_the_settings_page(
         "chief_constable_name": "CC Test",
         "brand_colour": "#123456",
         "completion_threshold": "80",
+        "event_children_per_adult": "6",
     }
     bad = client.post(url, {**fields, "signature": SimpleUploadedFile("s.png", b"not an image")})
     assert "The signature must be a PNG or JPEG image" in bad.content.decode()
@@ -219,3 +220,39 @@ def test_the_coordinator_uploads_the_signature_on_the_settings_page(
     wrong = client.post(url, {**fields, "completion_threshold": "150", "brand_colour": "blue"})
     text = wrong.content.decode()
     assert "Enter a percentage from 1 to 100" in text and "Enter a colour like #1d3f73" in text
+
+
+def test_the_coordinator_sets_the_event_ratio_on_the_settings_page(world, client_for):
+    """The children-per-adult ratio events must meet: 1 to 30, audited, used by events."""
+    client = client_for(world.users["coordinator"])
+    url = reverse("awards:certificate_settings")
+    page = client.get(url).content.decode()
+    assert "Certificate and event settings" in page and 'value="6"' in page
+    fields = {"chief_constable_name": "", "brand_colour": "#1d3f73", "completion_threshold": "75"}
+    for wrong in ("0", "31"):
+        response = client.post(url, {**fields, "event_children_per_adult": wrong})
+        assert "Enter a number from 1 to 30" in response.content.decode()
+        assert 'class="govuk-error-summary' in response.content.decode()
+    missing = client.post(url, fields).content.decode()
+    assert "Enter how many children one adult can look after at an event" in missing
+    world.force.refresh_from_db()
+    assert world.force.event_children_per_adult == 6
+    assert client.post(url, {**fields, "event_children_per_adult": "8"}).status_code == 302
+    world.force.refresh_from_db()
+    assert world.force.event_children_per_adult == 8
+    entry = AuditEntry.objects.get(object_type="force", action="update")
+    assert entry.fields == {"event_children_per_adult": [6, 8]}
+    assert entry.actor == world.users["coordinator"]
+
+
+@pytest.mark.parametrize("role", ["area_lead", "leader", "teacher", "funder"])
+def test_only_the_coordinator_changes_the_event_ratio(world, client_for, role):
+    fields = {
+        "brand_colour": "#1d3f73",
+        "completion_threshold": "75",
+        "event_children_per_adult": "20",
+    }
+    response = client_for(world.users[role]).post(reverse("awards:certificate_settings"), fields)
+    assert response.status_code == 403
+    world.force.refresh_from_db()
+    assert world.force.event_children_per_adult == 6
