@@ -108,6 +108,7 @@ def test_a_lower_threshold_on_the_settings_page_adds_the_children_it_now_covers(
             "chief_constable_name": "Chief Constable Test",
             "brand_colour": "#123456",
             "completion_threshold": "50",
+            "event_children_per_adult": "6",
         },
     )
     assert response.status_code == 302
