@@ -129,6 +129,7 @@ class EmailDelivery(models.Model):
         EMAIL_CONFIRMATION = "email_confirmation", "Link to confirm a new email address"
         EMAIL_CHANGE_NOTICE = "email_change_notice", "Notice that the email address is changing"
         EVENT_PLACE = "event_place", "A child's place at an event, with its calendar"
+        EVENT_CANCELLED = "event_cancelled", "Notice that an event with a child's place is off"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -16,9 +16,26 @@ from minipolice.events.ical import event_calendar
 
 def email_message(delivery, raw_token: str, token) -> EmailMessage | None:
     """The consent outbox's hook: the message of an event-place email, None for other kinds."""
+    if delivery.kind == EmailDelivery.Kind.EVENT_CANCELLED:
+        return event_cancelled_message(delivery, raw_token, token)
     if delivery.kind != EmailDelivery.Kind.EVENT_PLACE:
         return None
     return event_place_message(delivery, raw_token, token)
+
+
+def event_cancelled_message(delivery, raw_token: str, token) -> EmailMessage:
+    """The event the child had a place at is off, with the organiser's reason."""
+    link = delivery.event_email
+    base = delivery.base_url.rstrip("/")
+    context = {
+        "guardian": delivery.guardian,
+        "child_first_name": link.child.first_name,
+        "event": link.event,
+        "link": base + reverse("consent:portal_sign_in", args=[raw_token]),
+        "hours": type(token).LIFETIME_HOURS if token else None,
+    }
+    body = render_to_string("events/email/cancelled.txt", context)
+    return EmailMessage(subject=delivery.subject, body=body, to=[delivery.to_email])
 
 
 def event_place_message(delivery, raw_token: str, token) -> EmailMessage:

@@ -231,3 +231,17 @@ class TripConsentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes or no"},
     )
+
+
+class CancelEventForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the event cancelled?",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Parents of the children with a place are told this by email. Do not name "
+        "any child.",
+        error_messages={
+            "required": "Enter why the event is cancelled",
+            "max_length": "The reason must be 300 characters or fewer",
+        },
+    )

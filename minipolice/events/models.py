@@ -68,6 +68,12 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Told to the parents of the children who had a place: no child's name in it.
+    cancelled_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-date", "-id"]

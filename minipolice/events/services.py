@@ -412,6 +412,55 @@ def _promote(acting_user, event, base_url: str) -> list[int]:
     return promoted
 
 
+@transaction.atomic
+def cancel_event(*, acting_user, event, reason: str, base_url: str = "") -> Event:
+    """Call the event off: every place and waiting-list turn is given up, and the guardians of
+    the children who had a place are told by email (with the reason). Returns the event."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the event is cancelled"})
+    event = _lock(event)
+    if event.status == EventStatus.CANCELLED:
+        raise ValidationError("This event is already cancelled.")
+    before = event.status
+    event.status = EventStatus.CANCELLED
+    event.cancelled_at = timezone.now()
+    event.cancelled_by = signed_in_or_none(acting_user)
+    event.cancelled_reason = reason[:300]
+    event.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancelled_reason"])
+    places = list(
+        event.places.select_for_update()
+        .filter(status__in=[PlaceStatus.PLACE, PlaceStatus.WAITING])
+        .order_by("pk")
+    )
+    EventPlace.objects.filter(pk__in=[p.pk for p in places]).update(status=PlaceStatus.RELEASED)
+    with_place = [p for p in places if p.status == PlaceStatus.PLACE]
+    _audit(
+        acting_user,
+        "update",
+        event,
+        event,
+        {
+            "status": [before, "cancelled"],
+            "reason": "(recorded)",
+            "places_released": len(with_place),
+            "waiting_released": len(places) - len(with_place),
+        },
+    )
+    for place in places:
+        _audit(acting_user, "update", place, event, {"status": [place.status, "released"]})
+    for place in with_place:
+        _email_guardians(
+            acting_user,
+            event,
+            place.child,
+            base_url,
+            EmailDelivery.Kind.EVENT_CANCELLED,
+            f"Mini Police: {event.title} is cancelled",
+        )
+    return event
+
+
 CHECKIN_ACTIONS = {"arrived", "late", "collected", "undo"}
 
 
@@ -483,26 +532,39 @@ def answer_trip_consent(*, acting_user, guardian, child, event, agree: bool, bas
 
 def _email_place(acting_user, place, base_url: str) -> None:
     """Tell the child's guardians (with an email address) of the place, with a calendar."""
+    event = place.event
+    _email_guardians(
+        acting_user,
+        event,
+        place.child,
+        base_url,
+        EmailDelivery.Kind.EVENT_PLACE,
+        f"Mini Police: a place at {event.title}",
+    )
+
+
+def _email_guardians(acting_user, event, child, base_url: str, kind, subject: str) -> None:
+    """One email of `kind` about `event` to each of the child's guardians with an address,
+    through the consent app's outbox."""
     if not base_url:
         return
     guardians = [
         link.guardian
-        for link in place.child.guardianships.select_related("guardian")
+        for link in child.guardianships.select_related("guardian")
         if link.guardian.email and link.guardian.anonymised_at is None
     ]
-    event = place.event
     for guardian in guardians:
         delivery = EmailDelivery.objects.create(
             force_id=guardian.force_id,
             guardian=guardian,
-            kind=EmailDelivery.Kind.EVENT_PLACE,
+            kind=kind,
             to_email=guardian.email,
-            subject=f"Mini Police: a place at {event.title}"[:200],
+            subject=subject[:200],
             base_url=base_url,
             created_at=timezone.now(),
             created_by=signed_in_or_none(acting_user),
         )
         # The link to the event is written before the task is enqueued: a task backend that
         # runs at once (tests) then finds it.
-        EventEmail.objects.create(delivery=delivery, event=event, child=place.child)
+        EventEmail.objects.create(delivery=delivery, event=event, child=child)
         emails.schedule(delivery)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("events/<int:pk>/risk-assessment/sign-off/", views.sign_off, name="sign_off"),
     path("events/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("events/<int:pk>/invite/", views.invite, name="invite"),
+    path("events/<int:pk>/cancel/", views.event_cancel, name="event_cancel"),
     path("events/<int:pk>/places/", views.place_list, name="place_list"),
     path(
         "events/<int:pk>/places/<int:place_pk>/release/",

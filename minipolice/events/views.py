@@ -11,6 +11,7 @@ from minipolice.consent import selectors as consent_selectors
 from minipolice.consent.views import portal_page
 from minipolice.events import selectors, services
 from minipolice.events.forms import (
+    CancelEventForm,
     ChooseChildrenForm,
     EventForm,
     InviteForm,
@@ -287,6 +288,31 @@ def confirm(request, pk):
             "posted": request.method == "POST",
         },
     )
+
+
+@require_permission(Perm.EVENT_MANAGE)
+def event_cancel(request, pk):
+    """GET: what cancelling does, and a reason to give. POST: cancel, release every place and
+    tell the parents of the children who had one."""
+    event = selectors.get_event_for_user(request.user, pk, Perm.EVENT_MANAGE)
+    if event.status == EventStatus.CANCELLED:
+        messages.info(request, f"{event.title} is already cancelled.")
+        return redirect(event)
+    form = CancelEventForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_event(
+                acting_user=request.user,
+                event=event,
+                reason=form.cleaned_data["reason"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{event.title} is cancelled. Parents are being told.")
+            return redirect(event)
+    return render(request, "events/cancel.html", {"event": event, "form": form})
 
 
 @require_permission(Perm.EVENT_MANAGE)

@@ -22,8 +22,9 @@ def make_event(world, *, capacity=150, days=20, **extra):
         "programme": [(datetime.time(10, 30), "Dog display")],
         "guests": [("A. Example", "chief_constable")],
     } | extra
+    details.setdefault("kind", "celebration")
     return services.create_event(
-        acting_user=world.users["coordinator"], force=world.force, kind="celebration", **details
+        acting_user=world.users["coordinator"], force=world.force, **details
     )
 
 
