@@ -4,6 +4,10 @@ certificates (called by `manage.py load_demo`; loading twice changes nothing).
 - Avon and Somerset: the pilot cohort at Oasis Connaught School (2017/18), 8 weekly sessions
   from its start; 8 of its 10 children came to at least 6 (75 %), two to fewer.
 - Hertfordshire: the Harpenden Academy trial (April to June 2018, 28 pupils, 8 weeks).
+- The celebration day (events/demo.py): the current cohorts of the units whose children are
+  checked in there get weekly registers from their start to yesterday (at most 8), in the same
+  pattern, so the coordinator can issue their certificates for the day. A cohort that already
+  has sessions (the demo leader's, with registers left to take) is left as it is.
 
 Each force also gets an invented signature image for its (fictional) Chief Constable. No
 certificate is issued here: issuing them is what the demo shows.
@@ -13,11 +17,15 @@ import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from minipolice.awards import services
+from minipolice.consent.models import Consent
 from minipolice.consent.services import record_consent
 from minipolice.delivery import services as delivery
+from minipolice.events.demo import TITLE as CELEBRATION_TITLE
+from minipolice.events.models import Event
 from minipolice.organisations.models import Cohort, Force
 from minipolice.people.models import Child
 
@@ -48,12 +56,33 @@ def load_demo_data() -> str | None:
         )
         if cohort is not None and not cohort.sessions.exists():
             _registers(cohort)
+    _celebration_day_registers()
     return None
 
 
-def _registers(cohort: Cohort) -> None:
+def _celebration_day_registers() -> None:
+    event = Event.objects.filter(
+        force__short_name="avon-and-somerset", title=CELEBRATION_TITLE
+    ).first()
+    if event is None:
+        return
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    for cohort in services.event_cohorts(event):
+        weeks = min(SESSIONS, (yesterday - cohort.start_date).days // 7 + 1)
+        if weeks > 0 and not cohort.sessions.exists():
+            _registers(cohort, weeks)
+
+
+def _registers(cohort: Cohort, weeks: int = SESSIONS) -> None:
     children = list(Child.objects.filter(enrolments__cohort=cohort).order_by("pk"))
+    consented = set(
+        Consent.objects.filter(
+            child__in=children, kind="participation", status="granted"
+        ).values_list("child_id", flat=True)
+    )
     for child in children:
+        if child.pk in consented:
+            continue
         record_consent(
             acting_user=None,
             child=child,
@@ -62,7 +91,7 @@ def _registers(cohort: Cohort) -> None:
             method="paper",
             given_by_name="Parent (paper form)",
         )
-    for week in range(SESSIONS):
+    for week in range(weeks):
         session = delivery.add_session(
             acting_user=None,
             cohort=cohort,
@@ -76,7 +105,9 @@ def _registers(cohort: Cohort) -> None:
                 acting_user=None,
                 session=session,
                 child=child,
-                status="present" if week < PRESENT[index % len(PRESENT)] else "absent",
+                status="present"
+                if week < PRESENT[index % len(PRESENT)] * weeks // SESSIONS
+                else "absent",
                 today=session.date,
             )
 

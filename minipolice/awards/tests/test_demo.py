@@ -5,8 +5,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from minipolice.accounts.models import User
+from minipolice.awards import services
 from minipolice.awards.models import BulkIssue, Certificate
 from minipolice.awards.services import qr_url
+from minipolice.delivery.models import Session
+from minipolice.events.models import Event, EventPlace
 from minipolice.organisations.models import Cohort, Force
 
 
@@ -43,3 +46,30 @@ def test_the_demo_coordinator_issues_the_pilot_cohorts_certificates(
     # Loading again changes nothing.
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert pilot.sessions.count() == 8
+
+
+def test_the_demo_celebration_day_has_checked_in_children_who_completed(
+    db, settings, tmp_path, client_for, immediate
+):
+    """The celebration day's check-ins include children who reached the threshold in their
+    cohort: the coordinator issues their certificates for the day, and a second load of the
+    demo adds no register."""
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    event = Event.objects.get(title="Mini Police celebration day")
+    checked_in = EventPlace.objects.filter(event=event, checked_in_at__isnull=False).count()
+    pairs = services.event_completion_pairs(event, services.threshold_of(event.force))
+    assert 0 < len(pairs) < checked_in  # most reached it, not all
+    coordinator = client_for(User.objects.get(email="coordinator@avon.example.org"))
+    assert (
+        "Issue completion certificates"
+        in coordinator.get(event.get_absolute_url()).content.decode()
+    )
+    response = coordinator.post(reverse("awards:event_bulk_issue_start", args=[event.pk]))
+    job = BulkIssue.objects.get(event=event)
+    assert response.url == job.get_absolute_url()
+    job.refresh_from_db()
+    assert (job.status, job.issued_count) == ("done", len(pairs))
+    sessions = Session.objects.count()
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Session.objects.count() == sessions
