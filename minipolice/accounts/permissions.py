@@ -140,6 +140,7 @@ NEEDS_CLEARANCE = frozenset(
         P.REGISTER_TAKE,
         P.STORY_WRITE,
         P.SESSION_NOTES,
+        P.EVENT_MANAGE,
         P.EVENT_PLACES,
         P.AWARDS_READ,
         P.AWARDS_GIVE,

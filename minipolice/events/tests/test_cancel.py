@@ -112,3 +112,15 @@ def test_a_leader_cancels_their_own_reward_visit(world, client_for):
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.status == "cancelled"
+
+
+def test_a_leader_whose_vetting_lapsed_cannot_cancel_or_change_their_units_visit(world, client_for):
+    """Cancelling releases children's places and emails their parents: it needs clearance,
+    as choosing children does."""
+    event = make_event(world, unit=world.unit, kind="stables", title="Stables visit")
+    client = client_for(world.users["lapsed_leader"])
+    assert client.post(_url(event), {"reason": "No"}).status_code in (403, 404)
+    assert client.get(f"/events/{event.pk}/edit/").status_code in (403, 404)
+    event.refresh_from_db()
+    assert event.status != "cancelled"
+    assert "Cancel this event" not in client.get(f"/events/{event.pk}/").content.decode()
