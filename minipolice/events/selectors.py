@@ -26,6 +26,7 @@ from minipolice.events.models import (
 from minipolice.lib.access import get_or_404
 from minipolice.lib.disclosure import exact_children_counts, rounded_children
 from minipolice.organisations.models import Area, Force
+from minipolice.organisations.selectors import visible_units
 from minipolice.people.models import Child, Enrolment
 from minipolice.people.selectors import visible_children
 
@@ -96,20 +97,56 @@ def may(user, event: Event, perm: Perm) -> bool:
     return visible_events(user, perm).filter(pk=event.pk).exists()
 
 
+def units_counted_exactly(user, unit_ids) -> set[int]:
+    """Of `unit_ids`, the units whose children the user may read: counts of places there may be
+    exact. Elsewhere they are rounded (lib.disclosure), so a teacher or leader looking at a
+    celebration day learns no other school's small numbers."""
+    if not unit_ids or not exact_children_counts(user, Perm.EVENT_COUNTS):
+        return set()
+    readable = visible_units(user, Perm.CHILDREN_READ).filter(pk__in=sorted(set(unit_ids)))
+    return set(readable.values_list("pk", flat=True))
+
+
+COUNT_NAMES = ("places_count", "waiting_count", "checked_in_count")
+
+
 def event_counts(user, events) -> list[dict]:
-    """Counts of places per event for roles that see no names: rounded unless the user may
-    read every child those counts cover (lib.disclosure)."""
-    exact = exact_children_counts(user, Perm.EVENT_COUNTS)
+    """Counts of places per event: exact only when the user may read the children of every
+    unit the event invited, else rounded (lib.disclosure)."""
+    events = list(events)
+    invited: dict[int, set[int]] = {}
+    for event_id, unit_id in Invitation.objects.filter(event__in=events).values_list(
+        "event_id", "unit_id"
+    ):
+        invited.setdefault(event_id, set()).add(unit_id)
+    readable = units_counted_exactly(user, set().union(*invited.values()))
     rows = []
     for event in events:
-        counts = {
-            name: getattr(event, name)
-            for name in ("places_count", "waiting_count", "checked_in_count")
-        }
+        exact = (
+            exact_children_counts(user, Perm.EVENT_COUNTS)
+            and invited.get(event.pk, set()) <= readable
+        )
+        counts = {name: getattr(event, name) for name in COUNT_NAMES}
         if not exact:
             counts = {name: rounded_children(value) for name, value in counts.items()}
         rows.append({"event": event, "exact": exact, **counts})
     return rows
+
+
+def round_counts_beyond_reach(user, event, invitations) -> bool:
+    """Round, in place, the counts of the invitations whose children the user may not read,
+    and the event's totals when any is rounded. True when every figure stays exact."""
+    readable = units_counted_exactly(user, [i.unit_id for i in invitations])
+    exact = exact_children_counts(user, Perm.EVENT_COUNTS)
+    for invitation in invitations:
+        if invitation.unit_id not in readable:
+            exact = False
+            for name in (*COUNT_NAMES, "collected_count"):
+                setattr(invitation, name, rounded_children(getattr(invitation, name)))
+    if not exact:
+        for name in COUNT_NAMES:
+            setattr(event, name, rounded_children(getattr(event, name)))
+    return exact
 
 
 def event_programme(event):

@@ -193,16 +193,21 @@ def event_detail(request, pk):
     event = selectors.get_event_for_user(request.user, pk)
     scope = get_scope(request.user)
     may_manage = selectors.may(request.user, event, Perm.EVENT_MANAGE)
+    problems = selectors.event_problems(event)  # on the exact figures, before any rounding
+    invitations = list(selectors.event_invitations(request.user, event))
+    checked_in = event.checked_in_count  # before rounding: whether anyone is there to award
+    counts_exact = selectors.round_counts_beyond_reach(request.user, event, invitations)
     return render(
         request,
         "events/event_detail.html",
         {
             "event": event,
-            "problems": selectors.event_problems(event),
+            "problems": problems,
             "programme": selectors.event_programme(event),
             "guests": selectors.event_guests(event),
             "leaders": selectors.event_leaders(event),
-            "invitations": selectors.event_invitations(request.user, event),
+            "invitations": invitations,
+            "counts_exact": counts_exact,
             "my_invitation_ids": set(
                 selectors.visible_invitations(request.user)
                 .filter(event=event)
@@ -214,7 +219,7 @@ def event_detail(request, pk):
             "may_issue_certificates": may_manage
             and scope.has(Perm.AWARDS_MANAGE)
             and event.status != EventStatus.CANCELLED
-            and event.checked_in_count > 0,
+            and checked_in > 0,
             "may_sign_off": selectors.may(request.user, event, Perm.EVENT_SIGN_OFF),
             "may_check_in": scope.has(Perm.EVENT_PLACES),
             "per_adult": event.force.event_children_per_adult,

@@ -31,7 +31,8 @@ from minipolice.api.references import resolve
 from minipolice.api.selectors import events_with_places
 from minipolice.events import services
 from minipolice.events.models import EventKind, GuestRole
-from minipolice.lib.disclosure import exact_children_counts, rounded_children
+from minipolice.events.selectors import units_counted_exactly
+from minipolice.lib.disclosure import rounded_children
 from minipolice.organisations.selectors import visible_areas, visible_forces, visible_units
 
 router = Router(tags=["events"])
@@ -165,16 +166,21 @@ def _out(event, exact: bool) -> dict:
     }
 
 
-def _exact(user) -> bool:
-    return get_scope(user).has(Perm.EVENT_READ) and exact_children_counts(user, Perm.EVENT_COUNTS)
+def _exactness(user, events) -> dict[int, bool]:
+    """Per event, whether its counts may be exact: the user may read every child they cover
+    (the invited units' children); else they are rounded, as on the pages."""
+    may_read = get_scope(user).has(Perm.EVENT_READ)
+    invited = {event.pk: {i.unit_id for i in event.invitations.all()} for event in events}
+    readable = units_counted_exactly(user, set().union(*invited.values())) if may_read else set()
+    return {pk: may_read and units <= readable for pk, units in invited.items()}
 
 
 @router.get("/events", response=responses({200: Page[EventOut]}))
 def list_events(request, page: Query[PageQuery], filters: Query[EventFilters]):
     require(request, Perm.EVENT_COUNTS)
     answer = paginate(filters.filter(events_with_places(request.user)), page, "-date")
-    exact = _exact(request.user)
-    answer["items"] = [_out(event, exact) for event in answer["items"]]
+    exact = _exactness(request.user, answer["items"])
+    answer["items"] = [_out(event, exact[event.pk]) for event in answer["items"]]
     return answer
 
 
@@ -184,7 +190,7 @@ def get_event(request, event_id: Id):
     event = events_with_places(request.user).filter(pk=event_id).first()
     if event is None:
         raise Http404
-    return _out(event, _exact(request.user))
+    return _out(event, _exactness(request.user, [event])[event.pk])
 
 
 @router.post("/events", response=responses({201: EventOut}, WRITE_ERRORS))
@@ -217,4 +223,5 @@ def create_event(request, payload: EventIn):
         guests=[(guest.name, guest.role) for guest in payload.guests],
         **details,
     )
-    return Status(201, _out(events_with_places(user).get(pk=event.pk), _exact(user)))
+    created = events_with_places(user).get(pk=event.pk)
+    return Status(201, _out(created, _exactness(user, [created])[created.pk]))

@@ -104,3 +104,11 @@ def test_bad_times_are_a_400_with_a_reason(world, api_as):
 
 def test_funder_cannot_create(world, api_as):
     assert api_as(world.users["funder"]).post("/events", _body()).status_code == 403
+
+
+def test_a_force_day_is_rounded_for_a_teacher_who_cannot_see_every_invited_unit(world, api_as):
+    from minipolice.events.tests.test_counts_disclosure import _day_with_two_schools
+
+    event = _day_with_two_schools(world)
+    assert api_as(world.users["teacher"]).get(f"/events/{event.pk}").json()["places_count"] is None
+    assert api_as(world.users["coordinator"]).get(f"/events/{event.pk}").json()["places_count"] == 2

@@ -46,8 +46,9 @@ def _world_event(world, capacity):
 
 PAGES = {
     # page: (url for the event and its home invitation, pinned queries for a coordinator)
-    "event list": (lambda event, invitation: "/events/", 9),
-    "event page": (lambda event, invitation: f"/events/{event.pk}/", 12),
+    # The invited units of the page and which of them the user may read (rounding the rest).
+    "event list": (lambda event, invitation: "/events/", 11),
+    "event page": (lambda event, invitation: f"/events/{event.pk}/", 13),
     "check-in list": (lambda event, invitation: f"/events/{event.pk}/check-in/", 6),
     "place list": (lambda event, invitation: f"/events/{event.pk}/places/", 7),
     "invitation page": (lambda event, invitation: f"/events/invitations/{invitation.pk}/", 8),
@@ -61,8 +62,8 @@ def test_event_pages_do_a_fixed_number_of_queries(
 ):
     event = _world_event(world, capacity=n)  # the units' n children fill it; n wait
     _grow(world, event, n)
-    for i in range(n - 1):  # n events on the list
-        make_event(world, title=f"Visit {i}")
+    for i in range(n - 1):  # n events on the list, each inviting the unit
+        invite(world, make_event(world, title=f"Visit {i}"))
     url, pinned = PAGES[page]
     invitation = event.invitations.get(unit=world.unit)
     client = client_for(world.users["coordinator"])
