@@ -120,12 +120,10 @@ def event_counts(user, events) -> list[dict]:
     ):
         invited.setdefault(event_id, set()).add(unit_id)
     readable = units_counted_exactly(user, set().union(*invited.values()))
+    may_be_exact = exact_children_counts(user, Perm.EVENT_COUNTS)
     rows = []
     for event in events:
-        exact = (
-            exact_children_counts(user, Perm.EVENT_COUNTS)
-            and invited.get(event.pk, set()) <= readable
-        )
+        exact = may_be_exact and invited.get(event.pk, set()) <= readable
         counts = {name: getattr(event, name) for name in COUNT_NAMES}
         if not exact:
             counts = {name: rounded_children(value) for name, value in counts.items()}

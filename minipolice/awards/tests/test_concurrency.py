@@ -7,12 +7,9 @@ lock (the second confirmation finds the first one's job), and under it the uniqu
 two jobs issuing side by side produce one set.
 """
 
-import threading
-
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
-from django.test import Client
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +21,7 @@ from minipolice.awards.tests.helpers import add_child, attend, held_sessions
 from minipolice.events import services as events
 from minipolice.events.models import EventPlace
 from minipolice.events.tests.helpers import invite, make_event, trip_consent
+from minipolice.lib.tests.threads import at_once, signed_in_client
 from minipolice.people.models import Child
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,15 +36,6 @@ def postgresql_only():
         )
 
 
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["mfa_enrolled"] = True
-    session.save()
-    return client
-
-
 def _world_with_a_term(children=12):
     world = build_world()
     sessions = held_sessions(world.cohort, 2)
@@ -54,27 +43,6 @@ def _world_with_a_term(children=12):
     for i in range(children - 1):
         attend(sessions, add_child(world.cohort, f"Kid{i}"), 2)
     return world
-
-
-def _at_once(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # reported below, not lost in the thread
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def _confirm(client, cohort):
@@ -95,8 +63,11 @@ def _one_set(world, children):
 def test_two_tabs_confirming_at_once_queue_one_job_and_issue_one_set(settings):
     settings.TASKS = DATABASE_TASKS
     world = _world_with_a_term()
-    tabs = [_signed_in(world.users["coordinator"]), _signed_in(world.users["coordinator"])]
-    results = _at_once(*(_confirm(tab, world.cohort) for tab in tabs))
+    tabs = [
+        signed_in_client(world.users["coordinator"]),
+        signed_in_client(world.users["coordinator"]),
+    ]
+    results = at_once(*(_confirm(tab, world.cohort) for tab in tabs), join_timeout=120)
     assert all(isinstance(result, tuple) for result in results), results
     assert [status for status, _ in results] == [302, 302]
     assert results[0][1] == results[1][1]  # both tabs show the same job's progress
@@ -109,8 +80,11 @@ def test_two_tabs_confirming_at_once_queue_one_job_and_issue_one_set(settings):
 def test_a_coordinator_and_an_area_lead_confirming_at_once_issue_one_set(settings):
     settings.TASKS = IMMEDIATE_TASKS  # each request issues the certificates itself
     world = _world_with_a_term()
-    people = [_signed_in(world.users["coordinator"]), _signed_in(world.users["area_lead"])]
-    results = _at_once(*(_confirm(client, world.cohort) for client in people))
+    people = [
+        signed_in_client(world.users["coordinator"]),
+        signed_in_client(world.users["area_lead"]),
+    ]
+    results = at_once(*(_confirm(client, world.cohort) for client in people), join_timeout=120)
     assert [status for status, _ in results] == [302, 302], results
     _one_set(world, 12)
     assert sum(job.issued_count for job in BulkIssue.objects.all()) == 12
@@ -140,7 +114,7 @@ def test_two_jobs_issuing_the_same_children_side_by_side_issue_one_set():
 
         return call
 
-    results = _at_once(*(issue(job) for job in jobs))
+    results = at_once(*(issue(job) for job in jobs), join_timeout=120)
     assert all(isinstance(result, list) for result in results), results
     assert sum(len(made) for made in results) == 12  # each certificate made once
     _one_set(world, 12)
@@ -165,7 +139,10 @@ def _world_at_a_celebration_day(children=12):
 def test_two_tabs_confirming_the_event_issue_at_once_queue_one_job_and_one_set(settings):
     settings.TASKS = DATABASE_TASKS
     world, event = _world_at_a_celebration_day()
-    tabs = [_signed_in(world.users["coordinator"]), _signed_in(world.users["coordinator"])]
+    tabs = [
+        signed_in_client(world.users["coordinator"]),
+        signed_in_client(world.users["coordinator"]),
+    ]
     url = reverse("awards:event_bulk_issue_start", args=[event.pk])
 
     def confirm(tab):
@@ -175,7 +152,7 @@ def test_two_tabs_confirming_the_event_issue_at_once_queue_one_job_and_one_set(s
 
         return call
 
-    results = _at_once(*(confirm(tab) for tab in tabs))
+    results = at_once(*(confirm(tab) for tab in tabs), join_timeout=120)
     assert all(isinstance(result, tuple) for result in results), results
     assert [status for status, _ in results] == [302, 302]
     assert results[0][1] == results[1][1]

@@ -6,54 +6,21 @@ that takes concurrent writers: PostgreSQL. The error shown when a save fails is 
 server side and in tests/browser/test_register_errors.py in Chromium.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
-from django.test import Client
+from django.db import connection
 
 from conftest import build_world
 from minipolice.audit.models import AuditEntry
 from minipolice.delivery import services
 from minipolice.delivery.models import Attendance
 from minipolice.delivery.tests.helpers import add_children, grant_participation, session_on
+from minipolice.lib.tests.threads import at_once, signed_in_client
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NEEDS_POSTGRESQL = (
     "Needs PostgreSQL: SQLite takes one writer at a time (BEGIN IMMEDIATE), so two marks "
     "cannot overlap there. Run with DATABASE_URL=postgres://..."
 )
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["mfa_enrolled"] = True
-    session.save()
-    return client
-
-
-def _at_once(*calls):
-    """Run each call in its own thread (so on its own connection), all released together."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # reported by the test, not lost in the thread
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _mark(client, session, child, status):
@@ -70,10 +37,10 @@ def test_two_first_marks_of_one_child_at_once_both_answer_and_leave_one_row(stat
     world = build_world()
     kids = add_children(world.cohort, 5)
     session = session_on(world.cohort)
-    clients = [_signed_in(world.users["leader"]), _signed_in(world.users["teacher"])]
+    clients = [signed_in_client(world.users["leader"]), signed_in_client(world.users["teacher"])]
 
     for kid in kids:  # five rounds, each a first mark of a child nobody has marked yet
-        responses = _at_once(
+        responses = at_once(
             *(_mark(c, session, kid, s) for c, s in zip(clients, statuses, strict=True))
         )
 
@@ -107,7 +74,7 @@ def test_finishing_the_register_while_a_child_is_marked_keeps_both_answers():
     session = session_on(world.cohort)
     leader, teacher = world.users["leader"], world.users["teacher"]
 
-    results = _at_once(
+    results = at_once(
         lambda: services.mark_rest_absent(acting_user=leader, session=session),
         *(
             (

@@ -6,11 +6,9 @@ goes on the waiting list; never two places over capacity. SQLite takes one write
 """
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
-from django.test import Client
+from django.db import connection
 from django.utils import timezone
 
 from conftest import build_world
@@ -25,42 +23,13 @@ from minipolice.events.tests.helpers import (
     second_unit,
     trip_consent,
 )
+from minipolice.lib.tests.threads import at_once, signed_in_client
 from minipolice.people import services as people
 
 NEEDS_POSTGRESQL = (
     "Needs PostgreSQL: SQLite takes one writer at a time, so two leaders cannot overlap "
     "there. Run with DATABASE_URL=postgres://..."
 )
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["mfa_enrolled"] = True
-    session.save()
-    return client
-
-
-def _at_once(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # reported by the test, not lost in the thread
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _second_leader(world, unit):
@@ -106,8 +75,8 @@ def _fill_the_last_place_twice(round_number):
     (theirs,) = add_children(world, 1, cohort=cohort, prefix=f"Away{round_number}")
     trip_consent(mine, event)
     trip_consent(theirs, event)
-    clients = [_signed_in(world.users["leader"]), _signed_in(second)]
-    responses = _at_once(
+    clients = [signed_in_client(world.users["leader"]), signed_in_client(second)]
+    responses = at_once(
         lambda: clients[0].post(f"/events/invitations/{home.pk}/", {"children": [mine.pk]}),
         lambda: clients[1].post(f"/events/invitations/{away.pk}/", {"children": [theirs.pk]}),
     )
@@ -136,8 +105,8 @@ def test_a_released_place_goes_to_the_first_waiting_even_while_another_leader_ch
         editable_ids=[k.pk for k in [*holders, first_waiting]],
     )
     place = EventPlace.objects.get(event=event, child=holders[0])
-    leader, other = _signed_in(world.users["leader"]), _signed_in(second)
-    responses = _at_once(
+    leader, other = signed_in_client(world.users["leader"]), signed_in_client(second)
+    responses = at_once(
         lambda: leader.post(f"/events/{event.pk}/places/{place.pk}/release/"),
         lambda: other.post(f"/events/invitations/{away.pk}/", {"children": [late.pk]}),
     )

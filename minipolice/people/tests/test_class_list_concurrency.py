@@ -13,11 +13,11 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
-from django.test import Client
 from django.urls import reverse
 
 from conftest import build_world
 from minipolice.audit.models import AuditEntry
+from minipolice.lib.tests.threads import signed_in_client
 from minipolice.people.models import Child, ClassListImport, Enrolment, Guardian, Guardianship
 
 HEADER = "First name,Last name,Year group,Guardian name,Guardian email,Guardian phone\n"
@@ -32,15 +32,6 @@ IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.Immed
 @pytest.fixture(autouse=True)
 def immediate_tasks(settings):
     settings.TASKS = IMMEDIATE_TASKS
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["mfa_enrolled"] = True
-    session.save()
-    return client
 
 
 def _preview(client, cohort) -> ClassListImport:
@@ -116,7 +107,7 @@ def test_two_confirms_at_the_same_moment_import_the_list_once(same_preview):
         )
     world = build_world()
     teacher, leader = world.users["teacher"], world.users["leader"]
-    clients = [_signed_in(teacher), _signed_in(teacher if same_preview else leader)]
+    clients = [signed_in_client(teacher), signed_in_client(teacher if same_preview else leader)]
     previews = [_preview(clients[0], world.cohort)]
     previews.append(previews[0] if same_preview else _preview(clients[1], world.cohort))
     barrier = threading.Barrier(2)
