@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("minipolice.events.urls")),
     path("", include("minipolice.public.urls")),
     path("", include("minipolice.awards.urls")),
+    path("", include("minipolice.impact.urls")),
     path("", include("minipolice.api.urls")),
 ]
 

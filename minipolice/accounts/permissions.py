@@ -53,6 +53,12 @@ class Perm(StrEnum):
     AWARDS_MANAGE = "awards_manage"  # bulk-issue completion, re-issue and revoke certificates
     AWARDS_SETTINGS = "awards_settings"  # the force's certificate look and completion threshold
     AWARDS_TOTALS = "awards_totals"  # counts of awards, never a named one
+    # Evidence of change: surveys and feedback (minipolice.impact).
+    SURVEY_RUN = "survey_run"  # run a cohort's survey round in classroom mode or on paper
+    SURVEY_RESULTS = "survey_results"  # anonymous results: distributions, changes, quotes
+    FEEDBACK_GIVE = "feedback_give"  # a teacher's feedback on their school's cohorts
+    INSTRUMENT_READ = "instrument_read"  # the questionnaires in use
+    INSTRUMENT_MANAGE = "instrument_manage"  # the force's own copies and versions of them
 
 
 P = Perm
@@ -112,6 +118,22 @@ ROLE_PERMISSIONS = {
     role: perms | AWARDS_PERMISSIONS[role] for role, perms in ROLE_PERMISSIONS.items()
 }
 
+# Surveys. The children's answers are anonymous, so results are open to every staff role in
+# scope and to funders and national viewers (with "not enough responses" below 5 in a round).
+IMPACT_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    #                        run a round      results             feedback           questionnaires
+    Role.NATIONAL_VIEWER:   frozenset({                P.SURVEY_RESULTS}),
+    Role.FORCE_COORDINATOR: frozenset({P.SURVEY_RUN,   P.SURVEY_RESULTS,                    P.INSTRUMENT_MANAGE}),
+    Role.AREA_LEAD:         frozenset({P.SURVEY_RUN,   P.SURVEY_RESULTS,                    P.INSTRUMENT_READ}),
+    Role.UNIT_LEADER:       frozenset({P.SURVEY_RUN,   P.SURVEY_RESULTS,                    P.INSTRUMENT_READ}),
+    Role.TEACHER:           frozenset({                P.SURVEY_RESULTS,   P.FEEDBACK_GIVE, P.INSTRUMENT_READ}),
+    Role.GUARDIAN:          frozenset(),
+    Role.FUNDER:            frozenset({                P.SURVEY_RESULTS}),
+}  # fmt: skip
+ROLE_PERMISSIONS = {
+    role: perms | IMPACT_PERMISSIONS[role] for role, perms in ROLE_PERMISSIONS.items()
+}
+
 IMPLIES: dict[Perm, Perm] = {
     P.AREA_MANAGE: P.AREA_READ,
     P.SCHOOL_MANAGE: P.SCHOOL_READ,
@@ -127,6 +149,7 @@ IMPLIES: dict[Perm, Perm] = {
     P.EVENT_PLACES: P.EVENT_READ,
     P.AWARDS_MANAGE: P.AWARDS_READ,
     P.AWARDS_GIVE: P.AWARDS_READ,
+    P.INSTRUMENT_MANAGE: P.INSTRUMENT_READ,
 }
 
 # Permissions over children's records: a unit leader holds them only while their vetting and

@@ -170,6 +170,9 @@ def plan_sessions(
     ]
     for session in sessions:
         session.full_clean()
+    if cohort.programme_template_id is None:
+        cohort.programme_template = template
+        cohort.save(update_fields=["programme_template"])
     return Session.objects.bulk_create(sessions)
 
 

@@ -1,5 +1,6 @@
 """Aggregate figures, counted in SQL and naming no child: a force's figures over a period (the
-API's reports/summary) and the home page's figures for aggregate-only roles.
+API's reports/summary) and the home page's figures for aggregate-only roles; and the scoped
+reads of survey rounds and feedback (survey results are read in impact.results).
 
 Funders, national viewers and coordinators read these (Perm.AGGREGATES_READ), the same figures
 for each. The disclosure rule is `minipolice.lib.disclosure`: a figure that describes fewer than
@@ -14,12 +15,14 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from minipolice.accounts.permissions import Perm
-from minipolice.accounts.scoping import get_scope
+from minipolice.accounts.scoping import get_scope, scope_paths, scope_q
 from minipolice.community.models import CommunityAction
 from minipolice.delivery.models import Attendance, AttendanceStatus, Session, SessionStatus
+from minipolice.impact.models import Feedback, Instrument, SurveyRound
+from minipolice.lib.access import get_or_404
 from minipolice.lib.disclosure import BASE, rounded_children, suppress
 from minipolice.organisations.models import Cohort, Force, Unit, UnitStatus, UnitStatusChange
-from minipolice.organisations.selectors import visible_forces
+from minipolice.organisations.selectors import COHORT_PATHS, visible_cohorts, visible_forces
 from minipolice.people.models import Enrolment
 
 
@@ -137,3 +140,43 @@ def headline_figures(user):
         "children_enrolled": rounded_children(children),
         "cohorts": Cohort.objects.filter(unit__in=units).count(),
     }
+
+
+# Survey rounds, feedback and questionnaires ----------------------------------------------------
+ROUND_PATHS = scope_paths(
+    SurveyRound, **{level: f"cohort__{path}" for level, path in COHORT_PATHS.items()}
+)
+FEEDBACK_PATHS = scope_paths(
+    Feedback, **{level: f"cohort__{path}" for level, path in COHORT_PATHS.items()}
+)
+
+
+def visible_rounds(user, perm: Perm = Perm.SURVEY_RUN):
+    return SurveyRound.objects.filter(scope_q(user, perm, **ROUND_PATHS)).select_related(
+        "cohort",
+        "cohort__unit",
+        "cohort__unit__school",
+        "cohort__unit__school__area",
+        "cohort__unit__school__area__force",
+        "version",
+        "version__instrument",
+    )
+
+
+def get_round_for_user(user, pk, perm: Perm = Perm.SURVEY_RUN) -> SurveyRound:
+    return get_or_404(visible_rounds(user, perm), pk)
+
+
+def survey_cohorts(user, perm: Perm = Perm.SURVEY_RUN):
+    """The cohorts whose rounds the user may run (or, with SURVEY_RESULTS, read)."""
+    return visible_cohorts(user, perm).select_related("unit__school__area__force")
+
+
+def visible_instruments(user, perm: Perm = Perm.INSTRUMENT_READ):
+    """The national library and the questionnaires of the user's forces."""
+    scope = get_scope(user)
+    if not scope.has(perm):
+        return Instrument.objects.none()
+    return Instrument.objects.filter(
+        Q(force__isnull=True) | Q(force_id__in=sorted(scope.force_ids))
+    ).select_related("force")

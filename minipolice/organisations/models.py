@@ -163,6 +163,15 @@ class Cohort(UniqueErrorsOnFieldMixin, models.Model):
     name = models.CharField(max_length=120, help_text='For example "2018/19 Year 5"')
     start_date = models.DateField(validators=[validate_date_in_range])
     end_date = models.DateField(validators=[validate_date_in_range])
+    # The programme format the cohort follows (set when its sessions are planned from a
+    # template): survey results compare formats, an 8-week course against a year-long unit.
+    programme_template = models.ForeignKey(
+        "programme.ProgrammeTemplate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cohorts",
+    )
 
     class Meta:
         ordering = ["-start_date", "name"]

@@ -1,0 +1,383 @@
+"""Every write of the impact app: survey rounds, children's anonymous answers, paper tallies,
+teacher and guardian feedback. (The questionnaire library's writes are in library.py.)"""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from minipolice.audit.services import record_audit
+from minipolice.delivery.models import Session, SessionStatus
+from minipolice.impact.models import (
+    FACES,
+    ChildAnswer,
+    ChildResponse,
+    Feedback,
+    FeedbackAnswer,
+    InstrumentKind,
+    InstrumentVersion,
+    PaperTally,
+    Phase,
+    Question,
+    QuestionKind,
+    RoundStatus,
+    SurveyRound,
+)
+from minipolice.lib.privacy import Identifiers
+from minipolice.lib.users import signed_in_or_none
+from minipolice.organisations.models import Cohort
+from minipolice.people.models import Child, Guardian
+from minipolice.programme.models import Module
+
+MAX_TEXT = 2000
+# Feedback is asked "at the end": from three weeks before a cohort ends to four months after.
+FEEDBACK_OPENS_BEFORE_END = datetime.timedelta(days=21)
+FEEDBACK_CLOSES_AFTER_END = datetime.timedelta(days=120)
+
+
+def feedback_open(cohort: Cohort, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return (
+        cohort.end_date - FEEDBACK_OPENS_BEFORE_END
+        <= today
+        <= cohort.end_date + FEEDBACK_CLOSES_AFTER_END
+    )
+
+
+def _check_feedback_open(cohort: Cohort) -> None:
+    if not feedback_open(cohort):
+        raise ValidationError(
+            f"Feedback on {cohort.name} opens three weeks before it ends, on "
+            f"{cohort.end_date - FEEDBACK_OPENS_BEFORE_END:%-d %B %Y}, and closes four months "
+            "after."
+        )
+
+
+# Which questionnaire and which questions -------------------------------------------------------
+def current_version(force, kind: str) -> InstrumentVersion | None:
+    """The version a force asks now: the latest published version of the force's own
+    questionnaire of that kind when it has one, else the national library's."""
+    versions = (
+        InstrumentVersion.objects.filter(instrument__kind=kind, published_at__isnull=False)
+        .filter(Q(instrument__force=force) | Q(instrument__force__isnull=True))
+        .select_related("instrument")
+    )
+    own = versions.filter(instrument__force=force).order_by("-published_at", "-pk").first()
+    if own is not None:
+        return own
+    return versions.filter(instrument__force__isnull=True).order_by("-published_at", "-pk").first()
+
+
+def cohort_module_ids(cohort: Cohort) -> set[int]:
+    """The modules the cohort is taught (its sessions' and its template's), with the national
+    modules they were copied from, so a national knowledge question finds a force's copy."""
+    taught = set(
+        Session.objects.filter(cohort=cohort, module__isnull=False)
+        .exclude(status=SessionStatus.CANCELLED)
+        .values_list("module_id", flat=True)
+    )
+    if cohort.programme_template_id:
+        taught |= set(cohort.programme_template.items.values_list("module_id", flat=True))
+    origins = Module.objects.filter(pk__in=taught, copied_from__isnull=False).values_list(
+        "copied_from_id", flat=True
+    )
+    return taught | set(origins)
+
+
+def questions_for(version: InstrumentVersion, cohort: Cohort | None = None) -> list[Question]:
+    """The questions of `version` asked of `cohort`: every statement, and the knowledge
+    questions of the modules the cohort is taught (all of them when it has no plan yet)."""
+    questions = list(version.questions.order_by("position"))
+    if cohort is None:
+        return questions
+    taught = cohort_module_ids(cohort)
+    if not taught:
+        return questions
+    return [q for q in questions if q.module_id is None or q.module_id in taught]
+
+
+# Survey rounds ---------------------------------------------------------------------------------
+def _locked_cohort(cohort: Cohort) -> Cohort:
+    return Cohort.objects.select_for_update().get(pk=cohort.pk)
+
+
+@transaction.atomic
+def start_round(*, acting_user, cohort: Cohort, phase: str) -> SurveyRound:
+    """Start the cohort's pre or post round, or resume it when it is paused. Starting twice
+    (two leaders, two taps) gives the same round: one per cohort and phase."""
+    if phase not in Phase.values:
+        raise ValidationError({"phase": "Choose before or after the programme."})
+    cohort = _locked_cohort(cohort)
+    existing = SurveyRound.objects.filter(cohort=cohort, phase=phase).first()
+    if existing is not None:
+        if existing.status == RoundStatus.CLOSED:
+            raise ValidationError(
+                f"The {existing.get_phase_display().lower()} round has finished. Its answers "
+                "are in the results."
+            )
+        if existing.status == RoundStatus.PAUSED:
+            existing.status = RoundStatus.RUNNING
+            existing.save(update_fields=["status"])
+            _audit_round(acting_user, existing, "survey_round_resumed")
+        return existing
+    version = current_version(cohort.unit.school.area.force, InstrumentKind.CHILD)
+    if version is None:
+        raise ValidationError("No children's questionnaire is published.")
+    survey_round = SurveyRound.objects.create(
+        cohort=cohort,
+        version=version,
+        phase=phase,
+        started_by=signed_in_or_none(acting_user),
+        started_at=timezone.now(),
+    )
+    _audit_round(acting_user, survey_round, "survey_round_started")
+    return survey_round
+
+
+def _audit_round(acting_user, survey_round: SurveyRound, action: str, fields=None) -> None:
+    record_audit(
+        acting_user=acting_user,
+        action=action,
+        obj=survey_round,
+        fields=fields or {"phase": survey_round.phase},
+        force=survey_round.cohort.unit.school.area.force,
+        label=f"{survey_round.cohort}: {survey_round.get_phase_display()}",
+    )
+
+
+@transaction.atomic
+def pause_round(*, acting_user, survey_round: SurveyRound) -> SurveyRound:
+    survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+    if survey_round.status == RoundStatus.RUNNING:
+        survey_round.status = RoundStatus.PAUSED
+        survey_round.save(update_fields=["status"])
+        _audit_round(acting_user, survey_round, "survey_round_paused")
+    return survey_round
+
+
+@transaction.atomic
+def close_round(*, acting_user, survey_round: SurveyRound) -> SurveyRound:
+    survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+    if survey_round.status != RoundStatus.CLOSED:
+        survey_round.status = RoundStatus.CLOSED
+        survey_round.closed_at = timezone.now()
+        survey_round.save(update_fields=["status", "closed_at"])
+        _audit_round(acting_user, survey_round, "survey_round_closed")
+    return survey_round
+
+
+def _check_value(question: Question, value) -> int:
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            f"The answer to “{question.text}” is not one of its answers."
+        ) from None
+    allowed = FACES if question.kind == QuestionKind.FACE else range(len(question.options))
+    if value not in allowed:
+        raise ValidationError(f"The answer to “{question.text}” is not one of its answers.")
+    return value
+
+
+def record_child_response(
+    *, survey_round: SurveyRound, client_key, answers: dict
+) -> tuple[ChildResponse, bool]:
+    """Save one child's answers ({question id: face or answer index}), anonymously. The
+    tablet's key makes a repeated upload (after a lost connection) count once: the second
+    gives back the first, `created` False. A child may skip any question, not all of them."""
+    try:
+        client_key = uuid.UUID(str(client_key))
+    except ValueError:
+        raise ValidationError("The answers have no valid key from the tablet.") from None
+    asked = {q.pk: q for q in questions_for(survey_round.version, survey_round.cohort)}
+    checked = {}
+    for question_id, value in answers.items():
+        try:
+            question = asked[int(question_id)]
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError("An answer is for a question this round does not ask.") from None
+        if question.kind == QuestionKind.TEXT:
+            raise ValidationError("Children's answers are never written.")
+        checked[question.pk] = _check_value(question, value)
+    existing = ChildResponse.objects.filter(round=survey_round, client_key=client_key).first()
+    if existing is not None:
+        return existing, False
+    if not checked:
+        raise ValidationError("No question was answered.")
+    try:
+        with transaction.atomic():
+            # The round's row is locked so that pausing or finishing waits for this to land.
+            locked = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+            if locked.status == RoundStatus.CLOSED:
+                raise ValidationError("This round has finished: it takes no more answers.")
+            # The minute only: the order children sat in is not kept.
+            received = timezone.now().replace(second=0, microsecond=0)
+            response = ChildResponse.objects.create(
+                round=locked, client_key=client_key, received_at=received
+            )
+            ChildAnswer.objects.bulk_create(
+                ChildAnswer(response=response, question_id=qid, value=value)
+                for qid, value in checked.items()
+            )
+    except IntegrityError:
+        # The same upload arrived twice at once: the other one saved it.
+        return ChildResponse.objects.get(round=survey_round, client_key=client_key), False
+    return response, True
+
+
+@transaction.atomic
+def record_paper_tallies(
+    *, acting_user, survey_round: SurveyRound, children: int, tallies: dict
+) -> SurveyRound:
+    """Replace the round's paper tallies: `children` answered on paper, and `tallies` says how
+    many gave each answer ({(question id, value): count}). All or nothing."""
+    survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+    if survey_round.status == RoundStatus.CLOSED:
+        raise ValidationError("This round has finished: its tallies can no longer change.")
+    if not isinstance(children, int) or children < 0 or children > 200:
+        raise ValidationError({"children": "Enter how many children answered on paper (0 to 200)."})
+    asked = {q.pk: q for q in questions_for(survey_round.version, survey_round.cohort)}
+    totals: dict[int, int] = {}
+    rows = []
+    errors = {}
+    for (question_id, value), count in tallies.items():
+        question = asked.get(int(question_id))
+        if question is None or question.kind == QuestionKind.TEXT:
+            raise ValidationError("A tally is for a question this round does not ask.")
+        value = _check_value(question, value)
+        if not isinstance(count, int) or count < 0:
+            errors[f"q{question.pk}_{value}"] = "Enter a whole number, 0 or more."
+            continue
+        totals[question.pk] = totals.get(question.pk, 0) + count
+        if count:
+            rows.append(PaperTally(round=survey_round, question=question, value=value, count=count))
+    for question_id, total in totals.items():
+        if total > children:
+            errors[f"q{question_id}"] = (
+                f"“{asked[question_id].text}” has {total} answers but only {children} children "
+                "answered on paper."
+            )
+    if errors:
+        raise ValidationError(errors)
+    PaperTally.objects.filter(round=survey_round).delete()
+    PaperTally.objects.bulk_create(rows)
+    survey_round.paper_children = children
+    survey_round.save(update_fields=["paper_children"])
+    _audit_round(
+        acting_user,
+        survey_round,
+        "survey_paper_tallies_recorded",
+        {"paper_children": children, "answers": sum(totals.values())},
+    )
+    return survey_round
+
+
+# Feedback --------------------------------------------------------------------------------------
+def quote_identifiers(cohort: Cohort) -> Identifiers:
+    """The names of the cohort's children and their guardians: a quote never shows one."""
+    children = Child.objects.filter(enrolments__cohort=cohort).distinct()
+    names = []
+    for first, last in children.values_list("first_name", "last_name"):
+        names += [first, last, f"{first} {last}"]
+    names += list(
+        Guardian.objects.filter(guardianships__child__in=children)
+        .distinct()
+        .values_list("name", flat=True)
+    )
+    return Identifiers(names=names, emails=[], force_id=cohort.unit.school.area.force_id)
+
+
+def _save_feedback(*, acting_user, feedback: Feedback, answers: dict) -> Feedback:
+    """Check and save `answers` ({question id: face, answer index or text}) for `feedback`."""
+    questions = list(feedback.version.questions.order_by("position"))
+    identifiers = quote_identifiers(feedback.cohort)
+    rows = []
+    errors = {}
+    for question in questions:
+        given = answers.get(question.pk, answers.get(str(question.pk)))
+        if given in (None, ""):
+            continue
+        if question.kind == QuestionKind.TEXT:
+            written = str(given).strip()
+            if len(written) > MAX_TEXT:
+                errors[f"q{question.pk}"] = f"Write {MAX_TEXT} characters or fewer."
+                continue
+            quote = identifiers.redact(written) if identifiers else written
+            rows.append(
+                FeedbackAnswer(feedback=feedback, question=question, text=written, quote=quote)
+            )
+        else:
+            try:
+                value = _check_value(question, given)
+            except ValidationError as error:
+                errors[f"q{question.pk}"] = error.messages[0]
+                continue
+            rows.append(FeedbackAnswer(feedback=feedback, question=question, value=value))
+    if errors:
+        raise ValidationError(errors)
+    if not rows:
+        raise ValidationError("Answer at least one question.")
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError:
+        raise ValidationError(
+            "You have already given feedback on this cohort. Thank you."
+        ) from None
+    for row in rows:
+        row.feedback = feedback
+    FeedbackAnswer.objects.bulk_create(rows)
+    record_audit(
+        acting_user=acting_user,
+        action="survey_feedback_given",
+        obj=feedback,
+        fields={"answers": len(rows), "may_quote": feedback.may_quote},
+        force=feedback.cohort.unit.school.area.force,
+        label=f"Feedback #{feedback.pk} on {feedback.cohort}",
+    )
+    return feedback
+
+
+@transaction.atomic
+def give_teacher_feedback(
+    *, acting_user, cohort: Cohort, answers: dict, may_quote: bool
+) -> Feedback:
+    _check_feedback_open(cohort)
+    version = current_version(cohort.unit.school.area.force, InstrumentKind.TEACHER)
+    if version is None:
+        raise ValidationError("No teacher feedback questionnaire is published.")
+    feedback = Feedback(
+        cohort=cohort,
+        version=version,
+        teacher=signed_in_or_none(acting_user),
+        may_quote=bool(may_quote),
+        submitted_at=timezone.now(),
+    )
+    if feedback.teacher is None:
+        raise ValidationError("Sign in to give feedback.")
+    return _save_feedback(acting_user=acting_user, feedback=feedback, answers=answers)
+
+
+@transaction.atomic
+def give_guardian_feedback(
+    *, acting_user, guardian: Guardian, cohort: Cohort, answers: dict, may_quote: bool
+) -> Feedback:
+    if not Child.objects.filter(
+        guardianships__guardian=guardian, enrolments__cohort=cohort
+    ).exists():
+        raise ValidationError("None of your children is in this cohort.")
+    _check_feedback_open(cohort)
+    version = current_version(cohort.unit.school.area.force, InstrumentKind.GUARDIAN)
+    if version is None:
+        raise ValidationError("No parent and carer feedback questionnaire is published.")
+    feedback = Feedback(
+        cohort=cohort,
+        version=version,
+        guardian=guardian,
+        may_quote=bool(may_quote),
+        submitted_at=timezone.now(),
+    )
+    return _save_feedback(acting_user=acting_user, feedback=feedback, answers=answers)

@@ -1,0 +1,3 @@
+"""PLACEHOLDER access entries (the helper fills them)."""
+
+MATRIX = {}
