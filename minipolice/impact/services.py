@@ -39,20 +39,28 @@ FEEDBACK_CLOSES_AFTER_END = datetime.timedelta(days=120)
 
 
 def feedback_open(cohort: Cohort, today: datetime.date | None = None) -> bool:
+    """Open from three weeks before the cohort ends (or as soon as its "after" round has
+    started, when a unit surveys early) until four months after it ends."""
     today = today or timezone.localdate()
-    return (
-        cohort.end_date - FEEDBACK_OPENS_BEFORE_END
-        <= today
-        <= cohort.end_date + FEEDBACK_CLOSES_AFTER_END
-    )
+    if today > cohort.end_date + FEEDBACK_CLOSES_AFTER_END:
+        return False
+    if today >= cohort.end_date - FEEDBACK_OPENS_BEFORE_END:
+        return True
+    return SurveyRound.objects.filter(cohort=cohort, phase=Phase.POST).exists()
 
 
-def _check_feedback_open(cohort: Cohort) -> None:
-    if not feedback_open(cohort):
+def _moment(today: datetime.date | None) -> datetime.datetime:
+    if today is None:
+        return timezone.now()
+    return timezone.make_aware(datetime.datetime.combine(today, datetime.time(15, 30)))
+
+
+def _check_feedback_open(cohort: Cohort, today: datetime.date | None) -> None:
+    if not feedback_open(cohort, today):
         raise ValidationError(
             f"Feedback on {cohort.name} opens three weeks before it ends, on "
-            f"{cohort.end_date - FEEDBACK_OPENS_BEFORE_END:%-d %B %Y}, and closes four months "
-            "after."
+            f"{cohort.end_date - FEEDBACK_OPENS_BEFORE_END:%-d %B %Y} (or when its “after” "
+            "survey starts), and closes four months after it ends."
         )
 
 
@@ -105,7 +113,7 @@ def _locked_cohort(cohort: Cohort) -> Cohort:
 
 
 @transaction.atomic
-def start_round(*, acting_user, cohort: Cohort, phase: str) -> SurveyRound:
+def start_round(*, acting_user, cohort: Cohort, phase: str, started_at=None) -> SurveyRound:
     """Start the cohort's pre or post round, or resume it when it is paused. Starting twice
     (two leaders, two taps) gives the same round: one per cohort and phase."""
     if phase not in Phase.values:
@@ -131,7 +139,7 @@ def start_round(*, acting_user, cohort: Cohort, phase: str) -> SurveyRound:
         version=version,
         phase=phase,
         started_by=signed_in_or_none(acting_user),
-        started_at=timezone.now(),
+        started_at=started_at or timezone.now(),
     )
     _audit_round(acting_user, survey_round, "survey_round_started")
     return survey_round
@@ -159,11 +167,11 @@ def pause_round(*, acting_user, survey_round: SurveyRound) -> SurveyRound:
 
 
 @transaction.atomic
-def close_round(*, acting_user, survey_round: SurveyRound) -> SurveyRound:
+def close_round(*, acting_user, survey_round: SurveyRound, closed_at=None) -> SurveyRound:
     survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
     if survey_round.status != RoundStatus.CLOSED:
         survey_round.status = RoundStatus.CLOSED
-        survey_round.closed_at = timezone.now()
+        survey_round.closed_at = closed_at or timezone.now()
         survey_round.save(update_fields=["status", "closed_at"])
         _audit_round(acting_user, survey_round, "survey_round_closed")
     return survey_round
@@ -183,7 +191,7 @@ def _check_value(question: Question, value) -> int:
 
 
 def record_child_response(
-    *, survey_round: SurveyRound, client_key, answers: dict
+    *, survey_round: SurveyRound, client_key, answers: dict, received_at=None
 ) -> tuple[ChildResponse, bool]:
     """Save one child's answers ({question id: face or answer index}), anonymously. The
     tablet's key makes a repeated upload (after a lost connection) count once: the second
@@ -214,7 +222,7 @@ def record_child_response(
             if locked.status == RoundStatus.CLOSED:
                 raise ValidationError("This round has finished: it takes no more answers.")
             # The minute only: the order children sat in is not kept.
-            received = timezone.now().replace(second=0, microsecond=0)
+            received = (received_at or timezone.now()).replace(second=0, microsecond=0)
             response = ChildResponse.objects.create(
                 round=locked, client_key=client_key, received_at=received
             )
@@ -343,9 +351,10 @@ def _save_feedback(*, acting_user, feedback: Feedback, answers: dict) -> Feedbac
 
 @transaction.atomic
 def give_teacher_feedback(
-    *, acting_user, cohort: Cohort, answers: dict, may_quote: bool
+    *, acting_user, cohort: Cohort, answers: dict, may_quote: bool, today=None
 ) -> Feedback:
-    _check_feedback_open(cohort)
+    """`today` is the real today unless back-filling (the demo data)."""
+    _check_feedback_open(cohort, today)
     version = current_version(cohort.unit.school.area.force, InstrumentKind.TEACHER)
     if version is None:
         raise ValidationError("No teacher feedback questionnaire is published.")
@@ -354,7 +363,7 @@ def give_teacher_feedback(
         version=version,
         teacher=signed_in_or_none(acting_user),
         may_quote=bool(may_quote),
-        submitted_at=timezone.now(),
+        submitted_at=_moment(today),
     )
     if feedback.teacher is None:
         raise ValidationError("Sign in to give feedback.")
@@ -363,13 +372,13 @@ def give_teacher_feedback(
 
 @transaction.atomic
 def give_guardian_feedback(
-    *, acting_user, guardian: Guardian, cohort: Cohort, answers: dict, may_quote: bool
+    *, acting_user, guardian: Guardian, cohort: Cohort, answers: dict, may_quote: bool, today=None
 ) -> Feedback:
     if not Child.objects.filter(
         guardianships__guardian=guardian, enrolments__cohort=cohort
     ).exists():
         raise ValidationError("None of your children is in this cohort.")
-    _check_feedback_open(cohort)
+    _check_feedback_open(cohort, today)
     version = current_version(cohort.unit.school.area.force, InstrumentKind.GUARDIAN)
     if version is None:
         raise ValidationError("No parent and carer feedback questionnaire is published.")
@@ -378,6 +387,6 @@ def give_guardian_feedback(
         version=version,
         guardian=guardian,
         may_quote=bool(may_quote),
-        submitted_at=timezone.now(),
+        submitted_at=_moment(today),
     )
     return _save_feedback(acting_user=acting_user, feedback=feedback, answers=answers)
