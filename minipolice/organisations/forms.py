@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -180,8 +181,13 @@ class AssignLeaderForm(forms.Form):
 class CohortForm(forms.ModelForm):
     class Meta:
         model = Cohort
-        fields = ["name", "start_date", "end_date"]
+        fields = ["name", "start_date", "end_date", "programme_template"]
         field_classes = {"start_date": GovukDateField, "end_date": GovukDateField}
+        labels = {"programme_template": "Programme format (optional)"}
+        help_texts = {
+            "programme_template": "The programme template the cohort follows. Planning its "
+            "sessions from a template sets it. Survey results compare formats."
+        }
         error_messages = {
             "name": {"required": "Enter the name of the cohort"},
             "start_date": {"required": "Enter the date the cohort starts", "invalid": DATE_INVALID},
@@ -192,6 +198,13 @@ class CohortForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if unit is not None:
             self.instance.unit = unit
+        force_id = (unit or self.instance.unit).school.area.force_id
+        # The programme app sits above this one: reach its templates through the relation.
+        templates = Cohort._meta.get_field("programme_template").related_model
+        self.fields["programme_template"].queryset = templates.objects.filter(
+            Q(force__isnull=True) | Q(force_id=force_id)
+        ).order_by("force", "name")
+        self.fields["programme_template"].empty_label = "Not chosen"
 
     def clean(self):
         cleaned = super().clean()

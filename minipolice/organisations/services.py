@@ -22,7 +22,7 @@ from minipolice.organisations.models import (
 )
 
 SCHOOL_FIELDS = ["name", "urn", "address", "town", "postcode", "latitude", "longitude", "area"]
-COHORT_FIELDS = ["name", "start_date", "end_date"]
+COHORT_FIELDS = ["name", "start_date", "end_date", "programme_template"]
 UNIT_FIELDS = ["name", "funding_source"]
 # The code of the refusal of a status change the unit's current status does not allow (a
 # conflict with the stored state: the API answers it with 409).
@@ -216,8 +216,16 @@ def remove_unit_leader(*, acting_user, unit: Unit, leader) -> None:
 
 
 @transaction.atomic
-def create_cohort(*, acting_user, unit: Unit, name: str, start_date, end_date) -> Cohort:
-    cohort = Cohort(unit=unit, name=name, start_date=start_date, end_date=end_date)
+def create_cohort(
+    *, acting_user, unit: Unit, name: str, start_date, end_date, programme_template=None
+) -> Cohort:
+    cohort = Cohort(
+        unit=unit,
+        name=name,
+        start_date=start_date,
+        end_date=end_date,
+        programme_template=programme_template,
+    )
     return _save_new(
         cohort, acting_user=acting_user, force=unit.school.area.force, fields=COHORT_FIELDS
     )

@@ -358,6 +358,9 @@ def cohort_detail(request, pk):
             "enrolments": cohort_enrolments(request.user, cohort),
             "can_manage": scope.can(Perm.COHORT_MANAGE, cohort),
             "can_add_children": scope.can(Perm.CHILDREN_MANAGE, cohort),
+            "can_survey": scope.can(Perm.SURVEY_RUN, cohort),
+            "can_give_feedback": scope.can(Perm.FEEDBACK_GIVE, cohort),
+            "can_read_results": scope.can(Perm.SURVEY_RESULTS, cohort),
         },
     )
 
