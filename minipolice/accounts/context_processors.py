@@ -48,6 +48,11 @@ NAVIGATION += [
         SETTINGS,
     ),
 ]
+# Surveys and feedback (minipolice.impact).
+NAVIGATION += [
+    ("Survey results", "impact:results_home", Perm.SURVEY_RESULTS, PROGRAMME),
+    ("Questionnaires", "impact:instrument_list", Perm.INSTRUMENT_READ, PROGRAMME),
+]
 # The parent portal, emails to parents and data protection (minipolice.consent, people).
 NAVIGATION += [
     ("Parent portal", "consent:portal_home", Perm.OWN_CHILDREN, PEOPLE),
