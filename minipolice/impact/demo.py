@@ -77,7 +77,9 @@ PARENT_WORDS = [
 
 
 def load_demo_data() -> str | None:
-    if SurveyRound.objects.filter(cohort__unit__school__area__force__short_name__in=FORCES).exists():
+    if SurveyRound.objects.filter(
+        cohort__unit__school__area__force__short_name__in=FORCES
+    ).exists():
         return None
     rng = random.Random(2017)
     added = 0
@@ -174,7 +176,9 @@ def _rounds(cohort: Cohort, rng: random.Random, *, on_paper: bool) -> None:
                     answers=_answers(questions, phase_index, rng),
                     received_at=_moment(day, 10),
                 )
-        services.close_round(acting_user=None, survey_round=survey_round, closed_at=_moment(day, 11))
+        services.close_round(
+            acting_user=None, survey_round=survey_round, closed_at=_moment(day, 11)
+        )
 
 
 def _feedback(cohort: Cohort, rng: random.Random) -> None:
