@@ -102,7 +102,7 @@ def unit_leaders(unit: Unit):
 def visible_cohorts(user, perm: Perm = Perm.COHORT_READ):
     return (
         Cohort.objects.filter(scope_q(user, perm, **COHORT_PATHS))
-        .select_related("unit", "unit__school", "unit__school__area")
+        .select_related("unit", "unit__school", "unit__school__area", "programme_template")
         .annotate(children_count=Count("enrolments", filter=Q(enrolments__left__isnull=True)))
     )
 
