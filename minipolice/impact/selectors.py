@@ -11,19 +11,31 @@ the national figure on the home page, cannot be subtracted down to a hidden coun
 
 import datetime
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, scope_paths, scope_q
 from minipolice.community.models import CommunityAction
+from minipolice.consent.selectors import portal_guardians
 from minipolice.delivery.models import Attendance, AttendanceStatus, Session, SessionStatus
-from minipolice.impact.models import Feedback, Instrument, SurveyRound
+from minipolice.impact.models import (
+    FACE_WORDS,
+    Feedback,
+    Instrument,
+    InstrumentVersion,
+    Phase,
+    Question,
+    QuestionKind,
+    SurveyRound,
+)
+from minipolice.impact.services import FEEDBACK_CLOSES_AFTER_END, FEEDBACK_OPENS_BEFORE_END
 from minipolice.lib.access import get_or_404
 from minipolice.lib.disclosure import BASE, rounded_children, suppress
 from minipolice.organisations.models import Cohort, Force, Unit, UnitStatus, UnitStatusChange
 from minipolice.organisations.selectors import COHORT_PATHS, visible_cohorts, visible_forces
 from minipolice.people.models import Enrolment
+from minipolice.people.selectors import visible_children
 
 
 def forces_for_aggregates(user):
@@ -180,3 +192,125 @@ def visible_instruments(user, perm: Perm = Perm.INSTRUMENT_READ):
     return Instrument.objects.filter(
         Q(force__isnull=True) | Q(force_id__in=sorted(scope.force_ids))
     ).select_related("force")
+
+
+# The questionnaire library and feedback pages (library.py writes them) ------------------------
+def get_instrument_for_user(user, pk, perm: Perm = Perm.INSTRUMENT_READ) -> Instrument:
+    return get_or_404(visible_instruments(user, perm), pk)
+
+
+def instrument_versions(instrument: Instrument) -> list[InstrumentVersion]:
+    """The instrument's versions, newest first, each with how many questions it has."""
+    return list(instrument.versions.annotate(question_count=Count("questions")).order_by("-number"))
+
+
+def version_questions(version: InstrumentVersion) -> list[Question]:
+    return list(version.questions.select_related("module").order_by("position"))
+
+
+def get_question_for_user(user, pk, perm: Perm = Perm.INSTRUMENT_MANAGE) -> Question:
+    return get_or_404(
+        Question.objects.filter(
+            version__instrument__in=visible_instruments(user, perm).values("pk")
+        ).select_related("version", "version__instrument", "version__instrument__force"),
+        pk,
+    )
+
+
+def feedback_rows(feedback: Feedback) -> list[dict]:
+    """A feedback's answers as the person gave them: the question and the words they chose
+    (the face's words, the answer chosen) or wrote."""
+    kind = feedback.version.instrument.kind
+    rows = []
+    for answer in feedback.answers.select_related("question").order_by("question__position"):
+        question = answer.question
+        if question.kind == QuestionKind.TEXT:
+            given = answer.text
+        elif answer.value is None:
+            given = ""
+        elif question.kind == QuestionKind.FACE:
+            given = FACE_WORDS[kind][answer.value - 1]
+        else:
+            given = question.options[answer.value]
+        rows.append({"question": question, "answer": answer, "given": given})
+    return rows
+
+
+def teacher_feedback_given(user, cohort: Cohort) -> Feedback | None:
+    return (
+        Feedback.objects.filter(cohort=cohort, teacher=user)
+        .select_related("version", "version__instrument")
+        .first()
+    )
+
+
+def _portal_enrolments(user):
+    return Enrolment.objects.filter(child__in=visible_children(user, Perm.OWN_CHILDREN))
+
+
+def portal_feedback_cohorts(user, today: datetime.date | None = None) -> list[dict]:
+    """The cohorts of the parent's own children whose feedback is open now, or that they have
+    answered already: [{cohort, children (first names), done}]. Three queries."""
+    today = today or timezone.localdate()
+    guardians = portal_guardians(user)
+    answered = set(
+        Feedback.objects.filter(guardian__in=guardians).values_list("cohort_id", flat=True)
+    )
+    late = today - FEEDBACK_CLOSES_AFTER_END
+    window = Q(end_date__gte=late, end_date__lte=today + FEEDBACK_OPENS_BEFORE_END)
+    # A unit that surveys early opens feedback when its "after" round starts.
+    window |= Q(end_date__gte=late, survey_rounds__phase=Phase.POST)
+    cohorts = (
+        Cohort.objects.filter(pk__in=_portal_enrolments(user).values("cohort_id"))
+        .filter(window | Q(pk__in=sorted(answered)))
+        .select_related("unit", "unit__school")
+        .prefetch_related(
+            Prefetch(
+                "enrolments",
+                queryset=_portal_enrolments(user)
+                .select_related("child")
+                .order_by("child__first_name", "pk"),
+                to_attr="own_enrolments",
+            )
+        )
+        .distinct()
+        .order_by("-end_date", "name", "pk")
+    )
+    return [
+        {
+            "cohort": cohort,
+            "children": [e.child.first_name for e in cohort.own_enrolments],
+            "done": cohort.pk in answered,
+        }
+        for cohort in cohorts
+    ]
+
+
+def get_portal_feedback_cohort(user, pk) -> Cohort:
+    """A cohort one of the parent's own children is (or was) in, or 404."""
+    return get_or_404(
+        Cohort.objects.filter(pk__in=_portal_enrolments(user).values("cohort_id")).select_related(
+            "unit", "unit__school", "unit__school__area", "unit__school__area__force"
+        ),
+        pk,
+    )
+
+
+def portal_guardian_for_cohort(user, cohort: Cohort):
+    """Which of the parent's guardian records has a child in `cohort`."""
+    return (
+        portal_guardians(user)
+        .filter(guardianships__child__enrolments__cohort=cohort)
+        .distinct()
+        .first()
+    )
+
+
+def guardian_feedback_given(guardian, cohort: Cohort) -> Feedback | None:
+    if guardian is None:
+        return None
+    return (
+        Feedback.objects.filter(cohort=cohort, guardian=guardian)
+        .select_related("version", "version__instrument")
+        .first()
+    )
