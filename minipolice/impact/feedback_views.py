@@ -38,7 +38,7 @@ def _feedback_page(request, *, template, cohort, kind, given, give, extra):
     form = None
     if given is None and is_open and version is not None:
         form = FeedbackForm(
-            request.POST or None,
+            request.POST if request.method == "POST" else None,
             questions=services.questions_for(version),
             kind=kind,
         )

@@ -303,6 +303,7 @@ def update_question(
 def remove_question(*, acting_user, question: Question) -> None:
     """Remove a question from a draft; the ones after it move up."""
     version = _editable(question.version)
+    question = Question.objects.get(pk=question.pk)
     key, position = question.key, question.position
     Question.objects.filter(pk=question.pk).delete()
     # One at a time, upwards: each moves into the place just freed, so the unique

@@ -31,6 +31,11 @@ def _own_force(user):
     return force
 
 
+def _posted(request):
+    """The posted data for a POST (even an empty one), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _manages(user, instrument) -> bool:
     return instrument.force_id in get_scope(user).ids(Perm.INSTRUMENT_MANAGE, "force")
 
@@ -163,7 +168,7 @@ def question_add(request, pk):
     instrument = selectors.get_instrument_for_user(request.user, pk, Perm.INSTRUMENT_MANAGE)
     draft = _draft_or_404(instrument)
     form = QuestionForm(
-        request.POST or None, instrument=instrument, modules=library.modules_for(instrument)
+        _posted(request), instrument=instrument, modules=library.modules_for(instrument)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -183,7 +188,7 @@ def question_edit(request, pk):
     question = selectors.get_question_for_user(request.user, pk)
     instrument = question.version.instrument
     form = QuestionForm(
-        request.POST or None,
+        _posted(request),
         instrument=instrument,
         modules=library.modules_for(instrument),
         initial=QuestionForm.initial_for(question),
@@ -221,7 +226,7 @@ def question_remove(request, pk):
 def version_publish(request, pk):
     instrument = selectors.get_instrument_for_user(request.user, pk, Perm.INSTRUMENT_MANAGE)
     draft = _draft_or_404(instrument)
-    form = PublishForm(request.POST or None)
+    form = PublishForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             library.publish(acting_user=request.user, version=draft)

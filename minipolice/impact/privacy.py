@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from minipolice.audit.services import record_audit
 from minipolice.impact.models import FACE_WORDS, Feedback, FeedbackAnswer, QuestionKind
-from minipolice.lib.privacy import Identifiers, Section, redact_rows, text
+from minipolice.lib.privacy import Identifiers, Section, mentions, redact_rows, text
 from minipolice.organisations.models import Cohort, Force
+from minipolice.people.privacy import child_identifiers, guardian_identifiers, mention_section
 from minipolice.people.retention import keep_from
 
 
@@ -36,6 +37,36 @@ def _given(answer: FeedbackAnswer, kind: str) -> str:
     if question.kind == QuestionKind.FACE:
         return f"{answer.value}: {FACE_WORDS[kind][answer.value - 1]}"
     return question.options[answer.value]
+
+
+def _written_answers(identifiers: Identifiers):
+    """Written feedback answers on the cohorts of the units the person belonged to."""
+    return (
+        FeedbackAnswer.objects.filter(feedback__cohort__unit_id__in=identifiers.unit_ids)
+        .select_related("feedback", "question")
+        .order_by("pk")
+    )
+
+
+def _mentions_section(identifiers: Identifiers, exclude_guardian=None) -> Section:
+    answers = _written_answers(identifiers)
+    if exclude_guardian is not None:
+        answers = answers.exclude(feedback__guardian=exclude_guardian)
+    return mention_section(
+        "survey_feedback_mentions",
+        "Teachers' and parents' written feedback that names them",
+        (
+            (
+                f"Feedback #{answer.feedback_id}",
+                {"Given": answer.feedback.submitted_at, answer.question.text: answer.text},
+            )
+            for answer, _ in mentions(answers, ["text", "quote"], identifiers)
+        ),
+    )
+
+
+def child_sections(child) -> list[Section]:
+    return [_mentions_section(child_identifiers(child))]
 
 
 def guardian_sections(guardian) -> list[Section]:
@@ -63,7 +94,8 @@ def guardian_sections(guardian) -> list[Section]:
                 }
                 for item in feedback
             ],
-        )
+        ),
+        _mentions_section(guardian_identifiers(guardian), exclude_guardian=guardian),
     ]
 
 
@@ -80,11 +112,8 @@ def anonymise_guardian(guardian) -> None:
 
 
 def remove_identifiers(identifiers: Identifiers) -> list[str]:
-    answers = FeedbackAnswer.objects.filter(
-        feedback__cohort__unit_id__in=identifiers.unit_ids
-    ).select_related("feedback")
     return redact_rows(
-        answers.order_by("pk"),
+        _written_answers(identifiers),
         ["text", "quote"],
         identifiers,
         lambda answer, _: (

@@ -340,7 +340,8 @@ def _save_feedback(*, acting_user, feedback: Feedback, answers: dict) -> Feedbac
     FeedbackAnswer.objects.bulk_create(rows)
     record_audit(
         acting_user=acting_user,
-        action="survey_feedback_given",
+        # The audit log's actions are its five verbs (AuditEntry.Action, ten characters).
+        action="create",
         obj=feedback,
         fields={"answers": len(rows), "may_quote": feedback.may_quote},
         force=feedback.cohort.unit.school.area.force,
