@@ -131,7 +131,8 @@ def start_draft(*, acting_user, instrument: Instrument) -> InstrumentVersion:
 def _editable(version: InstrumentVersion) -> InstrumentVersion:
     """The version, locked, once it is known to be a force's draft."""
     version = (
-        InstrumentVersion.objects.select_for_update()
+        # Only the version's row is locked (the force is on the nullable side of a join).
+        InstrumentVersion.objects.select_for_update(of=("self",))
         .select_related("instrument", "instrument__force")
         .get(pk=version.pk)
     )
