@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from minipolice.accounts.permissions import Perm
@@ -139,7 +138,7 @@ def version_draft(request, pk):
         messages.error(request, error.messages[0])
         return redirect(instrument)
     messages.success(request, f"Version {draft.number} started as a draft.")
-    return redirect(f"{reverse('impact:instrument_detail', args=[instrument.pk])}")
+    return redirect(instrument)
 
 
 def _draft_or_404(instrument):

@@ -6,6 +6,7 @@ import datetime
 
 from django.utils import timezone
 
+from minipolice.impact import services
 from minipolice.impact.models import Feedback, FeedbackAnswer, Instrument, InstrumentKind
 from minipolice.lib.privacy import NAME_PLACEHOLDER
 from minipolice.organisations import services as org
@@ -227,3 +228,11 @@ def test_portal_feedback_list_query_count_is_fixed(
         page = client.get("/portal/feedback/").content.decode()
     assert page.count("/portal/feedback/") >= 11
     assert "Kid9" in page
+
+
+def test_feedback_opens_early_when_the_after_round_has_started(world, client_for):
+    services.start_round(acting_user=world.users["leader"], cohort=world.cohort, phase="post")
+    listing = client_for(world.users["guardian"]).get("/portal/feedback/").content.decode()
+    assert f"/portal/feedback/{world.cohort.pk}/" in listing
+    page = client_for(world.users["teacher"]).get(f"/cohorts/{world.cohort.pk}/feedback/")
+    assert "<textarea" in page.content.decode()
