@@ -9,9 +9,14 @@ from django.utils import timezone
 from minipolice.accounts.models import Role
 from minipolice.accounts.services import assign_role, create_user
 from minipolice.impact import services
-from minipolice.impact.models import InstrumentKind, SurveyRound
+from minipolice.impact.models import (
+    Instrument,
+    InstrumentKind,
+    InstrumentVersion,
+    Question,
+    SurveyRound,
+)
 from minipolice.organisations import services as org
-from minipolice.organisations.models import Cohort
 from minipolice.people import services as people
 
 
@@ -55,19 +60,14 @@ def faces(key: str, *values: int) -> list[dict]:
 def cohort_ending_soon(world, *, unit=None, name="Summer term", template=None):
     """A cohort of the world's unit (or `unit`) ending in a week: feedback on it is open."""
     today = timezone.localdate()
-    cohort = org.create_cohort(
+    return org.create_cohort(
         acting_user=None,
         unit=unit or world.unit,
         name=name,
         start_date=today - datetime.timedelta(days=60),
         end_date=today + datetime.timedelta(days=7),
+        programme_template=template,
     )
-    if template is not None:
-        # A cohort takes its template when its sessions are planned from it (delivery); the
-        # results only need the link, so it is set directly.
-        Cohort.objects.filter(pk=cohort.pk).update(programme_template=template)
-        cohort.refresh_from_db()
-    return cohort
 
 
 def teachers(world, n: int, prefix="teacher") -> list:
@@ -121,3 +121,28 @@ def guardian_feedback(guardian, cohort, answers: dict, *, may_quote=True):
         answers={by_key[key].pk: value for key, value in answers.items()},
         may_quote=may_quote,
     )
+
+
+def publish_child_version(texts: dict | None = None) -> InstrumentVersion:
+    """A new published version of the national children's questionnaire: the same questions
+    and keys, with the texts of `texts` ({key: text}) changed. (The library's own services for
+    drafts and publishing belong to its pages; results only need a second version.)"""
+    instrument = Instrument.objects.get(force__isnull=True, kind=InstrumentKind.CHILD)
+    latest = instrument.versions.order_by("-number").first()
+    version = InstrumentVersion.objects.create(
+        instrument=instrument, number=latest.number + 1, published_at=timezone.now()
+    )
+    Question.objects.bulk_create(
+        Question(
+            version=version,
+            position=q.position,
+            key=q.key,
+            kind=q.kind,
+            text=(texts or {}).get(q.key, q.text),
+            module=q.module,
+            options=q.options,
+            correct=q.correct,
+        )
+        for q in latest.questions.all()
+    )
+    return version
