@@ -358,6 +358,8 @@ def _question_results(questions: list[Question], found: dict, phase_shown: dict)
             )
             for phase in PHASES
         }
+        if not any(figures.n for figures in phases.values()):
+            continue  # not asked here (a knowledge question of a module not taught)
         results.append(
             QuestionResult(
                 key=question.key,
@@ -545,6 +547,12 @@ class FormatRow:
     cells: list  # per format: {"pre", "post", "change", "n_pre", "n_post"}
 
 
+def _cell(result: QuestionResult | None) -> dict:
+    if result is None:  # not asked in this format
+        return {"pre": None, "post": None, "change": None}
+    return {"pre": _share(result.pre), "post": _share(result.post), "change": result.change}
+
+
 def format_comparison(force: Force) -> dict:
     """The force's cohorts grouped by programme format (a force's copy of a national template
     counts with its origin), side by side: per format the cohorts surveyed, n before and after,
@@ -581,23 +589,15 @@ def format_comparison(force: Force) -> dict:
                 versions=sorted(set().union(*found["versions"].values())),
             )
         )
-        per_format.append(
-            {q.key: r for q in questions for r in _question_results([q], found, shown)}
-        )
+        per_format.append({r.key: r for r in _question_results(questions, found, shown)})
     rows = [
         FormatRow(
             key=q.key,
             text=q.text,
             is_knowledge=q.is_knowledge,
-            cells=[
-                {
-                    "pre": _share(results[q.key].pre),
-                    "post": _share(results[q.key].post),
-                    "change": results[q.key].change,
-                }
-                for results in per_format
-            ],
+            cells=[_cell(results.get(q.key)) for results in per_format],
         )
         for q in questions
+        if any(q.key in results for results in per_format)
     ]
     return {"columns": columns, "rows": rows}
