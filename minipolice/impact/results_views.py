@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from minipolice.impact import results
 from minipolice.lib.access import require_permission
-from minipolice.lib.disclosure import BASE
+from minipolice.lib.disclosure import BASE, exact_children_counts
 
 
 def _page(request, *, obj, level: str, title: str, caption: str, links: list):
@@ -25,6 +25,7 @@ def _page(request, *, obj, level: str, title: str, caption: str, links: list):
             "not_enough": results.NOT_ENOUGH,
             "benchmark_label": results.BENCHMARK_LABEL,
             "benchmark_note": results.BENCHMARK_NOTE,
+            "counts_exact": exact_children_counts(request.user, results.PERM),
         },
     )
 

@@ -9,7 +9,7 @@ from pydantic import model_validator
 
 from minipolice.api.common import Id, require, responses
 from minipolice.impact import results
-from minipolice.lib.disclosure import BASE
+from minipolice.lib.disclosure import BASE, exact_children_counts
 
 router = Router(tags=["impact"])
 
@@ -91,7 +91,10 @@ class QuoteOut(Schema):
 
 class FeedbackOut(Schema):
     kind: Literal["teacher", "guardian"]
-    given: int
+    given: int | None = Field(
+        description=f"How many gave feedback; null for 1 to {BASE - 1} when your role reads "
+        "aggregates only (funders, national viewers)"
+    )
     versions: list[str]
     questions: list[FeedbackQuestionOut] = Field(
         description=f"Empty when fewer than {BASE} gave feedback"
@@ -136,6 +139,7 @@ def impact_results(request, query: Query[ResultsQuery]):
     level = query.level
     obj = GETTERS[level](request.user, getattr(query, level))
     found = results.results_for(obj)
+    exact = exact_children_counts(request.user, results.PERM)
     return {
         "level": level,
         "id": obj.pk,
@@ -165,7 +169,7 @@ def impact_results(request, query: Query[ResultsQuery]):
         "feedback": [
             {
                 "kind": summary.kind,
-                "given": summary.given,
+                "given": summary.given if exact or not 0 < summary.given < BASE else None,
                 "versions": summary.versions,
                 "questions": [
                     {"key": question.key, "text": question.text, "figures": _figures(figures)}

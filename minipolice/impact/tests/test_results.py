@@ -268,3 +268,28 @@ def test_unit_area_and_force_pages_add_up_their_cohorts(world, client_for):
         f"/surveys/forces/{world.force.pk}/results/",
     ):
         assert "Before (n = 6)" in _text(coordinator.get(url))
+
+
+def test_aggregate_roles_see_fewer_than_5_feedback_givers_as_fewer_than_5(
+    with_feedback, world, client_for
+):
+    cohort, _ = with_feedback
+    page = _text(client_for(world.users["funder"]).get(f"/cohorts/{cohort.pk}/results/"))
+    assert "Parents and carers who gave feedback: fewer than 5" in page
+    assert "Teachers who gave feedback: 5" in page
+
+
+def test_rounds_on_two_versions_with_the_same_keys_combine_in_one_distribution(world):
+    first = cohort_ending_soon(world, name="First")
+    second = cohort_ending_soon(world, name="Second")
+    run_round(first, Phase.PRE, faces("trust_police", 1, 2, 3))
+    publish_child_version({"trust_police": NEW_TRUST_TEXT})
+    run_round(second, Phase.PRE, faces("trust_police", 4, 5, 5))
+    found = results.results_for(world.unit)
+    trust = next(q for q in found.questions if q.key == "trust_police")
+    assert trust.text == NEW_TRUST_TEXT
+    assert [b.count for b in trust.pre.bars] == [1, 1, 1, 1, 2]
+    assert found.versions[Phase.PRE] == [
+        "Mini Police children's questionnaire, version 1",
+        "Mini Police children's questionnaire, version 2",
+    ]

@@ -47,6 +47,9 @@ def test_cohort_results_give_the_distribution_change_and_benchmark(world, survey
     assert teacher["questions"] == []  # fewer than 5 teachers
     assert {q["text"] for q in teacher["quotes"]} == {"[name removed] shone."}
     assert "Zed" not in str(body) and "Quill" not in str(body)
+    # Aggregate roles are not told that 1 to 4 teachers answered.
+    funder = _api(world.users["funder"]).get("/impact/results", {"cohort": surveyed.pk}).json()
+    assert funder["feedback"][0]["given"] is None
 
 
 def test_fewer_than_5_responses_give_no_figures(world):
