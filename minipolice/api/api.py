@@ -15,6 +15,7 @@ from minipolice.api.endpoints import (
     consents,
     delivery,
     events,
+    impact,
     organisations,
     people,
     reports,
@@ -58,4 +59,5 @@ api.add_router("", community.router)
 api.add_router("", events.router)
 api.add_router("", awards.router)
 api.add_router("", reports.router)
+api.add_router("", impact.router)
 api.add_router("", tokens.router)

@@ -1,27 +1,116 @@
-"""PLACEHOLDER: replaced by the helper that builds these pages."""
+"""Results pages: what changed, per cohort, unit, area and force, and the programme formats
+side by side. Thin views over impact.results (scoped reads and figures counted in SQL)."""
 
-from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 
-
-def results_home(request, pk=None):
-    raise Http404
-
-
-def cohort_results(request, pk=None):
-    raise Http404
-
-
-def unit_results(request, pk=None):
-    raise Http404
+from minipolice.impact import results
+from minipolice.lib.access import require_permission
+from minipolice.lib.disclosure import BASE, exact_children_counts
 
 
-def area_results(request, pk=None):
-    raise Http404
+def _page(request, *, obj, level: str, title: str, caption: str, links: list):
+    return render(
+        request,
+        "impact/results/results.html",
+        {
+            "obj": obj,
+            "level": level,
+            "title": title,
+            "caption": caption,
+            "links": links,
+            "results": results.results_for(obj),
+            "base": BASE,
+            "not_enough": results.NOT_ENOUGH,
+            "benchmark_label": results.BENCHMARK_LABEL,
+            "benchmark_note": results.BENCHMARK_NOTE,
+            "counts_exact": exact_children_counts(request.user, results.PERM),
+        },
+    )
 
 
-def force_results(request, pk=None):
-    raise Http404
+@require_GET
+@require_permission(results.PERM)
+def results_home(request):
+    return render(
+        request, "impact/results/home.html", {"links": results.results_links(request.user)}
+    )
 
 
-def format_comparison(request, pk=None):
-    raise Http404
+@require_GET
+@require_permission(results.PERM)
+def cohort_results(request, pk):
+    cohort = results.get_cohort_for_results(request.user, pk)
+    unit = cohort.unit
+    return _page(
+        request,
+        obj=cohort,
+        level="cohort",
+        title=f"Survey results: {cohort.name}",
+        caption=f"{unit.name}, {unit.school.name}",
+        links=[],
+    )
+
+
+@require_GET
+@require_permission(results.PERM)
+def unit_results(request, pk):
+    unit = results.get_unit_for_results(request.user, pk)
+    return _page(
+        request,
+        obj=unit,
+        level="unit",
+        title=f"Survey results: {unit.name}",
+        caption=f"All of the unit's cohorts, {unit.school.name}",
+        links=[],
+    )
+
+
+@require_GET
+@require_permission(results.PERM)
+def area_results(request, pk):
+    area = results.get_area_for_results(request.user, pk)
+    return _page(
+        request,
+        obj=area,
+        level="area",
+        title=f"Survey results: {area.name}",
+        caption=f"All of the area's cohorts, {area.force.name}",
+        links=[],
+    )
+
+
+@require_GET
+@require_permission(results.PERM)
+def force_results(request, pk):
+    force = results.get_force_for_results(request.user, pk)
+    return _page(
+        request,
+        obj=force,
+        level="force",
+        title=f"Survey results: {force.name}",
+        caption="All of the force's cohorts",
+        links=[
+            (
+                "Compare programme formats",
+                reverse("impact:format_comparison", args=[force.pk]),
+            )
+        ],
+    )
+
+
+@require_GET
+@require_permission(results.PERM)
+def format_comparison(request, pk):
+    force = results.get_force_for_results(request.user, pk)
+    return render(
+        request,
+        "impact/results/formats.html",
+        {
+            "force": force,
+            "comparison": results.format_comparison(force),
+            "base": BASE,
+            "not_enough": results.NOT_ENOUGH,
+        },
+    )

@@ -129,7 +129,7 @@ def start_round(*, acting_user, cohort: Cohort, phase: str, started_at=None) -> 
         if existing.status == RoundStatus.PAUSED:
             existing.status = RoundStatus.RUNNING
             existing.save(update_fields=["status"])
-            _audit_round(acting_user, existing, "survey_round_resumed")
+            _audit_round(acting_user, existing, "resume")
         return existing
     version = current_version(cohort.unit.school.area.force, InstrumentKind.CHILD)
     if version is None:
@@ -141,11 +141,12 @@ def start_round(*, acting_user, cohort: Cohort, phase: str, started_at=None) -> 
         started_by=signed_in_or_none(acting_user),
         started_at=started_at or timezone.now(),
     )
-    _audit_round(acting_user, survey_round, "survey_round_started")
+    _audit_round(acting_user, survey_round, "create")
     return survey_round
 
 
 def _audit_round(acting_user, survey_round: SurveyRound, action: str, fields=None) -> None:
+    """`action` is a verb that fits AuditEntry.action (10 characters: PostgreSQL refuses more)."""
     record_audit(
         acting_user=acting_user,
         action=action,
@@ -162,7 +163,7 @@ def pause_round(*, acting_user, survey_round: SurveyRound) -> SurveyRound:
     if survey_round.status == RoundStatus.RUNNING:
         survey_round.status = RoundStatus.PAUSED
         survey_round.save(update_fields=["status"])
-        _audit_round(acting_user, survey_round, "survey_round_paused")
+        _audit_round(acting_user, survey_round, "pause")
     return survey_round
 
 
@@ -173,7 +174,7 @@ def close_round(*, acting_user, survey_round: SurveyRound, closed_at=None) -> Su
         survey_round.status = RoundStatus.CLOSED
         survey_round.closed_at = closed_at or timezone.now()
         survey_round.save(update_fields=["status", "closed_at"])
-        _audit_round(acting_user, survey_round, "survey_round_closed")
+        _audit_round(acting_user, survey_round, "close")
     return survey_round
 
 
@@ -277,7 +278,7 @@ def record_paper_tallies(
     _audit_round(
         acting_user,
         survey_round,
-        "survey_paper_tallies_recorded",
+        "update",
         {"paper_children": children, "answers": sum(totals.values())},
     )
     return survey_round
