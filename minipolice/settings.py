@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "minipolice.consent.middleware.PortalOnlyMiddleware",
     "minipolice.accounts.middleware.SessionTimeoutMiddleware",
     "minipolice.accounts.middleware.RequireSecondFactorMiddleware",
+    "minipolice.impact.middleware.ClassroomLockMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -1,5 +1,117 @@
 """Forms of the impact app."""
 
+# Running a round ------------------------------------------------------------------------------
+from django import forms
+from django.core.exceptions import ValidationError
+
+from minipolice.impact.models import FACE_WORDS, FACES, InstrumentKind, QuestionKind
+
+WRONG_PASSWORD = "The password is not right"
+COUNT_MESSAGES = {
+    "invalid": "Enter a whole number, 0 or more",
+    "min_value": "Enter a whole number, 0 or more",
+    "max_value": "Enter a number of 200 or fewer",
+}
+
+
+def answer_choices(question) -> list[tuple[int, str]]:
+    """What a child may answer: the five faces with their words, or the question's options."""
+    if question.kind == QuestionKind.FACE:
+        return list(zip(FACES, FACE_WORDS[InstrumentKind.CHILD], strict=True))
+    return list(enumerate(question.options))
+
+
+class LeaveClassroomForm(forms.Form):
+    """The leader's password, to pause or finish the round and leave classroom mode."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"class": "govuk-input govuk-input--width-20", "autocomplete": "current-password"}
+        ),
+        error_messages={"required": "Enter your password"},
+    )
+    action = forms.ChoiceField(
+        choices=[("pause", "Pause the round"), ("finish", "Finish the round")],
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose to pause or to finish the round"},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(WRONG_PASSWORD, code="wrong")
+        return password
+
+
+class PaperTalliesForm(forms.Form):
+    """How many children answered on paper, and per question how many gave each answer."""
+
+    children = forms.IntegerField(
+        label="How many children answered on paper",
+        min_value=0,
+        max_value=200,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+        error_messages={**COUNT_MESSAGES, "required": "Enter how many children answered on paper"},
+    )
+
+    def __init__(self, *args, questions, tallies=None, **kwargs):
+        """`tallies` ({(question id, value): count}) fills in what was saved before."""
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        tallies = tallies or {}
+        for question in questions:
+            if question.kind == QuestionKind.TEXT:
+                continue
+            names = []
+            for value, word in answer_choices(question):
+                name = f"q{question.pk}_{value}"
+                self.fields[name] = forms.IntegerField(
+                    label=word,
+                    required=False,
+                    min_value=0,
+                    max_value=200,
+                    initial=tallies.get((question.pk, value), 0),
+                    widget=forms.NumberInput(
+                        attrs={"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"}
+                    ),
+                    error_messages=COUNT_MESSAGES,
+                )
+                names.append((name, question.pk, value))
+            self.rows.append((question, names))
+
+    @property
+    def question_rows(self):
+        """Each question with its bound fields and every error of its row, for the template."""
+        for question, names in self.rows:
+            fields = [self[name] for name, _, _ in names]
+            errors = [error for field in fields for error in field.errors]
+            yield {"question": question, "fields": fields, "errors": errors}
+
+    def tallies(self) -> dict:
+        return {
+            (question_id, value): self.cleaned_data.get(name) or 0
+            for _, names in self.rows
+            for name, question_id, value in names
+        }
+
+    def apply_service_errors(self, error: ValidationError) -> None:
+        """The service says "q<question id>" for a row and "q<id>_<value>" for one box: a row's
+        error goes on its first box, so the error summary links there."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        first_box = {f"q{question.pk}": names[0][0] for question, names in self.rows if names}
+        for key, errors in error.error_dict.items():
+            field = first_box.get(key, key)
+            self.add_error(field if field in self.fields else None, errors)
+
+
 # Feedback and questionnaires ------------------------------------------------------------------
 # (Self-contained: the imports this section needs are repeated here.)
 from django import forms as fb_forms  # noqa: E402

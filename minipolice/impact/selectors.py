@@ -184,6 +184,30 @@ def survey_cohorts(user, perm: Perm = Perm.SURVEY_RUN):
     return visible_cohorts(user, perm).select_related("unit__school__area__force")
 
 
+def cohort_rounds(user, cohort) -> dict:
+    """The cohort's pre and post rounds ({phase: round or None}), each with `tablet_responses`
+    (how many children answered on the tablet): one query."""
+    rounds = (
+        visible_rounds(user)
+        .filter(cohort=cohort)
+        .annotate(tablet_responses=Count("responses"))
+        .order_by("phase")
+    )
+    found = {phase: None for phase in Phase.values}
+    found.update({survey_round.phase: survey_round for survey_round in rounds})
+    return found
+
+
+def round_tallies(survey_round) -> dict:
+    """The round's paper tallies as {(question id, value): count}."""
+    return {
+        (question_id, value): count
+        for question_id, value, count in survey_round.tallies.values_list(
+            "question_id", "value", "count"
+        )
+    }
+
+
 def visible_instruments(user, perm: Perm = Perm.INSTRUMENT_READ):
     """The national library and the questionnaires of the user's forces."""
     scope = get_scope(user)
