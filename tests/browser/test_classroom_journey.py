@@ -84,7 +84,8 @@ def wait_for_upload(page, survey_round, count, timeout=20):
 def test_leader_runs_a_pre_round_in_classroom_mode(page, live_world, survey_library):
     world = live_world
     page.sign_in(world.users["leader"])
-    page.visit(f"/cohorts/{world.cohort.pk}/surveys/")
+    page.visit(f"/cohorts/{world.cohort.pk}/")
+    page.click_link("Surveys: before and after")
     assert page.heading == "Children’s surveys"
     press(page, "Start classroom mode")
     survey_round = SurveyRound.objects.get(cohort=world.cohort, phase="pre")

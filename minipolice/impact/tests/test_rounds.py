@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import build_world
+from minipolice.audit.models import AuditEntry
 from minipolice.impact import services
 from minipolice.impact.middleware import CLASSROOM_ROUND
 from minipolice.impact.models import ChildResponse, RoundStatus, SurveyRound
@@ -183,3 +184,22 @@ def test_the_same_answers_uploaded_twice_at_once_count_once():
     )
     assert sorted(getattr(r, "status_code", r) for r in responses) == [200, 201]
     assert ChildResponse.objects.filter(round=survey_round).count() == 1
+
+
+def test_starting_pausing_and_finishing_are_audited_with_the_audit_logs_actions(world, client_for):
+    """The audit log's action is a short fixed list (PostgreSQL refuses a longer word)."""
+    client = client_for(world.users["coordinator"])
+    survey_round = services.start_round(
+        acting_user=world.users["leader"], cohort=world.cohort, phase="pre"
+    )
+    client.post(f"/surveys/rounds/{survey_round.pk}/pause/")
+    client.post(f"/surveys/rounds/{survey_round.pk}/finish/")
+    entries = AuditEntry.objects.filter(
+        object_type="surveyround", object_id=str(survey_round.pk)
+    ).order_by("pk")
+    assert [(e.action, e.fields["change"]) for e in entries] == [
+        ("create", "survey_round_started"),
+        ("update", "survey_round_paused"),
+        ("update", "survey_round_closed"),
+    ]
+    assert {e.action for e in AuditEntry.objects.all()} <= set(AuditEntry.Action.values)
