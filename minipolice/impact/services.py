@@ -266,8 +266,8 @@ def record_paper_tallies(
     for question_id, total in totals.items():
         if total > children:
             errors[f"q{question_id}"] = (
-                f"“{asked[question_id].text}” has {total} answers but only {children} children "
-                "answered on paper."
+                f"“{asked[question_id].text}” has {total} answers but only {children} "
+                f"{'child' if children == 1 else 'children'} answered on paper."
             )
     if errors:
         raise ValidationError(errors)

@@ -151,4 +151,16 @@ def test_leader_runs_a_pre_round_in_classroom_mode(page, live_world, survey_libr
     assert "3 on the tablet, 0 on paper" in page.text
     survey_round.refresh_from_db()
     assert survey_round.status == RoundStatus.CLOSED
+
+    # The "after" round on paper: too many answers for the children is an error, then saved.
+    press(page, "Enter paper tallies")
+    post = SurveyRound.objects.get(cohort=world.cohort, phase="post")
+    assert page.path == f"/surveys/rounds/{post.pk}/paper/"
+    trust = post.version.questions.get(key="trust_police")
+    page.submit_form(children="1", **{f"q{trust.pk}_5": "2"})
+    assert "There is a problem" in page.text
+    assert "has 2 answers but only 1 child answered on paper" in page.text
+    page.submit_form(children="2")
+    assert page.path == f"/cohorts/{world.cohort.pk}/surveys/"
+    assert "0 on the tablet, 2 on paper" in page.text
     page.driver.set_window_size(1280, 1024)

@@ -140,7 +140,7 @@ def test_classroom_page_query_count(locked):
     url = classroom_url(locked.survey_round)
     with CaptureQueriesContext(connection) as queries:
         assert locked.get(url).status_code == 200
-    assert len(queries) <= 12, [q["sql"] for q in queries.captured_queries]
+    assert len(queries) <= 10, [q["sql"] for q in queries.captured_queries]
 
 
 # Leaving ---------------------------------------------------------------------------------------
