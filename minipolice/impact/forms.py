@@ -4,7 +4,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from minipolice.impact.models import FACE_WORDS, FACES, InstrumentKind, QuestionKind
+# The models module by name: the section below imports the same names for itself.
+from minipolice.impact import models as round_models
 
 WRONG_PASSWORD = "The password is not right"
 COUNT_MESSAGES = {
@@ -16,8 +17,9 @@ COUNT_MESSAGES = {
 
 def answer_choices(question) -> list[tuple[int, str]]:
     """What a child may answer: the five faces with their words, or the question's options."""
-    if question.kind == QuestionKind.FACE:
-        return list(zip(FACES, FACE_WORDS[InstrumentKind.CHILD], strict=True))
+    if question.kind == round_models.QuestionKind.FACE:
+        child = round_models.InstrumentKind.CHILD
+        return list(zip(round_models.FACES, round_models.FACE_WORDS[child], strict=True))
     return list(enumerate(question.options))
 
 
@@ -66,7 +68,7 @@ class PaperTalliesForm(forms.Form):
         self.rows = []
         tallies = tallies or {}
         for question in questions:
-            if question.kind == QuestionKind.TEXT:
+            if question.kind == round_models.QuestionKind.TEXT:
                 continue
             names = []
             for value, word in answer_choices(question):

@@ -187,7 +187,7 @@ def test_the_same_answers_uploaded_twice_at_once_count_once():
 
 
 def test_starting_pausing_and_finishing_are_audited_with_the_audit_logs_actions(world, client_for):
-    """The audit log's action is a short fixed list (PostgreSQL refuses a longer word)."""
+    """The audit log's action is a short verb (PostgreSQL refuses more than 10 characters)."""
     client = client_for(world.users["coordinator"])
     survey_round = services.start_round(
         acting_user=world.users["leader"], cohort=world.cohort, phase="pre"
@@ -197,9 +197,5 @@ def test_starting_pausing_and_finishing_are_audited_with_the_audit_logs_actions(
     entries = AuditEntry.objects.filter(
         object_type="surveyround", object_id=str(survey_round.pk)
     ).order_by("pk")
-    assert [(e.action, e.fields["change"]) for e in entries] == [
-        ("create", "survey_round_started"),
-        ("update", "survey_round_paused"),
-        ("update", "survey_round_closed"),
-    ]
-    assert {e.action for e in AuditEntry.objects.all()} <= set(AuditEntry.Action.values)
+    assert [e.action for e in entries] == ["create", "pause", "close"]
+    assert all(len(e.action) <= 10 for e in AuditEntry.objects.all())
