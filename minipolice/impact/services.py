@@ -33,6 +33,7 @@ from minipolice.people.models import Child, Guardian
 from minipolice.programme.models import Module
 
 MAX_TEXT = 2000
+MAX_KNOWLEDGE = 4  # knowledge questions in a child's round, besides the statements
 # Feedback is asked "at the end": from three weeks before a cohort ends to four months after.
 FEEDBACK_OPENS_BEFORE_END = datetime.timedelta(days=21)
 FEEDBACK_CLOSES_AFTER_END = datetime.timedelta(days=120)
@@ -81,30 +82,40 @@ def current_version(force, kind: str) -> InstrumentVersion | None:
 
 def cohort_module_ids(cohort: Cohort) -> set[int]:
     """The modules the cohort is taught (its sessions' and its template's), with the national
-    modules they were copied from, so a national knowledge question finds a force's copy."""
-    taught = set(
-        Session.objects.filter(cohort=cohort, module__isnull=False)
+    modules they were copied from, so a national knowledge question finds a force's copy. One
+    query."""
+    taught = Q(
+        pk__in=Session.objects.filter(cohort=cohort, module__isnull=False)
         .exclude(status=SessionStatus.CANCELLED)
-        .values_list("module_id", flat=True)
+        .values("module_id")
     )
     if cohort.programme_template_id:
-        taught |= set(cohort.programme_template.items.values_list("module_id", flat=True))
-    origins = Module.objects.filter(pk__in=taught, copied_from__isnull=False).values_list(
-        "copied_from_id", flat=True
-    )
-    return taught | set(origins)
+        taught |= Q(template_items__template_id=cohort.programme_template_id)
+    found = set()
+    for pk, origin in Module.objects.filter(taught).values_list("pk", "copied_from_id"):
+        found.add(pk)
+        if origin:
+            found.add(origin)
+    return found
 
 
 def questions_for(version: InstrumentVersion, cohort: Cohort | None = None) -> list[Question]:
-    """The questions of `version` asked of `cohort`: every statement, and the knowledge
-    questions of the modules the cohort is taught (all of them when it has no plan yet)."""
+    """The questions of `version` asked of `cohort`: every question that belongs to no module,
+    and "a few" knowledge questions (MAX_KNOWLEDGE, in order) of the modules the cohort is
+    taught. A cohort with no plan yet is asked none of a module's: five minutes is the budget
+    for a class of nine-year-olds, and a question about a topic never taught measures nothing."""
     questions = list(version.questions.order_by("position"))
     if cohort is None:
         return questions
     taught = cohort_module_ids(cohort)
-    if not taught:
-        return questions
-    return [q for q in questions if q.module_id is None or q.module_id in taught]
+    asked, knowledge = [], 0
+    for question in questions:
+        if question.module_id is None:
+            asked.append(question)
+        elif question.module_id in taught and knowledge < MAX_KNOWLEDGE:
+            asked.append(question)
+            knowledge += 1
+    return asked
 
 
 # Survey rounds ---------------------------------------------------------------------------------
@@ -129,7 +140,7 @@ def start_round(*, acting_user, cohort: Cohort, phase: str, started_at=None) -> 
         if existing.status == RoundStatus.PAUSED:
             existing.status = RoundStatus.RUNNING
             existing.save(update_fields=["status"])
-            _audit_round(acting_user, existing, "resume")
+            _audit_round(acting_user, existing, "update", {"status": RoundStatus.RUNNING})
         return existing
     version = current_version(cohort.unit.school.area.force, InstrumentKind.CHILD)
     if version is None:
@@ -146,7 +157,8 @@ def start_round(*, acting_user, cohort: Cohort, phase: str, started_at=None) -> 
 
 
 def _audit_round(acting_user, survey_round: SurveyRound, action: str, fields=None) -> None:
-    """`action` is a verb that fits AuditEntry.action (10 characters: PostgreSQL refuses more)."""
+    """`action` is one of the audit log's verbs (AuditEntry.Action): a pause or a finish is an
+    update of the round's status."""
     record_audit(
         acting_user=acting_user,
         action=action,
@@ -163,7 +175,7 @@ def pause_round(*, acting_user, survey_round: SurveyRound) -> SurveyRound:
     if survey_round.status == RoundStatus.RUNNING:
         survey_round.status = RoundStatus.PAUSED
         survey_round.save(update_fields=["status"])
-        _audit_round(acting_user, survey_round, "pause")
+        _audit_round(acting_user, survey_round, "update", {"status": RoundStatus.PAUSED})
     return survey_round
 
 
@@ -174,7 +186,7 @@ def close_round(*, acting_user, survey_round: SurveyRound, closed_at=None) -> Su
         survey_round.status = RoundStatus.CLOSED
         survey_round.closed_at = closed_at or timezone.now()
         survey_round.save(update_fields=["status", "closed_at"])
-        _audit_round(acting_user, survey_round, "close")
+        _audit_round(acting_user, survey_round, "update", {"status": RoundStatus.CLOSED})
     return survey_round
 
 

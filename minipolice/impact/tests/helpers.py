@@ -18,6 +18,8 @@ from minipolice.impact.models import (
 )
 from minipolice.organisations import services as org
 from minipolice.people import services as people
+from minipolice.programme.models import ProgrammeTemplate
+from minipolice.programme.national_library import DEFAULT_TEMPLATE
 
 
 def questions_by_key(version) -> dict:
@@ -58,8 +60,12 @@ def faces(key: str, *values: int) -> list[dict]:
 
 
 def cohort_ending_soon(world, *, unit=None, name="Summer term", template=None):
-    """A cohort of the world's unit (or `unit`) ending in a week: feedback on it is open."""
+    """A cohort of the world's unit (or `unit`) ending in a week: feedback on it is open. It
+    follows `template`, else the national 8-week programme (so it is asked knowledge
+    questions)."""
     today = timezone.localdate()
+    if template is None:
+        template = ProgrammeTemplate.objects.filter(force=None, name=DEFAULT_TEMPLATE).first()
     return org.create_cohort(
         acting_user=None,
         unit=unit or world.unit,

@@ -197,5 +197,6 @@ def test_starting_pausing_and_finishing_are_audited_with_the_audit_logs_actions(
     entries = AuditEntry.objects.filter(
         object_type="surveyround", object_id=str(survey_round.pk)
     ).order_by("pk")
-    assert [e.action for e in entries] == ["create", "pause", "close"]
+    assert [e.action for e in entries] == ["create", "update", "update"]
+    assert [e.fields.get("status") for e in entries[1:]] == ["paused", "closed"]
     assert all(len(e.action) <= 10 for e in AuditEntry.objects.all())
