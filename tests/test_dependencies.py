@@ -82,7 +82,7 @@ def test_no_app_imports_the_home_page(app):
         ("consent_recorded", "privacy", ["minipolice.public.privacy"]),
         ("current_names", "privacy", ["minipolice.people.privacy"]),
         ("guardian_email_changed", "privacy", ["minipolice.consent.privacy"]),
-        ("housekeeping", "tasks", ["minipolice.consent.tasks"]),
+        ("housekeeping", "tasks", ["minipolice.consent.tasks", "minipolice.impact.tasks"]),
         ("email_message", "emails", ["minipolice.events.emails"]),
     ],
 )
