@@ -18,6 +18,7 @@ import datetime
 import random
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 
 from setup_django import setup
@@ -99,6 +100,13 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
 
     from minipolice.accounts.models import Role, RoleAssignment, User
     from minipolice.audit.models import AuditEntry
+    from minipolice.impact.models import (
+        FACES,
+        ChildAnswer,
+        ChildResponse,
+        InstrumentVersion,
+        SurveyRound,
+    )
     from minipolice.organisations.models import (
         Area,
         Cohort,
@@ -390,6 +398,54 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
         bulk(AuditEntry, entries)
         timer.lap("audit entries", len(entries))
 
+        # Survey rounds: each cohort that has started took the children's questionnaire at its
+        # start, and each that has ended at its end too; 10 to 15 answered each time.
+        version = InstrumentVersion.objects.get(
+            instrument__force=None, instrument__kind="child", number=1
+        )
+        statements = list(version.questions.filter(kind="face").order_by("position"))
+        rounds = []
+        for cohort in cohort_rows:
+            if cohort.start_date > today:
+                continue
+            phases = [("pre", cohort.start_date)]
+            if cohort.end_date < today:
+                phases.append(("post", cohort.end_date - days(10)))
+            for phase, day in phases:
+                rounds.append(
+                    SurveyRound(
+                        cohort=cohort,
+                        version=version,
+                        phase=phase,
+                        status="closed",
+                        started_at=at(day, 0),
+                        closed_at=at(day, 60),
+                    )
+                )
+        bulk(SurveyRound, rounds)
+        responses = [
+            ChildResponse(
+                round=r,
+                client_key=uuid.UUID(int=rng.getrandbits(128), version=4),
+                received_at=r.started_at,
+            )
+            for r in rounds
+            for _ in range(rng.randint(10, 15))
+        ]
+        bulk(ChildResponse, responses)
+        weights = {"pre": [8, 12, 26, 28, 26], "post": [3, 6, 15, 34, 42]}
+        answers = [
+            ChildAnswer(
+                response=response,
+                question=question,
+                value=rng.choices(FACES, weights=weights[response.round.phase])[0],
+            )
+            for response in responses
+            for question in statements
+        ]
+        bulk(ChildAnswer, answers)
+        timer.lap("survey answers", len(answers))
+
     return {
         "forces": len(forces),
         "areas": len(area_rows),
@@ -401,8 +457,25 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
         "leaders": len(leaders),
         "role_assignments": len(assignments),
         "audit_entries": len(entries),
+        "survey_rounds": len(rounds),
+        "survey_responses": len(responses),
+        "survey_answers": len(answers),
         "seconds": round(timer.total, 2),
     }
+
+
+def reseed_national_library() -> None:
+    """`flush` empties the tables the migrations seeded too: the curriculum's and the surveys'
+    national libraries. Seed them again the migrations' own way."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in (
+        "minipolice.programme.migrations.0002_national_library",
+        "minipolice.impact.migrations.0002_national_library",
+    ):
+        importlib.import_module(module).seed(apps, None)
 
 
 def main(argv=None) -> int:
@@ -435,6 +508,7 @@ def main(argv=None) -> int:
             return 1
         started = time.perf_counter()
         call_command("flush", interactive=False, verbosity=0)
+        reseed_national_library()
         print(f"  {'flush (--reset)':<28} {time.perf_counter() - started:7.2f} s")
 
     print(f"Generating the {args.scale} dataset (seed {args.seed})")

@@ -32,8 +32,24 @@ PAGES = [
     "/guardians/",
     "/leaders/",
     "/audit/",
+    # Survey results of the largest force ({force}), counted in SQL over its rounds.
+    "/surveys/results/",
+    "/surveys/forces/{force}/results/",
+    "/surveys/forces/{force}/formats/",
 ]
 SLOW_MS = 300
+
+
+def largest_force():
+    from django.db.models import Count
+
+    from minipolice.organisations.models import Force
+
+    return (
+        Force.objects.annotate(units=Count("areas__schools__units"))
+        .order_by("-units", "pk")
+        .first()
+    )
 
 
 def personas():
@@ -191,6 +207,7 @@ def main(argv=None) -> int:
     print(f"Database: {database}; " + ", ".join(f"{v:,} {k}" for k, v in size.items()))
 
     users = personas()
+    force = largest_force()
     for label, description, _ in users:
         print(f"  {label:<12} {description}")
     results = []
@@ -201,6 +218,7 @@ def main(argv=None) -> int:
     for label, description, user in users:
         client = signed_in_client(user)
         for page in args.page or PAGES:
+            page = page.format(force=force.pk)
             measured = measure(client, page, args.repetitions, args.budget, args.explain)
             row = {"user": label, "who": description, "page": page, **measured}
             results.append(row)

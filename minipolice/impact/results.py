@@ -293,9 +293,13 @@ def _child_counts(lookup: dict, group=None):
     key, value) the answers. `group` (an expression on the cohort) splits them, e.g. by
     programme format; None keeps one group. Four queries."""
     rounds = SurveyRound.objects.filter(**_under("cohort__", lookup))
-    responses = ChildResponse.objects.filter(**_under("round__cohort__", lookup))
-    answers = ChildAnswer.objects.filter(**_under("response__round__cohort__", lookup))
-    tallies = PaperTally.objects.filter(**_under("round__cohort__", lookup))
+    # Answers are found through the ids of the rounds in scope (an IN over the response's
+    # round index), not by joining each answer up to the force: on a national dataset the join
+    # made SQLite scan every answer (161 ms for one force against 19 ms).
+    in_scope = rounds.values("pk")
+    responses = ChildResponse.objects.filter(round_id__in=in_scope)
+    answers = ChildAnswer.objects.filter(response__round_id__in=in_scope)
+    tallies = PaperTally.objects.filter(round_id__in=in_scope)
     constant = Value(0, output_field=IntegerField())
     rounds = rounds.annotate(g=group("cohort__") if group else constant)
     responses = responses.annotate(g=group("round__cohort__") if group else constant)
