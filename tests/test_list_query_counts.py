@@ -14,7 +14,7 @@ from minipolice.people import services as people
 
 # url: pinned number of queries for a signed-in coordinator (session, user, role assignments, then the page's own).
 LIST_PAGES = {
-    "/": 9,  # the 9th: the coordinator's count of stories waiting for review
+    "/": 10,  # the 9th: the stories waiting for review; the 10th: the surveys to take
     "/areas/": 5,  # "Add an area" is answered from the scope
     "/schools/": 6,
     "/units/": 6,

@@ -11,7 +11,19 @@ the national figure on the home page, cannot be subtracted down to a hidden coun
 
 import datetime
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from minipolice.accounts.permissions import Perm
@@ -337,4 +349,56 @@ def guardian_feedback_given(guardian, cohort: Cohort) -> Feedback | None:
         Feedback.objects.filter(cohort=cohort, guardian=guardian)
         .select_related("version", "version__instrument")
         .first()
+    )
+
+
+# The home page's reminders ------------------------------------------------------------------
+# An "after" round is still asked for two weeks after a cohort's end date.
+AFTER_ROUND_GRACE = datetime.timedelta(days=14)
+
+
+def surveys_due(user, today: datetime.date | None = None):
+    """Current cohorts whose "before" round has not been taken (from their start until the
+    "after" round's time), and cohorts near or just past their end with no "after" round, among
+    those the user may run. Each row has `due` set to the phase to take. One query."""
+    today = today or timezone.localdate()
+    after_from = today + FEEDBACK_OPENS_BEFORE_END
+    rounds = SurveyRound.objects.filter(cohort=OuterRef("pk"))
+    return (
+        visible_cohorts(user, Perm.SURVEY_RUN)
+        .annotate(
+            has_pre=Exists(rounds.filter(phase=Phase.PRE)),
+            has_post=Exists(rounds.filter(phase=Phase.POST)),
+        )
+        .filter(
+            Q(start_date__lte=today, end_date__gt=after_from, has_pre=False)
+            | Q(
+                start_date__lte=today,
+                end_date__lte=after_from,
+                end_date__gte=today - AFTER_ROUND_GRACE,
+                has_post=False,
+            )
+        )
+        .annotate(
+            due=Case(
+                When(end_date__gt=after_from, then=Value(Phase.PRE)),
+                default=Value(Phase.POST),
+                output_field=CharField(),
+            )
+        )
+        .order_by("end_date", "unit__name", "pk")
+    )
+
+
+def feedback_due(user, today: datetime.date | None = None):
+    """The cohorts of a teacher's school whose feedback is open and not yet given by them."""
+    today = today or timezone.localdate()
+    post_started = Exists(SurveyRound.objects.filter(cohort=OuterRef("pk"), phase=Phase.POST))
+    given = Exists(Feedback.objects.filter(cohort=OuterRef("pk"), teacher=user))
+    return (
+        visible_cohorts(user, Perm.FEEDBACK_GIVE)
+        .annotate(post_started=post_started, given=given)
+        .filter(end_date__gte=today - FEEDBACK_CLOSES_AFTER_END, given=False)
+        .filter(Q(end_date__lte=today + FEEDBACK_OPENS_BEFORE_END) | Q(post_started=True))
+        .order_by("end_date", "pk")
     )
