@@ -156,7 +156,7 @@ def classroom_answers(request, pk):
         )
     try:
         body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: RecursionError
         return JsonResponse({"error": "The answers are not JSON."}, status=400)
     if not isinstance(body, dict) or not isinstance(body.get("answers"), dict):
         return JsonResponse({"error": "Send client_key and answers."}, status=400)

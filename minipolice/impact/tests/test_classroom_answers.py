@@ -131,3 +131,13 @@ def test_an_upload_without_the_csrf_token_is_refused(world, locked):
     session.save()
     body = {"client_key": str(uuid.uuid4()), "answers": answers_of(locked.survey_round)}
     assert upload(client, locked.survey_round, body).status_code == 403
+
+
+def test_a_deeply_nested_body_is_refused_not_a_server_error(locked):
+    """json.loads gives up on deep nesting with a RecursionError: still a 400, not a 500."""
+    body = '{"a": ' * 10_000 + "1" + "}" * 10_000
+    response = upload(locked, locked.survey_round, body)
+    assert response.status_code == 400
+    assert response.json()["error"] == "The answers are not JSON."
+    assert not ChildResponse.objects.exists()
+
