@@ -192,6 +192,9 @@ def close_round(*, acting_user, survey_round: SurveyRound, closed_at=None) -> Su
 
 def _check_value(question: Question, value) -> int:
     try:
+        # A whole number or its digits: true is not 1, and 4.7 is not rounded down to 4.
+        if isinstance(value, bool | float):
+            raise TypeError
         value = int(value)
     except (TypeError, ValueError):
         raise ValidationError(

@@ -141,3 +141,14 @@ def test_a_deeply_nested_body_is_refused_not_a_server_error(locked):
     assert response.json()["error"] == "The answers are not JSON."
     assert not ChildResponse.objects.exists()
 
+
+@pytest.mark.parametrize("value", [True, 4.7, "4.0", [4]])
+def test_an_answer_that_is_not_a_whole_number_is_refused(locked, value):
+    """A face is 1 to 5 exactly: true is not 1, and 4.7 is not rounded down to 4."""
+    survey_round = locked.survey_round
+    face = face_questions(survey_round)[0]
+    body = {"client_key": str(uuid.uuid4()), "answers": {str(face.pk): value}}
+    response = upload(locked, survey_round, body)
+    assert response.status_code == 400
+    assert "is not one of its answers" in response.json()["error"]
+    assert not ChildResponse.objects.exists()
