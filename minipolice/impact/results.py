@@ -36,8 +36,10 @@ from minipolice.impact.models import (
     QuestionKind,
     SurveyRound,
 )
+from minipolice.impact.services import quote_names
 from minipolice.lib.access import get_or_404
 from minipolice.lib.disclosure import BASE
+from minipolice.lib.privacy import Identifiers
 from minipolice.organisations.models import Area, Cohort, Force, Unit
 from minipolice.organisations.selectors import visible_areas, visible_cohorts, visible_units
 from minipolice.programme.models import ProgrammeTemplate
@@ -394,8 +396,9 @@ class FeedbackSummary:
 
 def _feedback_summaries(lookup: dict) -> tuple[list, set]:
     """Teacher and guardian feedback over the cohorts of `lookup`: how many gave it, the
-    distribution of each scored question, and the latest quotes they agreed to. Three queries
-    here, the questions' texts with the children's (in results_for)."""
+    distribution of each scored question, and the latest quotes they agreed to (redacted
+    again). Three queries here and two for the quotes' names, the questions' texts with the
+    children's (in results_for)."""
     feedback = Feedback.objects.filter(**_under("cohort__", lookup))
     given = (
         feedback.order_by()
@@ -433,11 +436,25 @@ def _feedback_summaries(lookup: dict) -> tuple[list, set]:
         )
         .filter(rank__lte=QUOTES_SHOWN)
         .order_by("kind", "rank")
-        .values("kind", "quote", "question__key")
+        .values("kind", "quote", "question__key", "feedback__cohort_id")
     )
-    return {"given": list(given), "scored": list(scored), "quotes": list(quotes)}, {
+    return {"given": list(given), "scored": list(scored), "quotes": _redacted(list(quotes))}, {
         row["version_id"] for row in given
     }
+
+
+def _redacted(quotes: list[dict]) -> list[dict]:
+    """The quotes redacted again with the names known now: a quote was redacted when saved,
+    before a child joined its cohort or a brother or sister was recorded. Two queries when
+    there are quotes, none when not."""
+    if not quotes:
+        return quotes
+    names = quote_names({row["feedback__cohort_id"] for row in quotes})
+    # force_id bounds a search of the database; here the text is only redacted.
+    found = {pk: Identifiers(names=n, emails=[], force_id=0) for pk, n in names.items()}
+    for row in quotes:
+        row["quote"] = found[row["feedback__cohort_id"]].redact(row["quote"])
+    return quotes
 
 
 def _build_feedback(rows: dict, questions: dict[str, Question]) -> list[FeedbackSummary]:
@@ -515,7 +532,7 @@ class Results:
 
 
 def results_for(obj) -> Results:
-    """Everything the results page of a cohort, unit, area or force shows. Eight queries."""
+    """Everything the results page of a cohort, unit, area or force shows. Ten queries at most."""
     lookup = cohort_lookup(obj)
     found = _child_counts(lookup).get(0) or _empty_group()
     feedback_rows, feedback_versions = _feedback_summaries(lookup)

@@ -29,7 +29,7 @@ from minipolice.impact.models import (
 from minipolice.lib.privacy import Identifiers
 from minipolice.lib.users import signed_in_or_none
 from minipolice.organisations.models import Cohort
-from minipolice.people.models import Child, Guardian
+from minipolice.people.models import Child, Enrolment, Guardian, Guardianship
 from minipolice.programme.models import Module
 
 MAX_TEXT = 2000
@@ -300,18 +300,47 @@ def record_paper_tallies(
 
 
 # Feedback --------------------------------------------------------------------------------------
-def quote_identifiers(cohort: Cohort) -> Identifiers:
-    """The names of the cohort's children and their guardians: a quote never shows one."""
-    children = Child.objects.filter(enrolments__cohort=cohort).distinct()
-    names = []
-    for first, last in children.values_list("first_name", "last_name"):
-        names += [first, last, f"{first} {last}"]
-    names += list(
-        Guardian.objects.filter(guardianships__child__in=children)
-        .distinct()
-        .values_list("name", flat=True)
+def quote_names(cohort_ids) -> dict[int, list[str]]:
+    """For each cohort, the names a quote on it never shows: its children's (past and present
+    ones), their parents' and carers', and their brothers' and sisters' (the other children of
+    those parents, in whatever cohort). Two queries."""
+    names: dict[int, list[str]] = {pk: [] for pk in cohort_ids}
+    children: dict[int, set[int]] = {pk: set() for pk in cohort_ids}
+    enrolled = Enrolment.objects.filter(cohort_id__in=sorted(names)).values_list(
+        "cohort_id", "child_id", "child__first_name", "child__last_name"
     )
-    return Identifiers(names=names, emails=[], force_id=cohort.unit.school.area.force_id)
+    for cohort_id, child_id, first, last in enrolled:
+        children[cohort_id].add(child_id)
+        names[cohort_id] += [first, last, f"{first} {last}"]
+    in_cohorts = set().union(*children.values()) if children else set()
+    families: dict[int, dict] = {}  # guardian id -> {"name", "children": {child id: names}}
+    rows = (
+        Guardianship.objects.filter(guardian__guardianships__child_id__in=sorted(in_cohorts))
+        .values_list(
+            "guardian_id", "guardian__name", "child_id", "child__first_name", "child__last_name"
+        )
+        .distinct()
+    )
+    for guardian_id, guardian_name, child_id, first, last in rows:
+        family = families.setdefault(guardian_id, {"name": guardian_name, "children": {}})
+        family["children"][child_id] = [first, last, f"{first} {last}"]
+    for cohort_id, members in children.items():
+        for family in families.values():
+            if members & family["children"].keys():
+                names[cohort_id].append(family["name"])
+                for child_names in family["children"].values():
+                    names[cohort_id] += child_names
+    return names
+
+
+def quote_identifiers(cohort: Cohort) -> Identifiers:
+    """The names of the cohort's children, their guardians and their brothers and sisters: a
+    quote never shows one (results redact quotes again when shown, for names added since)."""
+    return Identifiers(
+        names=quote_names([cohort.pk])[cohort.pk],
+        emails=[],
+        force_id=cohort.unit.school.area.force_id,
+    )
 
 
 def _save_feedback(*, acting_user, feedback: Feedback, answers: dict) -> Feedback:

@@ -6,6 +6,8 @@ import re
 import pytest
 from django.utils import timezone
 
+from minipolice.api.services import create_api_token
+from minipolice.api.tests.conftest import ApiClient
 from minipolice.impact import results
 from minipolice.impact.models import Feedback, Phase
 from minipolice.impact.tests.helpers import (
@@ -18,6 +20,7 @@ from minipolice.impact.tests.helpers import (
     teacher_feedback,
     teachers,
 )
+from minipolice.people import services as people
 
 NEW_TRUST_TEXT = "I trust the police officers I meet."
 
@@ -293,3 +296,35 @@ def test_rounds_on_two_versions_with_the_same_keys_combine_in_one_distribution(w
         "Mini Police children's questionnaire, version 1",
         "Mini Police children's questionnaire, version 2",
     ]
+
+
+def test_quotes_never_show_a_name_of_a_child_who_joined_later_or_of_a_sibling(world, client_for):
+    """A quote is redacted when it is saved, with the names of the cohort's children and
+    parents then. A child who joins the cohort afterwards, or a brother in another cohort (he
+    shares a parent with a child in this one), is named in it all the same: the results
+    page and the API redact quotes again with the names known now."""
+    cohort = cohort_ending_soon(world)
+    mum = guardian_in(cohort, "Kate Stone", child_name=("Amy", "Stone"))
+    brother = people.add_child_to_cohort(
+        acting_user=None, cohort=world.cohort, first_name="Tobias", last_name="Stone", year_group=6
+    )
+    people.link_guardian(acting_user=None, child=brother, guardian=mum)
+    (teacher,) = teachers(world, 1)
+    teacher_feedback(
+        teacher,
+        cohort,
+        {"what_worked": "amy's brother Tobias came to watch. RUBY-MAE, who joined late, shone."},
+    )
+    people.add_child_to_cohort(
+        acting_user=None, cohort=cohort, first_name="Ruby-Mae", last_name="Penn", year_group=5
+    )
+
+    coordinator = client_for(world.users["coordinator"])
+    page = _text(coordinator.get(f"/cohorts/{cohort.pk}/results/"))
+    assert "came to watch" in page
+    token = create_api_token(acting_user=None, user=world.users["coordinator"], name="t")[1]
+    api = str(ApiClient(token).get("/impact/results", {"cohort": cohort.pk}).json())
+    assert "came to watch" in api
+    for shown in (page, api, _text(coordinator.get(f"/units/{world.unit.pk}/results/"))):
+        for name in ("amy", "Tobias", "RUBY", "MAE"):
+            assert name not in shown
