@@ -15,7 +15,17 @@ the same rule; the counts of feedback given are always shown (they count adults,
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Sum, Value, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 
 from minipolice.accounts.permissions import Perm
@@ -293,8 +303,23 @@ def _child_counts(lookup: dict, group=None):
     """The grouped counts for children's results over the rounds of the cohorts `lookup`
     names: per (group, phase) the responses, paper children and versions; per (group, phase,
     key, value) the answers. `group` (an expression on the cohort) splits them, e.g. by
-    programme format; None keeps one group. Four queries."""
+    programme format; None keeps one group. Four queries.
+
+    Over several cohorts (a unit, area or force), a round of fewer than BASE responses is
+    left out: its own page shows no figures, and were it counted here, these figures less
+    those of the other cohorts' pages would be its answers."""
     rounds = SurveyRound.objects.filter(**_under("cohort__", lookup))
+    if "pk" not in lookup:
+        tablet = (
+            ChildResponse.objects.filter(round=OuterRef("pk"))
+            .order_by()
+            .values("round")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        rounds = rounds.annotate(
+            counted=Coalesce(Subquery(tablet, output_field=IntegerField()), 0) + F("paper_children")
+        ).filter(counted__gte=BASE)
     # Answers are found through the ids of the rounds in scope (an IN over the response's
     # round index), not by joining each answer up to the force: on a national dataset the join
     # made SQLite scan every answer (161 ms for one force against 19 ms).

@@ -255,14 +255,14 @@ def test_guardian_choice_distribution_from_five_parents(world):
 def test_unit_area_and_force_pages_add_up_their_cohorts(world, client_for):
     first = cohort_ending_soon(world, name="First")
     second = cohort_ending_soon(world, name="Second")
-    run_round(first, Phase.PRE, faces("trust_police", 1, 2, 3))
-    run_round(second, Phase.PRE, faces("trust_police", 4, 5, 5))
+    run_round(first, Phase.PRE, faces("trust_police", 1, 2, 3, 1, 2))
+    run_round(second, Phase.PRE, faces("trust_police", 4, 5, 5, 4, 5))
     run_round(world.other_cohort, Phase.PRE, faces("trust_police", 1, 1, 1, 1, 1))
     for obj in (world.unit, world.area, world.force):
         found = results.results_for(obj)
         trust = next(q for q in found.questions if q.key == "trust_police")
-        assert found.n[Phase.PRE] == 6
-        assert [b.count for b in trust.pre.bars] == [1, 1, 1, 1, 2]
+        assert found.n[Phase.PRE] == 10
+        assert [b.count for b in trust.pre.bars] == [2, 2, 1, 2, 3]
         assert found.cohorts[Phase.PRE] == 2
     coordinator = client_for(world.users["coordinator"])
     for url in (
@@ -270,7 +270,7 @@ def test_unit_area_and_force_pages_add_up_their_cohorts(world, client_for):
         f"/areas/{world.area.pk}/results/",
         f"/surveys/forces/{world.force.pk}/results/",
     ):
-        assert "Before (n = 6)" in _text(coordinator.get(url))
+        assert "Before (n = 10)" in _text(coordinator.get(url))
 
 
 def test_aggregate_roles_see_fewer_than_5_feedback_givers_as_fewer_than_5(
@@ -285,13 +285,13 @@ def test_aggregate_roles_see_fewer_than_5_feedback_givers_as_fewer_than_5(
 def test_rounds_on_two_versions_with_the_same_keys_combine_in_one_distribution(world):
     first = cohort_ending_soon(world, name="First")
     second = cohort_ending_soon(world, name="Second")
-    run_round(first, Phase.PRE, faces("trust_police", 1, 2, 3))
+    run_round(first, Phase.PRE, faces("trust_police", 1, 2, 3, 1, 2))
     publish_child_version({"trust_police": NEW_TRUST_TEXT})
-    run_round(second, Phase.PRE, faces("trust_police", 4, 5, 5))
+    run_round(second, Phase.PRE, faces("trust_police", 4, 5, 5, 4, 5))
     found = results.results_for(world.unit)
     trust = next(q for q in found.questions if q.key == "trust_police")
     assert trust.text == NEW_TRUST_TEXT
-    assert [b.count for b in trust.pre.bars] == [1, 1, 1, 1, 2]
+    assert [b.count for b in trust.pre.bars] == [2, 2, 1, 2, 3]
     assert found.versions[Phase.PRE] == [
         "Mini Police children's questionnaire, version 1",
         "Mini Police children's questionnaire, version 2",
@@ -328,3 +328,34 @@ def test_quotes_never_show_a_name_of_a_child_who_joined_later_or_of_a_sibling(wo
     for shown in (page, api, _text(coordinator.get(f"/units/{world.unit.pk}/results/"))):
         for name in ("amy", "Tobias", "RUBY", "MAE"):
             assert name not in shown
+
+
+def test_a_hidden_small_round_cannot_be_found_by_subtracting_cohorts_from_their_unit(
+    world, client_for
+):
+    """Three children answered in one cohort: its page shows no figures. Had the unit's page
+    counted them, the unit's figures less the other cohort's page would give their answers.
+    A round of fewer than 5 is counted on no page: not its unit's, area's, force's nor the
+    programme formats'."""
+    small = cohort_ending_soon(world, name="Small")
+    big = cohort_ending_soon(world, name="Big")
+    run_round(small, Phase.PRE, faces("trust_police", 1, 1, 1))
+    run_round(big, Phase.PRE, faces("trust_police", 4, 4, 5, 5, 5))
+    coordinator = client_for(world.users["coordinator"])
+    assert "Before (n = 5)" in _text(coordinator.get(f"/cohorts/{big.pk}/results/"))
+    for obj in (world.unit, world.area, world.force):
+        found = results.results_for(obj)
+        trust = next(q for q in found.questions if q.key == "trust_police")
+        assert found.n[Phase.PRE] == 5
+        assert [b.count for b in trust.pre.bars] == [0, 0, 0, 2, 3]
+        assert found.cohorts[Phase.PRE] == 1
+    for url in (
+        f"/units/{world.unit.pk}/results/",
+        f"/areas/{world.area.pk}/results/",
+        f"/surveys/forces/{world.force.pk}/results/",
+    ):
+        page = _text(coordinator.get(url))
+        assert "Before (n = 5)" in page
+        assert "not counted here" in page
+    (column,) = results.format_comparison(world.force)["columns"]
+    assert column.n[Phase.PRE] == 5
