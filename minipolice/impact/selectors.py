@@ -221,12 +221,17 @@ def round_tallies(survey_round) -> dict:
 
 
 def visible_instruments(user, perm: Perm = Perm.INSTRUMENT_READ):
-    """The national library and the questionnaires of the user's forces."""
+    """The national library and the questionnaires of the forces where the user holds `perm`:
+    force-wide (a coordinator's force, for INSTRUMENT_MANAGE), or any force they work in when
+    a role below the force grants it (a teacher's or leader's, to read). A coordinator who
+    also teaches in another force reads its questionnaires but never changes them."""
     scope = get_scope(user)
     if not scope.has(perm):
         return Instrument.objects.none()
+    below_force = any(scope.ids(perm, level) for level in ("area", "school", "unit"))
+    forces = scope.force_ids if below_force else scope.ids(perm, "force")
     return Instrument.objects.filter(
-        Q(force__isnull=True) | Q(force_id__in=sorted(scope.force_ids))
+        Q(force__isnull=True) | Q(force_id__in=sorted(forces))
     ).select_related("force")
 
 

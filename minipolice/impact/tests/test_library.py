@@ -5,6 +5,8 @@ change; readers read; another force's questionnaires are not found."""
 import pytest
 from django.core.exceptions import ValidationError
 
+from minipolice.accounts.models import Role
+from minipolice.accounts.services import assign_role
 from minipolice.audit.models import AuditEntry
 from minipolice.impact import library, services
 from minipolice.impact.models import (
@@ -314,3 +316,31 @@ def test_instrument_detail_query_count_does_not_grow_with_questions(
         response = client.get(url)
     assert "Extra 29" in response.content.decode()
     assert InstrumentVersion.objects.filter(instrument=copy).count() == 2
+
+
+def test_a_coordinator_who_teaches_in_another_force_cannot_change_its_questionnaires(
+    world, client_for
+):
+    """The outsider coordinates their own force and also teaches at a school of this one: they
+    may read this force's questionnaires (a teacher does), never write them."""
+    assign_role(
+        acting_user=None, user=world.users["outsider"], role=Role.TEACHER, school=world.school
+    )
+    copy = force_copy(world)
+    draft = copy.versions.get()
+    question = draft.questions.order_by("position").first()
+    client = client_for(world.users["outsider"])
+    assert client.get(f"/surveys/questionnaires/{copy.pk}/").status_code == 200
+    new = {"text": "Smuggled in", "key": "smuggled", "kind": "face"}
+    attempts = [
+        client.post(f"/surveys/questionnaires/{copy.pk}/draft/questions/new/", new),
+        client.post(f"/surveys/questions/{question.pk}/edit/", new),
+        client.post(f"/surveys/questions/{question.pk}/remove/"),
+        client.post(f"/surveys/questionnaires/{copy.pk}/publish/", {"confirm": "on"}),
+        client.post(f"/surveys/questionnaires/{copy.pk}/draft/"),
+    ]
+    assert [response.status_code for response in attempts] == [404] * 5
+    draft.refresh_from_db()
+    assert draft.published_at is None
+    assert not draft.questions.filter(key="smuggled").exists()
+    assert draft.questions.filter(pk=question.pk).exists()
