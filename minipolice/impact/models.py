@@ -211,8 +211,12 @@ class SurveyRound(models.Model):
 
 
 class ChildResponse(models.Model):
-    """One child's answers, anonymous: no child, no name, no device; the minute it arrived."""
+    """One child's answers, anonymous: no child, no name, no device; the minute it arrived.
 
+    Its id (and its answers' ids) are random, not counted up: a sequence would keep the order
+    the children took the tablet in, which whoever passed it round could match to names."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="responses")
     # Made by the tablet for each child's answers, so an upload repeated after a lost
     # connection is recognised and counted once. Random: it identifies nobody.
@@ -231,6 +235,7 @@ class ChildResponse(models.Model):
 
 
 class ChildAnswer(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(ChildResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     # A face (1 to 5) or the index of a chosen answer.

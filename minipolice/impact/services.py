@@ -237,7 +237,8 @@ def record_child_response(
             locked = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
             if locked.status == RoundStatus.CLOSED:
                 raise ValidationError("This round has finished: it takes no more answers.")
-            # The minute only: the order children sat in is not kept.
+            # The minute only, and random ids (models.ChildResponse): the order children sat
+            # in is not kept.
             received = (received_at or timezone.now()).replace(second=0, microsecond=0)
             response = ChildResponse.objects.create(
                 round=locked, client_key=client_key, received_at=received

@@ -159,7 +159,7 @@ def test_benchmark_is_shown_beside_trust_with_its_label(known, world, client_for
 
 def test_no_round_yet(world, client_for):
     page = _text(client_for(world.users["teacher"]).get(f"/cohorts/{world.cohort.pk}/results/"))
-    assert "No survey round has been run here yet." in page
+    assert "No survey round has been counted here yet." in page
 
 
 # Feedback ------------------------------------------------------------------------------------
