@@ -19,11 +19,17 @@ TABLET = (1024, 768)
 
 @pytest.fixture
 def survey_library(transactional_db):
-    """Browser tests flush the database between tests, which removes the questionnaires the
-    migration seeded; seed them again the same way."""
-    migration = importlib.import_module("minipolice.impact.migrations.0002_national_library")
+    """Browser tests flush the database between tests, which removes what the migrations
+    seeded (the curriculum's national library, then the questionnaires, whose knowledge
+    questions point at its modules); seed them again the same way."""
+    if not apps.get_model("programme", "ProgrammeTemplate").objects.filter(force=None).exists():
+        importlib.import_module("minipolice.programme.migrations.0002_national_library").seed(
+            apps, None
+        )
     if not apps.get_model("impact", "InstrumentVersion").objects.exists():
-        migration.seed(apps, None)
+        importlib.import_module("minipolice.impact.migrations.0002_national_library").seed(
+            apps, None
+        )
 
 
 def press(page, text):

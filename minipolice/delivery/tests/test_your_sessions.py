@@ -73,8 +73,9 @@ def test_leader_home_costs_the_same_for_1_and_30_sessions(world, client_for):
         session_on(world.cohort, days(-n))
         session_on(world.cohort, days(n))
     # "Your sessions" is two of them; no separate "Registers not taken" query since #9. 11:
-    # the leader's clearance comes from the scope, not two more queries (13 before).
-    assert one == count() == 11
+    # the leader's clearance comes from the scope, not two more queries (13 before); the 12th
+    # is the survey rounds to take (impact's home reminder, #12).
+    assert one == count() == 12
 
 
 def test_my_sessions_lists_registers_to_take_of_the_last_4_weeks_first(world, client_for):
@@ -183,7 +184,8 @@ def test_teacher_home_costs_the_same_for_1_and_30_sessions(world, client_for):
     for n in range(2, 16):
         session_on(world.cohort, days(-n))
         session_on(world.cohort, days(n))
-    assert one == count() == 6  # "Your sessions" is two of them
+    # "Your sessions" is two of them; the 7th is the feedback to give (impact, #12).
+    assert one == count() == 7
 
 
 def test_teachers_own_calendar_feed_has_their_schools_sessions(world, client_for, client):
