@@ -102,10 +102,11 @@ def unit_leaders(unit: Unit):
 def visible_cohorts(user, perm: Perm = Perm.COHORT_READ):
     return (
         Cohort.objects.filter(scope_q(user, perm, **COHORT_PATHS))
-        .select_related("unit", "unit__school", "unit__school__area", "programme_template")
+        .select_related("unit", "unit__school", "unit__school__area")
         .annotate(children_count=Count("enrolments", filter=Q(enrolments__left__isnull=True)))
     )
 
 
 def get_cohort_for_user(user, pk, perm: Perm = Perm.COHORT_READ) -> Cohort:
-    return get_or_404(visible_cohorts(user, perm), pk)
+    # One cohort's page shows its programme format; the lists do not join it.
+    return get_or_404(visible_cohorts(user, perm).select_related("programme_template"), pk)

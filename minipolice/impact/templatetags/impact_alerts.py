@@ -7,7 +7,7 @@ from django import template
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
-from minipolice.impact.selectors import feedback_due, surveys_due
+from minipolice.impact.selectors import due_phase, feedback_due, surveys_due
 
 register = template.Library()
 SHOWN = 20
@@ -17,7 +17,10 @@ SHOWN = 20
 def survey_alerts(context):
     user = context["request"].user
     scope = get_scope(user)
+    surveys = None
+    if scope.has(Perm.SURVEY_RUN):
+        surveys = [(cohort, due_phase(cohort)) for cohort in surveys_due(user)[:SHOWN]]
     return {
-        "surveys": list(surveys_due(user)[:SHOWN]) if scope.has(Perm.SURVEY_RUN) else None,
+        "surveys": surveys,
         "feedback": list(feedback_due(user)[:SHOWN]) if scope.has(Perm.FEEDBACK_GIVE) else None,
     }
