@@ -1,11 +1,13 @@
-"""Forms of the impact app."""
+"""Forms of the impact app: running a round, then feedback and questionnaires."""
 
-# Running a round ------------------------------------------------------------------------------
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
-# The models module by name: the section below imports the same names for itself.
-from minipolice.impact import models as round_models
+from minipolice.impact.models import FACE_WORDS, FACES, InstrumentKind, QuestionKind
+from minipolice.impact.services import MAX_TEXT
+
+# Running a round ------------------------------------------------------------------------------
 
 WRONG_PASSWORD = "The password is not right"
 COUNT_MESSAGES = {
@@ -17,9 +19,9 @@ COUNT_MESSAGES = {
 
 def answer_choices(question) -> list[tuple[int, str]]:
     """What a child may answer: the five faces with their words, or the question's options."""
-    if question.kind == round_models.QuestionKind.FACE:
-        child = round_models.InstrumentKind.CHILD
-        return list(zip(round_models.FACES, round_models.FACE_WORDS[child], strict=True))
+    if question.kind == QuestionKind.FACE:
+        child = InstrumentKind.CHILD
+        return list(zip(FACES, FACE_WORDS[child], strict=True))
     return list(enumerate(question.options))
 
 
@@ -68,7 +70,7 @@ class PaperTalliesForm(forms.Form):
         self.rows = []
         tallies = tallies or {}
         for question in questions:
-            if question.kind == round_models.QuestionKind.TEXT:
+            if question.kind == QuestionKind.TEXT:
                 continue
             names = []
             for value, word in answer_choices(question):
@@ -115,36 +117,30 @@ class PaperTalliesForm(forms.Form):
 
 
 # Feedback and questionnaires ------------------------------------------------------------------
-# (Self-contained: the imports this section needs are repeated here.)
-from django import forms as fb_forms  # noqa: E402
-from django.core.validators import MaxLengthValidator  # noqa: E402
-
-from minipolice.impact.models import FACE_WORDS, InstrumentKind, QuestionKind  # noqa: E402
-from minipolice.impact.services import MAX_TEXT  # noqa: E402
 
 
-class QuestionForm(fb_forms.Form):
+class QuestionForm(forms.Form):
     """A question of a draft version. Which kinds of answer, and whether a question has a
     right answer or a module, depend on whose questionnaire it is (library.py checks it)."""
 
-    text = fb_forms.CharField(label="Question", max_length=200)
-    key = fb_forms.CharField(
+    text = forms.CharField(label="Question", max_length=200)
+    key = forms.CharField(
         label="Key",
         max_length=40,
         help_text=(
             "A short name that stays the same in every version, so results compare answers to "
             "the same question. Lower-case letters, numbers and underscores, for example feel_safe."
         ),
-        widget=fb_forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
     )
-    kind = fb_forms.ChoiceField(label="Kind of answer", widget=fb_forms.RadioSelect)
-    options = fb_forms.CharField(
+    kind = forms.ChoiceField(label="Kind of answer", widget=forms.RadioSelect)
+    options = forms.CharField(
         label="Answers to choose from",
         required=False,
         help_text="For “choose one answer” only: 2 to 6 answers, one on each line.",
-        widget=fb_forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
-    correct = fb_forms.IntegerField(
+    correct = forms.IntegerField(
         label="Number of the right answer (optional)",
         required=False,
         min_value=1,
@@ -153,14 +149,14 @@ class QuestionForm(fb_forms.Form):
             "For a knowledge question: 1 for the first answer in the list, 2 for the second. "
             "Leave empty for a question of opinion."
         ),
-        widget=fb_forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
         error_messages={
             "invalid": "Enter the number of the right answer, for example 2",
             "min_value": "Enter the number of the right answer, for example 2",
             "max_value": "Enter the number of the right answer, for example 2",
         },
     )
-    module = fb_forms.ModelChoiceField(
+    module = forms.ModelChoiceField(
         label="Module (optional)",
         required=False,
         queryset=None,
@@ -209,14 +205,14 @@ class QuestionForm(fb_forms.Form):
         }
 
 
-class PublishForm(fb_forms.Form):
-    confirm = fb_forms.BooleanField(
+class PublishForm(forms.Form):
+    confirm = forms.BooleanField(
         label="I have checked the questions. Publish this version: it can never change.",
         error_messages={"required": "Confirm that you have checked the questions"},
     )
 
 
-class FeedbackForm(fb_forms.Form):
+class FeedbackForm(forms.Form):
     """A teacher's or guardian's answers to a feedback questionnaire: a field `q<id>` for each
     question (every one optional), and whether their written answers may be quoted."""
 
@@ -227,22 +223,22 @@ class FeedbackForm(fb_forms.Form):
         for question in questions:
             name = f"q{question.pk}"
             if question.kind == QuestionKind.FACE:
-                field = fb_forms.TypedChoiceField(
+                field = forms.TypedChoiceField(
                     choices=[(value, word) for value, word in enumerate(words, start=1)],
                     coerce=int,
                     required=False,
-                    widget=fb_forms.RadioSelect,
+                    widget=forms.RadioSelect,
                 )
             elif question.kind == QuestionKind.CHOICE:
-                field = fb_forms.TypedChoiceField(
+                field = forms.TypedChoiceField(
                     choices=list(enumerate(question.options)),
                     coerce=int,
                     required=False,
-                    widget=fb_forms.RadioSelect,
+                    widget=forms.RadioSelect,
                 )
             else:
                 # No maxlength on the box: the GOV.UK character count says how many are left.
-                field = fb_forms.CharField(
+                field = forms.CharField(
                     required=False,
                     strip=True,
                     validators=[
@@ -250,11 +246,11 @@ class FeedbackForm(fb_forms.Form):
                             MAX_TEXT, message=f"Write {MAX_TEXT} characters or fewer"
                         )
                     ],
-                    widget=fb_forms.Textarea(attrs={"rows": 5}),
+                    widget=forms.Textarea(attrs={"rows": 5}),
                 )
             field.label = question.text
             self.fields[name] = field
-        self.fields["may_quote"] = fb_forms.BooleanField(
+        self.fields["may_quote"] = forms.BooleanField(
             label="You may quote my written answers in reports, without my name",
             required=False,
         )

@@ -354,13 +354,6 @@ def guardian_feedback_given(guardian, cohort: Cohort) -> Feedback | None:
 
 
 # The home page's reminders ------------------------------------------------------------------
-def _cohorts_in_scope(user, perm: Perm):
-    """The cohorts the user holds `perm` over, with their unit: not visible_cohorts, whose count
-    of each cohort's children (a GROUP BY over enrolments) a reminder does not need and which
-    cost a coordinator's home page 8 ms on the national dataset."""
-    return Cohort.objects.filter(scope_q(user, perm, **COHORT_PATHS)).select_related("unit")
-
-
 # An "after" round is still asked for two weeks after a cohort's end date.
 AFTER_ROUND_GRACE = datetime.timedelta(days=14)
 
@@ -377,7 +370,7 @@ def surveys_due(user, today: datetime.date | None = None):
         rounds.filter(phase=Phase.POST)
     )
     return (
-        _cohorts_in_scope(user, Perm.SURVEY_RUN)
+        visible_cohorts(user, Perm.SURVEY_RUN)
         .filter(before_due | after_due, start_date__lte=today)
         .order_by("end_date", "unit__name", "pk")
     )
@@ -395,7 +388,7 @@ def feedback_due(user, today: datetime.date | None = None):
     post_started = Exists(SurveyRound.objects.filter(cohort=OuterRef("pk"), phase=Phase.POST))
     given = Exists(Feedback.objects.filter(cohort=OuterRef("pk"), teacher=user))
     return (
-        _cohorts_in_scope(user, Perm.FEEDBACK_GIVE)
+        visible_cohorts(user, Perm.FEEDBACK_GIVE)
         .annotate(post_started=post_started, given=given)
         .filter(end_date__gte=today - FEEDBACK_CLOSES_AFTER_END, given=False)
         .filter(Q(end_date__lte=today + FEEDBACK_OPENS_BEFORE_END) | Q(post_started=True))

@@ -3,13 +3,8 @@ rounds ask its knowledge questions (a cohort with no plan is asked none)."""
 
 import pytest
 
+from minipolice.impact.tests.helpers import standard_programme
 from minipolice.organisations import services as org
-from minipolice.programme.models import ProgrammeTemplate
-from minipolice.programme.national_library import DEFAULT_TEMPLATE
-
-
-def standard_programme():
-    return ProgrammeTemplate.objects.filter(force=None, name=DEFAULT_TEMPLATE).first()
 
 
 @pytest.fixture(autouse=True)

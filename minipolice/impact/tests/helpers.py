@@ -59,13 +59,18 @@ def faces(key: str, *values: int) -> list[dict]:
     return [{key: value} for value in values]
 
 
+def standard_programme():
+    """The national 8-week programme (its modules ask three knowledge questions)."""
+    return ProgrammeTemplate.objects.filter(force=None, name=DEFAULT_TEMPLATE).first()
+
+
 def cohort_ending_soon(world, *, unit=None, name="Summer term", template=None):
     """A cohort of the world's unit (or `unit`) ending in a week: feedback on it is open. It
     follows `template`, else the national 8-week programme (so it is asked knowledge
     questions)."""
     today = timezone.localdate()
     if template is None:
-        template = ProgrammeTemplate.objects.filter(force=None, name=DEFAULT_TEMPLATE).first()
+        template = standard_programme()
     return org.create_cohort(
         acting_user=None,
         unit=unit or world.unit,
