@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "minipolice.awards",
     "minipolice.api",
     "minipolice.impact",
+    "minipolice.reports",
     "minipolice.home",
     "minipolice.demo",
 ]

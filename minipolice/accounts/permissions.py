@@ -59,6 +59,9 @@ class Perm(StrEnum):
     FEEDBACK_GIVE = "feedback_give"  # a teacher's feedback on their school's cohorts
     INSTRUMENT_READ = "instrument_read"  # the questionnaires in use
     INSTRUMENT_MANAGE = "instrument_manage"  # the force's own copies and versions of them
+    # Dashboards, reports and exports of figures (minipolice.reports).
+    DASHBOARD_READ = "dashboard_read"  # a force's or area's figures over time, no child named
+    REPORT_DOWNLOAD = "report_download"  # the impact report PDF for a force and period
 
 
 P = Perm
@@ -132,6 +135,22 @@ IMPACT_PERMISSIONS: dict[Role, frozenset[Perm]] = {
 }  # fmt: skip
 ROLE_PERMISSIONS = {
     role: perms | IMPACT_PERMISSIONS[role] for role, perms in ROLE_PERMISSIONS.items()
+}
+
+# Dashboards and reports. Area leads see their areas' dashboard; coordinators, funders and
+# national viewers their forces' (national viewers every force) and the PDF impact report.
+REPORTS_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    #                        dashboards         impact report
+    Role.NATIONAL_VIEWER:   frozenset({P.DASHBOARD_READ, P.REPORT_DOWNLOAD}),
+    Role.FORCE_COORDINATOR: frozenset({P.DASHBOARD_READ, P.REPORT_DOWNLOAD}),
+    Role.AREA_LEAD:         frozenset({P.DASHBOARD_READ}),
+    Role.UNIT_LEADER:       frozenset(),
+    Role.TEACHER:           frozenset(),
+    Role.GUARDIAN:          frozenset(),
+    Role.FUNDER:            frozenset({P.DASHBOARD_READ, P.REPORT_DOWNLOAD}),
+}  # fmt: skip
+ROLE_PERMISSIONS = {
+    role: perms | REPORTS_PERMISSIONS[role] for role, perms in ROLE_PERMISSIONS.items()
 }
 
 IMPLIES: dict[Perm, Perm] = {
