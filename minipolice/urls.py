@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("minipolice.public.urls")),
     path("", include("minipolice.awards.urls")),
     path("", include("minipolice.impact.urls")),
+    path("", include("minipolice.reports.urls")),
     path("", include("minipolice.api.urls")),
 ]
 

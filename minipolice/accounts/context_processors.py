@@ -53,6 +53,8 @@ NAVIGATION += [
     ("Survey results", "impact:results_home", Perm.SURVEY_RESULTS, PROGRAMME),
     ("Questionnaires", "impact:instrument_list", Perm.INSTRUMENT_READ, PROGRAMME),
 ]
+# Dashboards and the impact report (minipolice.reports): in the bar, after Home.
+NAVIGATION.insert(1, ("Dashboard", "reports:dashboards", Perm.DASHBOARD_READ, None))
 # The parent portal, emails to parents and data protection (minipolice.consent, people).
 NAVIGATION += [
     ("Parent portal", "consent:portal_home", Perm.OWN_CHILDREN, PEOPLE),

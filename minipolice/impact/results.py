@@ -556,9 +556,15 @@ class Results:
         ]
 
 
-def results_for(obj) -> Results:
-    """Everything the results page of a cohort, unit, area or force shows. Ten queries at most."""
+def results_for(obj, *, cohorts_between: tuple | None = None) -> Results:
+    """Everything the results page of a cohort, unit, area or force shows. Ten queries at most.
+
+    `cohorts_between` (start, end) keeps the cohorts that ran at some time in that period, as
+    a dashboard for a date range counts them."""
     lookup = cohort_lookup(obj)
+    if cohorts_between is not None:
+        start, end = cohorts_between
+        lookup |= {"start_date__lte": end, "end_date__gte": start}
     found = _child_counts(lookup).get(0) or _empty_group()
     feedback_rows, feedback_versions = _feedback_summaries(lookup)
     questions = _latest_questions(found["version_ids"] | feedback_versions)

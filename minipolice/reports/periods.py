@@ -65,8 +65,8 @@ def current_school_year(today: datetime.date | None = None) -> tuple[datetime.da
 
 
 def presets(today: datetime.date | None = None, *, since: int | None = None) -> list[Preset]:
-    """This school year and the two before it, each with its terms, newest first; from
-    `since` (a first year) when it is older, so a force sees every year it ran."""
+    """School years newest first, back to `since` (a first year, e.g. the year a force's first
+    unit opened) or two years ago, with the terms of this school year and the last one."""
     today = today or timezone.localdate()
     newest = school_year_of(today)
     oldest = min(newest - 2, since) if since is not None else newest - 2
@@ -75,11 +75,9 @@ def presets(today: datetime.date | None = None, *, since: int | None = None) -> 
         start, end = school_year(year)
         slug = f"{year}-{str(year + 1)[-2:]}"
         found.append(Preset(slug, f"{year}/{str(year + 1)[-2:]} school year", start, end))
-        for term in terms_of_year(year):
-            if term.start <= today:
-                found.append(
-                    Preset(
-                        f"{slug}-{term.name.split()[0].lower()}", term.name, term.start, term.end
-                    )
-                )
+        if year >= newest - 1:
+            for term in terms_of_year(year):
+                if term.start <= today:
+                    key = f"{slug}-{term.name.split()[0].lower()}"
+                    found.append(Preset(key, term.name, term.start, term.end))
     return found

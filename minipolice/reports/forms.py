@@ -1,0 +1,48 @@
+from django import forms
+
+from minipolice.lib.forms import GovukDateField
+
+
+class PeriodForm(forms.Form):
+    """The period of a dashboard or report (and, on a force's dashboard, an area)."""
+
+    start = GovukDateField(
+        label="From",
+        error_messages={
+            "required": "Enter the first date to count from",
+            "invalid": "The first date must be a real date",
+        },
+    )
+    end = GovukDateField(
+        label="To",
+        error_messages={
+            "required": "Enter the last date to count to",
+            "invalid": "The last date must be a real date",
+        },
+    )
+
+    def __init__(self, *args, areas=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if areas is not None:
+            self.fields["area"] = forms.ChoiceField(
+                label="Area",
+                required=False,
+                choices=[("", "Every area"), *((str(a.pk), a.name) for a in areas)],
+                error_messages={"invalid_choice": "Select an area of this force"},
+            )
+            self.areas = {str(a.pk): a for a in areas}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The end date must be on or after the start date.")
+            elif (end - start).days > 366 * 10:
+                self.add_error("end", "Choose a period of ten years or less.")
+        return cleaned
+
+    def area(self):
+        return (
+            self.areas.get(self.cleaned_data.get("area") or "") if "area" in self.fields else None
+        )

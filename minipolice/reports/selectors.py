@@ -1,0 +1,703 @@
+"""Dashboards: a force's, an area's or every force's figures over a period, counted in SQL.
+
+Every figure is an aggregate query (COUNT, COUNT DISTINCT or SUM with a FILTER per term), so a
+dashboard costs the same queries whatever the number of units, sessions or register marks: no
+row of a child, a mark or an action is loaded into Python. The figures per term are columns of
+one query each, not a query per term.
+
+Who reads what: `dashboard_forces` / `dashboard_areas` scope the pages. No figure names a child.
+For roles that may not read every child the figures cover (funders, national viewers), each
+count of children is rounded to the nearest 5 and a count of 1 to 4 shown as "fewer than 5",
+and a rate worked out from fewer than 5 children is hidden: the rule of the action totals,
+`minipolice.lib.disclosure`, which explains why rounding survives subtraction between levels,
+pages and date windows.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+
+from minipolice.accounts.permissions import Perm
+from minipolice.accounts.scoping import get_scope
+from minipolice.awards.models import Certificate
+from minipolice.community.models import MEASURES, CommunityAction
+from minipolice.delivery.models import Attendance, AttendanceStatus, Session, SessionStatus
+from minipolice.events.models import Event, EventPlace, EventStatus, Invitation
+from minipolice.lib.access import get_or_404
+from minipolice.lib.disclosure import BASE, CAPTION, exact_children_counts, rounded_children
+from minipolice.lib.exports import ExportTable
+from minipolice.organisations.models import Area, Force, Unit, UnitStatus, UnitStatusChange
+from minipolice.people.models import Enrolment
+from minipolice.reports.periods import Term, terms_between
+
+PERM = Perm.DASHBOARD_READ
+HIDDEN = "fewer than 5"
+# The reach measures a dashboard shows, in order (drivers spoken to is on the action totals).
+REACH = ["homes_reached", "leaflets_delivered", "bags_collected", "vehicles_checked",
+         "vehicles_over_limit"]  # fmt: skip
+
+
+# Who may read which dashboard -----------------------------------------------------------------
+def _national(user) -> bool:
+    scope = get_scope(user)
+    return scope.is_national and scope.has(PERM)
+
+
+def dashboard_forces(user):
+    """Forces whose dashboard the user reads: a coordinator's or funder's; every force for a
+    national viewer. Area leads read their areas only."""
+    if _national(user):
+        return Force.objects.order_by("name")
+    return Force.objects.filter(pk__in=sorted(get_scope(user).ids(PERM, "force"))).order_by("name")
+
+
+def dashboard_areas(user):
+    """Areas whose dashboard the user reads: an area lead's, and every area of the forces above."""
+    scope = get_scope(user)
+    areas = Area.objects.select_related("force").order_by("force__name", "name")
+    if _national(user):
+        return areas
+    return areas.filter(
+        Q(pk__in=sorted(scope.ids(PERM, "area"))) | Q(force_id__in=sorted(scope.ids(PERM, "force")))
+    )
+
+
+def get_force_for_dashboard(user, pk) -> Force:
+    return get_or_404(dashboard_forces(user), pk)
+
+
+def get_area_for_dashboard(user, pk) -> Area:
+    return get_or_404(dashboard_areas(user), pk)
+
+
+def may_compare_forces(user) -> bool:
+    return _national(user)
+
+
+def exact_counts(user) -> bool:
+    return exact_children_counts(user, PERM)
+
+
+# Reach of a dashboard: which units it counts ---------------------------------------------------
+@dataclass(frozen=True)
+class Reach:
+    """The units a dashboard counts: a force's, or an area's. Each model reaches its unit by
+    its own path (`prefix`), e.g. "cohort__unit__" for a session."""
+
+    force_id: int | None = None
+    area_id: int | None = None
+
+    def q(self, prefix: str) -> Q:
+        if self.area_id is not None:
+            return Q(**{f"{prefix}school__area_id": self.area_id})
+        if self.force_id is not None:
+            return Q(**{f"{prefix}school__area__force_id": self.force_id})
+        return Q()
+
+
+def _in_term(date_path: str, term: Term) -> Q:
+    return Q(**{f"{date_path}__gte": term.start, f"{date_path}__lte": term.end})
+
+
+def _enrolled_during(term: Term, prefix: str = "") -> Q:
+    return Q(
+        **{
+            f"{prefix}joined__lte": term.end,
+            f"{prefix}cohort__start_date__lte": term.end,
+            f"{prefix}cohort__end_date__gte": term.start,
+        }
+    ) & (Q(**{f"{prefix}left__isnull": True}) | Q(**{f"{prefix}left__gte": term.start}))
+
+
+# Figures ---------------------------------------------------------------------------------------
+@dataclass
+class Figure:
+    """One figure as a page shows it: `value` is None when it is hidden ("fewer than 5")."""
+
+    key: str
+    label: str
+    value: int | float | None
+    kind: str = "count"  # count, children, percent, hours
+
+    @property
+    def hidden(self) -> bool:
+        return self.value is None
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return HIDDEN
+        if self.kind == "percent":
+            return f"{round(self.value * 100)}%"
+        if self.kind == "hours":
+            return f"{self.value:,.1f}"
+        return f"{self.value:,}"
+
+
+@dataclass
+class TermRow:
+    term: Term
+    units: dict  # status -> units on the term's last day
+    children: int | None
+    sessions_delivered: int
+    sessions_cancelled: int
+    attendance_rate: float | None
+    volunteer_hours: float
+    community_actions: int
+    homes_reached: int
+
+    @property
+    def status_counts(self) -> list[int]:
+        return [self.units[value] for value in UnitStatus.values]
+
+    @property
+    def attendance_display(self) -> str:
+        if self.attendance_rate is None:
+            return HIDDEN if self.sessions_delivered else "–"
+        return f"{round(self.attendance_rate * 100)}%"
+
+    @property
+    def active_units(self) -> int:
+        return self.units.get(UnitStatus.ACTIVE, 0) + self.units.get(UnitStatus.TRIAL, 0)
+
+
+@dataclass
+class Dashboard:
+    title: str
+    start: datetime.date
+    end: datetime.date
+    exact: bool
+    terms: list[TermRow]
+    headline: list[Figure]
+    reach: list[Figure]
+    events: list[Figure]
+    units_at_end: dict  # status -> units on the last day
+    caption: str | None = None
+    survey: object | None = None  # minipolice.impact.results.Results, when asked for
+    figures: dict = field(default_factory=dict)  # key -> value, as the API gives them
+
+    @property
+    def statuses(self) -> list[tuple[str, str]]:
+        return list(UnitStatus.choices)
+
+    def tables(self) -> list[ExportTable]:
+        """Every table of the dashboard, as a download has them (hidden figures as words)."""
+        return dashboard_tables(self)
+
+
+def _children(value: int | None, exact: bool) -> int | None:
+    return value if exact else rounded_children(value)
+
+
+def _rate(present: int, marks: int, children: int, exact: bool) -> float | None:
+    if not marks:
+        return None
+    if not exact and children < BASE:
+        return None
+    return round(present / marks, 3)
+
+
+def _units_by_status_at(reach: Reach, days: list[datetime.date]) -> list[dict]:
+    """Units of each status on each of `days`, from the dated status history: one query (each
+    unit's status on each day is a subquery column; the outer query counts them)."""
+    if not days:
+        return []
+    units = Unit.objects.filter(reach.q(""))
+    for index, day in enumerate(days):
+        latest = UnitStatusChange.objects.filter(unit=OuterRef("pk"), changed_on__lte=day)
+        units = units.annotate(
+            **{f"s{index}": Subquery(latest.order_by("-changed_on", "-id").values("to_status")[:1])}
+        )
+    counts = units.aggregate(
+        **{
+            f"n{index}_{status}": Count("pk", filter=Q(**{f"s{index}": status}))
+            for index in range(len(days))
+            for status in UnitStatus.values
+        }
+    )
+    return [
+        {status: counts[f"n{index}_{status}"] for status in UnitStatus.values}
+        for index in range(len(days))
+    ]
+
+
+def _per_term(reach: Reach, terms: list[Term], *, exact: bool, today) -> list[TermRow]:
+    """The figures of each term (and of the whole period, as the last row), five queries."""
+    span = Term("Whole period", terms[0].start, terms[-1].end)
+    periods = [*terms, span]
+    n = range(len(periods))
+    children = Enrolment.objects.filter(reach.q("cohort__unit__")).aggregate(
+        **{
+            f"c{i}": Count("child_id", distinct=True, filter=_enrolled_during(t))
+            for i, t in enumerate(periods)
+        }
+    )
+    delivered = Q(status=SessionStatus.PLANNED, date__lt=today)
+    sessions = Session.objects.filter(
+        reach.q("cohort__unit__"), date__gte=span.start, date__lte=span.end
+    ).aggregate(
+        **{
+            f"d{i}": Count("pk", filter=delivered & _in_term("date", t))
+            for i, t in enumerate(periods)
+        },
+        **{
+            f"x{i}": Count("pk", filter=Q(status=SessionStatus.CANCELLED) & _in_term("date", t))
+            for i, t in enumerate(periods)
+        },
+    )
+    marked = Q(session__status=SessionStatus.PLANNED, session__date__lt=today)
+    marks = Attendance.objects.filter(
+        reach.q("session__cohort__unit__"),
+        marked,
+        session__date__gte=span.start,
+        session__date__lte=span.end,
+    ).aggregate(
+        **{
+            f"m{i}": Count("pk", filter=_in_term("session__date", t)) for i, t in enumerate(periods)
+        },
+        **{
+            f"p{i}": Count(
+                "pk",
+                filter=Q(status=AttendanceStatus.PRESENT) & _in_term("session__date", t),
+            )
+            for i, t in enumerate(periods)
+        },
+        **{
+            f"k{i}": Count("child_id", distinct=True, filter=_in_term("session__date", t))
+            for i, t in enumerate(periods)
+        },
+    )
+    minutes = Session.leaders_present.through.objects.filter(
+        reach.q("session__cohort__unit__"),
+        session__status=SessionStatus.PLANNED,
+        session__date__lt=today,
+        session__date__gte=span.start,
+        session__date__lte=span.end,
+    ).aggregate(
+        **{
+            f"h{i}": Sum("session__minutes", filter=_in_term("session__date", t))
+            for i, t in enumerate(periods)
+        }
+    )
+    actions = CommunityAction.objects.filter(
+        reach.q("unit__"), date__gte=span.start, date__lte=span.end
+    ).aggregate(
+        **{f"a{i}": Count("pk", filter=_in_term("date", t)) for i, t in enumerate(periods)},
+        **{
+            f"o{i}": Sum("homes_reached", filter=_in_term("date", t)) for i, t in enumerate(periods)
+        },
+    )
+    statuses = _units_by_status_at(reach, [min(t.end, today) for t in periods])
+    return [
+        TermRow(
+            term=periods[i],
+            units=statuses[i],
+            children=_children(children[f"c{i}"], exact),
+            sessions_delivered=sessions[f"d{i}"],
+            sessions_cancelled=sessions[f"x{i}"],
+            attendance_rate=_rate(marks[f"p{i}"], marks[f"m{i}"], marks[f"k{i}"], exact),
+            volunteer_hours=round((minutes[f"h{i}"] or 0) / 60, 1),
+            community_actions=actions[f"a{i}"],
+            homes_reached=actions[f"o{i}"] or 0,
+        )
+        for i in n
+    ]
+
+
+def _reach_figures(reach: Reach, start, end) -> list[Figure]:
+    sums = CommunityAction.objects.filter(
+        reach.q("unit__"), date__gte=start, date__lte=end
+    ).aggregate(actions=Count("pk"), **{name: Sum(name) for name in REACH})
+    return [
+        Figure("community_actions", "Community actions", sums["actions"]),
+        *(Figure(name, MEASURES[name].capitalize(), sums[name] or 0) for name in REACH),
+    ]
+
+
+def _event_scope(reach: Reach) -> Q:
+    """Events a dashboard counts: held by the force, or (for an area) by the area, by one of
+    its units, or with one of its units invited."""
+    if reach.area_id is None:
+        return Q(force_id=reach.force_id) if reach.force_id is not None else Q()
+    invited = Invitation.objects.filter(event=OuterRef("pk"), unit__school__area_id=reach.area_id)
+    return Q(area_id=reach.area_id) | Q(unit__school__area_id=reach.area_id) | Q(Exists(invited))
+
+
+def _event_figures(reach: Reach, start, end, *, exact: bool, today) -> list[Figure]:
+    held = Event.objects.filter(
+        _event_scope(reach), date__gte=start, date__lte=min(end, today)
+    ).exclude(status=EventStatus.CANCELLED)
+    places = EventPlace.objects.filter(
+        reach.q("invitation__unit__"),
+        event__date__gte=start,
+        event__date__lte=end,
+        checked_in_at__isnull=False,
+    )
+    attending = places.aggregate(n=Count("child_id", distinct=True))["n"]
+    certificates = Certificate.objects.filter(
+        reach.q("award__cohort__unit__"), issued_at__date__gte=start, issued_at__date__lte=end
+    ).aggregate(n=Count("award_id", distinct=True))["n"]
+    return [
+        Figure("events_held", "Events held", held.count()),
+        Figure(
+            "event_children", "Children attending events", _children(attending, exact), "children"
+        ),
+        Figure(
+            "certificates_issued", "Certificates issued", _children(certificates, exact), "children"
+        ),
+    ]
+
+
+def build_dashboard(
+    *,
+    title: str,
+    reach: Reach,
+    start: datetime.date,
+    end: datetime.date,
+    exact: bool,
+    survey_of=None,
+) -> Dashboard:
+    """The dashboard of `reach` from `start` to `end`. `survey_of` (a force or area) adds its
+    survey results for cohorts that ran in the period."""
+    today = timezone.localdate()
+    terms = terms_between(start, end)
+    rows = _per_term(reach, terms, exact=exact, today=today)
+    whole = rows[-1]
+    headline = [
+        Figure("active_units", "Active and trial units at the end", whole.active_units),
+        Figure("children_enrolled", "Children reached", whole.children, "children"),
+        Figure("sessions_delivered", "Sessions delivered", whole.sessions_delivered),
+        Figure("sessions_cancelled", "Sessions cancelled", whole.sessions_cancelled),
+        Figure("attendance_rate", "Attendance", whole.attendance_rate, "percent"),
+        Figure("volunteer_hours", "Volunteer hours", whole.volunteer_hours, "hours"),
+    ]
+    reach_figures = _reach_figures(reach, start, end)
+    events = _event_figures(reach, start, end, exact=exact, today=today)
+    figures = {f.key: f.value for f in [*headline, *reach_figures, *events]}
+    figures["units_by_status"] = whole.units
+    survey = None
+    if survey_of is not None:
+        from minipolice.impact.results import results_for
+
+        survey = results_for(survey_of, cohorts_between=(start, end))
+    return Dashboard(
+        title=title,
+        start=start,
+        end=end,
+        exact=exact,
+        terms=rows[:-1],
+        headline=headline,
+        reach=reach_figures,
+        events=events,
+        units_at_end=whole.units,
+        caption=None if exact else CAPTION,
+        survey=survey,
+        figures=figures,
+    )
+
+
+def force_dashboard(
+    force: Force, start, end, *, exact: bool, area: Area | None = None, survey=True
+):
+    reach = Reach(force_id=force.pk, area_id=area.pk if area else None)
+    title = f"{area.name}, {force.name}" if area else force.name
+    return build_dashboard(
+        title=title,
+        reach=reach,
+        start=start,
+        end=end,
+        exact=exact,
+        survey_of=(area or force) if survey else None,
+    )
+
+
+def area_dashboard(area: Area, start, end, *, exact: bool, survey=True):
+    return force_dashboard(area.force, start, end, exact=exact, area=area, survey=survey)
+
+
+# Every force side by side ----------------------------------------------------------------------
+NATIONAL_COLUMNS = [
+    # key, heading, kind
+    ("active_units", "Active and trial units", "count"),
+    ("children_enrolled", "Children reached", "children"),
+    ("sessions_delivered", "Sessions delivered", "count"),
+    ("sessions_cancelled", "Sessions cancelled", "count"),
+    ("attendance_rate", "Attendance", "percent"),
+    ("volunteer_hours", "Volunteer hours", "hours"),
+    ("community_actions", "Community actions", "count"),
+    ("homes_reached", "Homes reached", "count"),
+    ("events_held", "Events held", "count"),
+    ("event_children", "Children attending events", "children"),
+    ("certificates_issued", "Certificates issued", "children"),
+]
+
+
+@dataclass
+class NationalRow:
+    force: Force | None  # None for the total
+    figures: list[Figure]
+
+    def value(self, key):
+        return next(f.value for f in self.figures if f.key == key)
+
+
+def _by_force(queryset, force_path: str, **aggregates) -> dict[int, dict]:
+    rows = queryset.values(force_path).annotate(**aggregates).order_by()
+    return {row.pop(force_path): row for row in rows}
+
+
+def national_comparison(start: datetime.date, end: datetime.date, *, exact: bool = False) -> dict:
+    """Every force's figures for the period side by side, and the national total: one grouped
+    query per figure, whatever the number of forces. Totals are added from the forces' exact
+    counts and then rounded on their own (a child is enrolled in one force only)."""
+    today = timezone.localdate()
+    forces = list(Force.objects.order_by("name"))
+    whole = Term("Whole period", start, end)
+    unit_force = "school__area__force_id"
+    latest = UnitStatusChange.objects.filter(unit=OuterRef("pk"), changed_on__lte=min(end, today))
+    units = _by_force(
+        Unit.objects.annotate(
+            status_then=Subquery(latest.order_by("-changed_on", "-id").values("to_status")[:1])
+        ),
+        unit_force,
+        active_units=Count("pk", filter=Q(status_then__in=[UnitStatus.ACTIVE, UnitStatus.TRIAL])),
+    )
+    children = _by_force(
+        Enrolment.objects.filter(_enrolled_during(whole)),
+        f"cohort__unit__{unit_force}",
+        children_enrolled=Count("child_id", distinct=True),
+    )
+    sessions = _by_force(
+        Session.objects.filter(date__gte=start, date__lte=end),
+        f"cohort__unit__{unit_force}",
+        sessions_delivered=Count("pk", filter=Q(status=SessionStatus.PLANNED, date__lt=today)),
+        sessions_cancelled=Count("pk", filter=Q(status=SessionStatus.CANCELLED)),
+    )
+    marks = _by_force(
+        Attendance.objects.filter(
+            session__status=SessionStatus.PLANNED,
+            session__date__lt=today,
+            session__date__gte=start,
+            session__date__lte=end,
+        ),
+        f"session__cohort__unit__{unit_force}",
+        marks=Count("pk"),
+        present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
+        marked_children=Count("child_id", distinct=True),
+    )
+    minutes = _by_force(
+        Session.leaders_present.through.objects.filter(
+            session__status=SessionStatus.PLANNED,
+            session__date__lt=today,
+            session__date__gte=start,
+            session__date__lte=end,
+        ),
+        f"session__cohort__unit__{unit_force}",
+        minutes=Sum("session__minutes"),
+    )
+    actions = _by_force(
+        CommunityAction.objects.filter(date__gte=start, date__lte=end),
+        f"unit__{unit_force}",
+        community_actions=Count("pk"),
+        homes_reached=Sum("homes_reached"),
+    )
+    events = _by_force(
+        Event.objects.filter(date__gte=start, date__lte=min(end, today)).exclude(
+            status=EventStatus.CANCELLED
+        ),
+        "force_id",
+        events_held=Count("pk"),
+    )
+    places = _by_force(
+        EventPlace.objects.filter(
+            event__date__gte=start, event__date__lte=end, checked_in_at__isnull=False
+        ),
+        "event__force_id",
+        event_children=Count("child_id", distinct=True),
+    )
+    certificates = _by_force(
+        Certificate.objects.filter(issued_at__date__gte=start, issued_at__date__lte=end),
+        f"award__cohort__unit__{unit_force}",
+        certificates_issued=Count("award_id", distinct=True),
+    )
+    groups = [units, children, sessions, marks, minutes, actions, events, places, certificates]
+    raw = {}
+    for force in forces:
+        found = {}
+        for group in groups:
+            found.update(group.get(force.pk, {}))
+        raw[force.pk] = found
+    total = {}
+    for found in raw.values():
+        for key, value in found.items():
+            total[key] = total.get(key, 0) + (value or 0)
+    rows = [NationalRow(force, _national_figures(raw[force.pk], exact)) for force in forces]
+    return {
+        "rows": rows,
+        "total": NationalRow(None, _national_figures(total, exact)),
+        "columns": NATIONAL_COLUMNS,
+        "caption": None if exact else CAPTION,
+    }
+
+
+def _national_figures(found: dict, exact: bool) -> list[Figure]:
+    values = {
+        "active_units": found.get("active_units", 0),
+        "children_enrolled": _children(found.get("children_enrolled", 0), exact),
+        "sessions_delivered": found.get("sessions_delivered", 0),
+        "sessions_cancelled": found.get("sessions_cancelled", 0),
+        "attendance_rate": _rate(
+            found.get("present", 0), found.get("marks", 0), found.get("marked_children", 0), exact
+        ),
+        "volunteer_hours": round((found.get("minutes") or 0) / 60, 1),
+        "community_actions": found.get("community_actions", 0),
+        "homes_reached": found.get("homes_reached") or 0,
+        "events_held": found.get("events_held", 0),
+        "event_children": _children(found.get("event_children", 0), exact),
+        "certificates_issued": _children(found.get("certificates_issued", 0), exact),
+    }
+    return [Figure(key, heading, values[key], kind) for key, heading, kind in NATIONAL_COLUMNS]
+
+
+def sort_national(comparison: dict, sort: str) -> str:
+    """Sort the forces in place by a column (`-key` for largest first); hidden figures last.
+    Returns the sort applied (the force name when `sort` is not a column)."""
+    keys = {key for key, _, _ in NATIONAL_COLUMNS}
+    key = sort.lstrip("-")
+    if key not in keys:
+        comparison["rows"].sort(key=lambda row: row.force.name)
+        return "force"
+    descending = sort.startswith("-")
+    shown = [r for r in comparison["rows"] if r.value(key) is not None]
+    hidden = [r for r in comparison["rows"] if r.value(key) is None]
+    shown.sort(key=lambda row: (row.value(key), row.force.name), reverse=descending)
+    comparison["rows"] = shown + sorted(hidden, key=lambda row: row.force.name)
+    return sort
+
+
+# Downloads ------------------------------------------------------------------------------------
+def _cell(figure: Figure):
+    if figure.value is None:
+        return HIDDEN
+    if figure.kind == "percent":
+        return round(figure.value * 100, 1)
+    return figure.value
+
+
+def dashboard_tables(dashboard: Dashboard) -> list[ExportTable]:
+    statuses = list(UnitStatus.choices)
+    period = f"{dashboard.start.isoformat()} to {dashboard.end.isoformat()}"
+
+    def children(value):
+        return HIDDEN if value is None else value
+
+    tables = [
+        ExportTable(
+            "Headline figures",
+            ["Figure", "Value", "Period"],
+            [
+                [f.label + (" (%)" if f.kind == "percent" else ""), _cell(f), period]
+                for f in [*dashboard.headline, *dashboard.events]
+            ],  # fmt: skip
+        ),
+        ExportTable(
+            "Units by status",
+            ["Term", "On", *(label for _, label in statuses)],
+            [
+                [row.term.name, row.term.end, *(row.units[value] for value, _ in statuses)]
+                for row in dashboard.terms
+            ],  # fmt: skip
+        ),
+        ExportTable(
+            "Each term",
+            [
+                "Term",
+                "From",
+                "To",
+                "Children reached",
+                "Sessions delivered",
+                "Sessions cancelled",
+                "Attendance (%)",
+                "Volunteer hours",
+                "Community actions",
+                "Homes reached",
+            ],
+            [
+                [
+                    row.term.name,
+                    row.term.start,
+                    row.term.end,
+                    children(row.children),
+                    row.sessions_delivered,
+                    row.sessions_cancelled,
+                    HIDDEN if row.attendance_rate is None else round(row.attendance_rate * 100, 1),
+                    row.volunteer_hours,
+                    row.community_actions,
+                    row.homes_reached,
+                ]
+                for row in dashboard.terms
+            ],
+        ),  # fmt: skip
+        ExportTable(
+            "Community reach", ["Measure", "Total"], [[f.label, f.value] for f in dashboard.reach]
+        ),
+    ]
+    if dashboard.survey is not None:
+        tables.append(survey_table(dashboard.survey))
+    return tables
+
+
+def survey_table(results) -> ExportTable:
+    rows = []
+    for q in results.questions:
+        pre, post = q.pre, q.post
+        rows.append(
+            [
+                q.text,
+                q.share_label,
+                pre.n if pre else 0,
+                _share(pre, q),
+                post.n if post else 0,
+                _share(post, q),
+                "" if q.change is None else q.change,
+            ]
+        )
+    return ExportTable(
+        "Survey change",
+        [
+            "Question",
+            "Share who",
+            "n before",
+            "Before (%)",
+            "n after",
+            "After (%)",
+            "Change (points)",
+        ],  # fmt: skip
+        rows,
+    )
+
+
+def _share(phase, question):
+    if phase is None or not phase.shown:
+        return "not enough responses"
+    value = phase.correct if question.is_knowledge else phase.top_two
+    return "" if value is None else value
+
+
+def national_table(comparison: dict) -> ExportTable:
+    return ExportTable(
+        "Forces side by side",
+        [
+            "Force",
+            *(
+                heading + (" (%)" if kind == "percent" else "")
+                for _, heading, kind in comparison["columns"]
+            ),
+        ],  # fmt: skip
+        [
+            [row.force.name if row.force else "All forces", *(_cell(f) for f in row.figures)]
+            for row in [*comparison["rows"], comparison["total"]]
+        ],
+    )
