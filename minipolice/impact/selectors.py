@@ -1,12 +1,12 @@
-"""Aggregate figures, counted in SQL and naming no child: a force's figures over a period (the
-API's reports/summary) and the home page's figures for aggregate-only roles; and the scoped
-reads of survey rounds and feedback (survey results are read in impact.results).
+"""The home page's figures for aggregate-only roles, counted in SQL and naming no child, and
+the scoped reads of survey rounds and feedback (survey results are read in impact.results).
+A force's figures over a period (dashboards, the API's reports/summary) are counted in
+minipolice.reports.selectors.
 
-Funders, national viewers and coordinators read these (Perm.AGGREGATES_READ), the same figures
-for each. The disclosure rule is `minipolice.lib.disclosure`: a figure that describes fewer than
-BASE children is suppressed (None), as DESIGN §1 asks, and every count of children shown is
-rounded to the nearest BASE, so that moving the period by a day, or setting one force beside
-the national figure on the home page, cannot be subtracted down to a hidden count.
+The disclosure rule is `minipolice.lib.disclosure`: every count of children shown to funders
+and national viewers is rounded to the nearest BASE and one under BASE hidden, so that setting
+one force beside the national figure on the home page cannot be subtracted down to a hidden
+count.
 """
 
 import datetime
@@ -17,16 +17,12 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
-    Sum,
 )
 from django.utils import timezone
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, scope_paths, scope_q
-from minipolice.community.models import CommunityAction
 from minipolice.consent.selectors import portal_guardians
-from minipolice.delivery.models import Attendance, AttendanceStatus, Session, SessionStatus
 from minipolice.impact.models import (
     FACE_WORDS,
     Feedback,
@@ -39,8 +35,8 @@ from minipolice.impact.models import (
 )
 from minipolice.impact.services import FEEDBACK_CLOSES_AFTER_END, FEEDBACK_OPENS_BEFORE_END
 from minipolice.lib.access import get_or_404
-from minipolice.lib.disclosure import BASE, rounded_children, suppress
-from minipolice.organisations.models import Cohort, Force, Unit, UnitStatus, UnitStatusChange
+from minipolice.lib.disclosure import rounded_children
+from minipolice.organisations.models import Cohort, Force, Unit, UnitStatus
 from minipolice.organisations.selectors import COHORT_PATHS, visible_cohorts, visible_forces
 from minipolice.people.models import Enrolment
 from minipolice.people.selectors import visible_children
@@ -52,93 +48,6 @@ def forces_for_aggregates(user):
     if scope.is_national and scope.has(Perm.AGGREGATES_READ):
         return Force.objects.all()
     return visible_forces(user, Perm.AGGREGATES_READ)
-
-
-def units_by_status(force: Force, on: datetime.date) -> dict[str, int]:
-    """How many of the force's units had each status on `on` (from their dated history)."""
-    latest = UnitStatusChange.objects.filter(unit=OuterRef("pk"), changed_on__lte=on).order_by(
-        "-changed_on", "-id"
-    )
-    rows = (
-        Unit.objects.filter(school__area__force=force)
-        .annotate(status_then=Subquery(latest.values("to_status")[:1]))
-        .exclude(status_then=None)
-        .order_by()
-        .values("status_then")
-        .annotate(units=Count("pk"))
-    )
-    counts = dict.fromkeys(UnitStatus.values, 0)
-    counts.update({row["status_then"]: row["units"] for row in rows})
-    return counts
-
-
-def enrolments_in_period(force: Force, start: datetime.date, end: datetime.date):
-    """Enrolments of the force that were current at some time between `start` and `end`."""
-    return Enrolment.objects.filter(
-        cohort__unit__school__area__force=force,
-        joined__lte=end,
-        cohort__start_date__lte=end,
-        cohort__end_date__gte=start,
-    ).filter(Q(left__isnull=True) | Q(left__gte=start))
-
-
-def children_enrolled(force: Force, start: datetime.date, end: datetime.date) -> int:
-    return enrolments_in_period(force, start, end).values("child_id").distinct().count()
-
-
-def session_figures(force: Force, start: datetime.date, end: datetime.date) -> dict:
-    """Sessions delivered and cancelled, attendance rate and volunteer hours, counted in SQL.
-
-    A session was delivered when it was not cancelled and its day has passed (as the unit's
-    timeline counts it). The attendance rate is present marks over all marks of delivered
-    sessions; volunteer hours add each leader's time at each delivered session.
-    """
-    today = timezone.localdate()
-    sessions = Session.objects.filter(
-        cohort__unit__school__area__force=force, date__gte=start, date__lte=end
-    )
-    delivered = sessions.filter(status=SessionStatus.PLANNED, date__lt=today)
-    counts = sessions.aggregate(
-        delivered=Count("pk", filter=Q(status=SessionStatus.PLANNED, date__lt=today)),
-        cancelled=Count("pk", filter=Q(status=SessionStatus.CANCELLED)),
-    )
-    marks = Attendance.objects.filter(session__in=delivered.values("pk")).aggregate(
-        marks=Count("pk"),
-        present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
-        children=Count("child_id", distinct=True),
-    )
-    minutes = Session.leaders_present.through.objects.filter(
-        session__in=delivered.values("pk")
-    ).aggregate(total=Sum("session__minutes"))["total"]
-    rate = round(marks["present"] / marks["marks"], 3) if marks["marks"] else None
-    return {
-        "sessions_delivered": counts["delivered"],
-        "sessions_cancelled": counts["cancelled"],
-        "attendance_rate": suppress(rate, children=marks["children"]),
-        "volunteer_hours": round((minutes or 0) / 60, 1),
-    }
-
-
-def community_figures(force: Force, start: datetime.date, end: datetime.date) -> dict:
-    """Community actions in the period and the homes they reached (no child is counted)."""
-    actions = CommunityAction.objects.filter(
-        unit__school__area__force=force, date__gte=start, date__lte=end
-    ).aggregate(actions=Count("pk"), homes=Sum("homes_reached"))
-    return {"community_actions": actions["actions"], "homes_reached": actions["homes"] or 0}
-
-
-def summary(force: Force, start: datetime.date, end: datetime.date) -> dict:
-    return {
-        "force": force.pk,
-        "period_from": start,
-        "period_to": end,
-        "suppressed_below": BASE,
-        "children_rounded_to": BASE,
-        "units_by_status": units_by_status(force, end),
-        "children_enrolled": rounded_children(children_enrolled(force, start, end)),
-        **session_figures(force, start, end),
-        **community_figures(force, start, end),
-    }
 
 
 def headline_figures(user):

@@ -223,9 +223,9 @@ def _units_by_status_at(reach: Reach, days: list[datetime.date]) -> list[dict]:
     ]
 
 
-def _per_term(reach: Reach, terms: list[Term], *, exact: bool, today) -> list[TermRow]:
-    """The figures of each term (and of the whole period, as the last row), five queries."""
-    span = Term("Whole period", terms[0].start, terms[-1].end)
+def _per_term(reach: Reach, terms: list[Term], span: Term, *, exact: bool, today) -> list[TermRow]:
+    """The figures of each term and of the whole period `span` (the last row): six queries,
+    each with a column per term. With no terms, the whole period alone (as the API asks)."""
     periods = [*terms, span]
     n = range(len(periods))
     children = Enrolment.objects.filter(reach.q("cohort__unit__")).aggregate(
@@ -358,12 +358,14 @@ def build_dashboard(
     end: datetime.date,
     exact: bool,
     survey_of=None,
+    each_term: bool = True,
 ) -> Dashboard:
     """The dashboard of `reach` from `start` to `end`. `survey_of` (a force or area) adds its
-    survey results for cohorts that ran in the period."""
+    survey results for cohorts that ran in the period; `each_term=False` leaves out the
+    figures of each term (the API's summary, whose period may span a century)."""
     today = timezone.localdate()
-    terms = terms_between(start, end)
-    rows = _per_term(reach, terms, exact=exact, today=today)
+    terms = terms_between(start, end) if each_term else []
+    rows = _per_term(reach, terms, Term("Whole period", start, end), exact=exact, today=today)
     whole = rows[-1]
     headline = [
         Figure("active_units", "Active and trial units at the end", whole.active_units),
@@ -417,6 +419,57 @@ def area_dashboard(area: Area, start, end, *, exact: bool, survey=True):
     return force_dashboard(area.force, start, end, exact=exact, area=area, survey=survey)
 
 
+def summary(force: Force, start: datetime.date, end: datetime.date) -> dict:
+    """A force's figures for a period as the API gives them: always rounded and suppressed,
+    whoever asks (the API serves partner scripts; a coordinator reads exact figures on the
+    dashboard)."""
+    dashboard = build_dashboard(
+        title=force.name,
+        reach=Reach(force_id=force.pk),
+        start=start,
+        end=end,
+        exact=False,
+        each_term=False,
+    )
+    return {
+        "force": force.pk,
+        "period_from": start,
+        "period_to": end,
+        "suppressed_below": BASE,
+        "children_rounded_to": BASE,
+        **{key: dashboard.figures[key] for key in SUMMARY_KEYS},
+    }
+
+
+SUMMARY_KEYS = [
+    "units_by_status",
+    "children_enrolled",
+    "sessions_delivered",
+    "sessions_cancelled",
+    "attendance_rate",
+    "volunteer_hours",
+    "homes_reached",
+    "community_actions",
+    "certificates_issued",
+    "events_held",
+    "event_children",
+]
+
+
+def children_enrolled(force: Force, start: datetime.date, end: datetime.date) -> int:
+    """The exact count of children enrolled in the force at some time in the period (for tests
+    and the bench: pages and the API show it rounded to those who may not read children)."""
+    period = Term("Whole period", start, end)
+    return Enrolment.objects.filter(
+        Reach(force_id=force.pk).q("cohort__unit__"), _enrolled_during(period)
+    ).aggregate(n=Count("child_id", distinct=True))["n"]
+
+
+def units_by_status(force: Force, on: datetime.date) -> dict[str, int]:
+    """How many of the force's units had each status on `on`, from their dated history."""
+    return _units_by_status_at(Reach(force_id=force.pk), [on])[0]
+
+
 # Every force side by side ----------------------------------------------------------------------
 NATIONAL_COLUMNS = [
     # key, heading, kind
@@ -438,6 +491,17 @@ NATIONAL_COLUMNS = [
 class NationalRow:
     force: Force | None  # None for the total
     figures: list[Figure]
+    units: dict = field(default_factory=dict)  # status -> units on the last day
+
+    def summary(self) -> dict:
+        """The row as the API gives it (the keys of `summary`)."""
+        found = {f.key: f.value for f in self.figures}
+        return {
+            "force": self.force.pk if self.force else None,
+            "force_name": self.force.name if self.force else "All forces",
+            "units_by_status": self.units,
+            **{key: found[key] for key in SUMMARY_KEYS if key != "units_by_status"},
+        }
 
     def value(self, key):
         return next(f.value for f in self.figures if f.key == key)
@@ -462,7 +526,10 @@ def national_comparison(start: datetime.date, end: datetime.date, *, exact: bool
             status_then=Subquery(latest.order_by("-changed_on", "-id").values("to_status")[:1])
         ),
         unit_force,
-        active_units=Count("pk", filter=Q(status_then__in=[UnitStatus.ACTIVE, UnitStatus.TRIAL])),
+        **{
+            f"units_{status}": Count("pk", filter=Q(status_then=status))
+            for status in UnitStatus.values
+        },
     )
     children = _by_force(
         Enrolment.objects.filter(_enrolled_during(whole)),
@@ -533,18 +600,26 @@ def national_comparison(start: datetime.date, end: datetime.date, *, exact: bool
     for found in raw.values():
         for key, value in found.items():
             total[key] = total.get(key, 0) + (value or 0)
-    rows = [NationalRow(force, _national_figures(raw[force.pk], exact)) for force in forces]
+    rows = [
+        NationalRow(force, _national_figures(raw[force.pk], exact), _units(raw[force.pk]))
+        for force in forces
+    ]
     return {
         "rows": rows,
-        "total": NationalRow(None, _national_figures(total, exact)),
+        "total": NationalRow(None, _national_figures(total, exact), _units(total)),
         "columns": NATIONAL_COLUMNS,
         "caption": None if exact else CAPTION,
     }
 
 
+def _units(found: dict) -> dict[str, int]:
+    return {status: found.get(f"units_{status}", 0) for status in UnitStatus.values}
+
+
 def _national_figures(found: dict, exact: bool) -> list[Figure]:
+    units = _units(found)
     values = {
-        "active_units": found.get("active_units", 0),
+        "active_units": units[UnitStatus.ACTIVE] + units[UnitStatus.TRIAL],
         "children_enrolled": _children(found.get("children_enrolled", 0), exact),
         "sessions_delivered": found.get("sessions_delivered", 0),
         "sessions_cancelled": found.get("sessions_cancelled", 0),

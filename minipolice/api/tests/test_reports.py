@@ -132,3 +132,63 @@ def test_units_are_counted_by_their_status_on_the_last_day(world, api_as):
         "paused": 0,
         "closed": 0,
     }
+
+
+def test_the_summary_counts_certificates_and_events(world, api_as):
+    body = summary(api_as(world.users["funder"]), world.force).json()
+    for key in ("certificates_issued", "events_held", "event_children"):
+        assert key in body
+    assert body["certificates_issued"] == 0
+    assert body["events_held"] == 0
+
+
+def national(api, **period):
+    return api.get("/reports/national", {**PERIOD, **period})
+
+
+def test_the_national_viewer_compares_every_force_with_the_total(world, api_as):
+    children = _enrol(world, 5)
+    _session_with_register(world, children, present=4)
+    response = national(api_as(world.users["national"]))
+    assert response.status_code == 200
+    body = response.json()
+    by_force = {row["force"]: row for row in body["forces"]}
+    assert set(by_force) == {world.force.pk, world.other_force.pk}
+    mine = by_force[world.force.pk]
+    assert mine["force_name"] == world.force.name
+    assert mine["units_by_status"]["active"] == 1
+    assert mine["children_enrolled"] == 5
+    assert mine["attendance_rate"] == 0.8
+    assert mine["sessions_delivered"] == 1
+    assert body["total"]["force"] is None
+    assert body["total"]["sessions_delivered"] == 1
+    assert body["suppressed_below"] == 5
+    assert "Ada" not in str(body)
+
+
+def test_small_numbers_are_null_in_the_national_comparison(world, api_as):
+    children = _enrol(world, 3)
+    _session_with_register(world, children, present=2)
+    body = national(api_as(world.users["national"])).json()
+    mine = next(row for row in body["forces"] if row["force"] == world.force.pk)
+    assert mine["children_enrolled"] is None
+    assert mine["attendance_rate"] is None
+
+
+@pytest.mark.parametrize("persona", ["funder", "coordinator"])
+def test_only_national_viewers_compare_every_force(world, api_as, persona):
+    response = national(api_as(world.users[persona]))
+    assert response.status_code == 403
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("persona", ["leader", "teacher", "area_lead", "guardian"])
+def test_roles_without_aggregates_get_no_national_comparison(world, api_as, persona):
+    assert national(api_as(world.users[persona])).status_code == 403
+
+
+def test_the_national_period_must_not_end_before_it_starts(world, api_as):
+    response = national(
+        api_as(world.users["national"]), **{"from": "2020-01-02", "to": "2020-01-01"}
+    )
+    assert response.status_code == 400

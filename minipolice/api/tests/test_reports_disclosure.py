@@ -12,9 +12,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from minipolice.impact import selectors as reports
 from minipolice.people import services as people
 from minipolice.people.models import Enrolment
+from minipolice.reports import selectors as reports
 
 
 def _add(cohort, n, joined, first):

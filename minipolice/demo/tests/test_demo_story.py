@@ -11,8 +11,8 @@ from django.utils import timezone
 from minipolice.accounts.models import User
 from minipolice.delivery.models import Session
 from minipolice.demo.today import demo_cohort
-from minipolice.impact.selectors import units_by_status
 from minipolice.organisations.models import Force, School, Unit, UnitStatusChange
+from minipolice.reports.selectors import units_by_status
 
 D = datetime.date
 SEVEN_OF_2018 = {
