@@ -66,6 +66,7 @@ OPERATIONS = [
     ("get_award", "get", ("award_id", "award")),
     ("create_award", "post", None),
     ("report_summary", "get", None),
+    ("report_national", "get", None),
     ("impact_results", "get", None),
     ("list_tokens", "get", None),
     ("get_token", "get", ("token_id", "force")),
