@@ -22,6 +22,7 @@ from minipolice.consent.portal import client_ip
 from minipolice.consent.views import portal_page
 from minipolice.lib.access import require_permission
 from minipolice.lib.disclosure import CAPTION
+from minipolice.lib.exports import ExportTable, export_response, wants_export
 from minipolice.lib.forms import apply_service_errors
 from minipolice.lib.listing import build_listing
 from minipolice.organisations.selectors import get_cohort_for_user, visible_cohorts, visible_forces
@@ -72,11 +73,23 @@ def award_list(request):
 
 @require_permission(Perm.AWARDS_TOTALS)
 def award_totals(request):
+    rows = selectors.award_totals(request.user)
+    if fmt := wants_export(request):
+        table = ExportTable(
+            "Award totals",
+            ["Force", "Award", "Awards", "Children"],
+            [[r["force"], r["title"], _shown(r["awards"]), _shown(r["children"])] for r in rows],
+        )
+        return export_response(filename="award-totals", fmt=fmt, tables=[table])
     return render(
         request,
         "awards/totals.html",
-        {"rows": selectors.award_totals(request.user), "caption": CAPTION},
+        {"rows": rows, "caption": CAPTION, "querystring": request.GET.urlencode()},
     )
+
+
+def _shown(count):
+    return "fewer than 5" if count is None else count
 
 
 @require_permission(Perm.AWARDS_READ)

@@ -11,6 +11,7 @@ from minipolice.community.models import MEASURES, CommunityAction, Participation
 from minipolice.consent.enforcement import Decision, attendance_decisions
 from minipolice.lib.access import get_or_404
 from minipolice.lib.disclosure import CAPTION, exact_children_counts, rounded_children
+from minipolice.lib.exports import ExportTable
 from minipolice.people.models import Child, Enrolment
 from minipolice.people.selectors import visible_children
 
@@ -145,3 +146,25 @@ def reach_totals(user, *, level: str, start: datetime.date, end: datetime.date) 
         "heading": heading,
         "caption": None if exact else CAPTION,
     }
+
+
+def totals_table(result: dict) -> ExportTable:
+    """The totals of `reach_totals` as a download has them (hidden counts as words)."""
+    measures = [words.capitalize() for words in MEASURES.values()]
+
+    def children(row):
+        return "fewer than 5" if row["children_hidden"] else row["children"]
+
+    rows = [
+        [row["name"], row["actions"], children(row), *(n for _, n in row["measures"])]
+        for row in result["rows"]
+    ]
+    overall = result["overall"]
+    rows.append(
+        ["Total", overall["actions"], children(overall), *(n for _, n in overall["measures"])]
+    )
+    return ExportTable(
+        f"Totals for each {result['heading'].lower()}",
+        [result["heading"], "Actions", "Children taking part", *measures],
+        rows,
+    )

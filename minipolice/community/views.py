@@ -12,6 +12,7 @@ from minipolice.community import selectors, services
 from minipolice.community.forms import ActionForm, KindForm, TotalsForm
 from minipolice.community.models import ActionKind
 from minipolice.lib.access import require_permission
+from minipolice.lib.exports import export_response, wants_export
 from minipolice.lib.forms import apply_service_errors, posted_date
 from minipolice.lib.listing import build_listing
 from minipolice.organisations.selectors import get_unit_for_user, visible_units
@@ -175,6 +176,19 @@ def totals(request):
         if not form.is_bound or form.is_valid()
         else None
     )
+    if result is not None and (fmt := wants_export(request)):
+        return export_response(
+            filename=f"action-totals-{params['level']}-{params['start']}-{params['end']}",
+            fmt=fmt,
+            tables=[selectors.totals_table(result)],
+        )
     return render(
-        request, "community/totals.html", {"form": form, "result": result, "params": params}
+        request,
+        "community/totals.html",
+        {
+            "form": form,
+            "result": result,
+            "params": params,
+            "querystring": request.GET.urlencode(),
+        },
     )

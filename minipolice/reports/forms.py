@@ -42,7 +42,11 @@ class PeriodForm(forms.Form):
                 self.add_error("end", "Choose a period of ten years or less.")
         return cleaned
 
-    def area(self):
-        return (
-            self.areas.get(self.cleaned_data.get("area") or "") if "area" in self.fields else None
-        )
+    @property
+    def has_area(self) -> bool:
+        return "area" in self.fields
+
+    def chosen_area(self):
+        if not self.has_area:
+            return None
+        return self.areas.get(self.cleaned_data.get("area") or "")

@@ -24,6 +24,16 @@ TABLES = {
     "survey": "Survey change",
 }
 
+# Every dashboard template variable, so that a page without one of them renders the same.
+PAGE_DEFAULTS = {
+    "area": None,
+    "area_page": False,
+    "report_url": None,
+    "results_url": None,
+    "dashboard": None,
+    "comparison": None,
+}
+
 
 def _period(request, *, areas=None):
     """(form, start, end, area) from the query string: `start`/`end` as the form writes them,
@@ -38,7 +48,7 @@ def _period(request, *, areas=None):
     if not form.is_bound:
         return form, start, end, None
     if form.is_valid():
-        return form, form.cleaned_data["start"], form.cleaned_data["end"], form.area()
+        return form, form.cleaned_data["start"], form.cleaned_data["end"], form.chosen_area()
     return form, None, None, None
 
 
@@ -129,6 +139,7 @@ def force_dashboard(request, pk):
     areas = list(force.areas.order_by("name"))
     form, start, end, area = _period(request, areas=areas)
     context = {
+        **PAGE_DEFAULTS,
         "force": force,
         "area": area,
         "form": form,
@@ -151,6 +162,7 @@ def area_dashboard(request, pk):
     area = selectors.get_area_for_dashboard(request.user, pk)
     form, start, end, _ = _period(request)
     context = {
+        **PAGE_DEFAULTS,
         "force": area.force,
         "area": area,
         "area_page": True,

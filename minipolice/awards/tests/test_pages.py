@@ -1,5 +1,9 @@
 """The awards pages: lists with a fixed number of queries, scoping by role, special awards."""
 
+import csv
+import io
+
+import openpyxl
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -165,6 +169,32 @@ def test_funders_and_national_viewers_see_rounded_counts_and_never_a_name(world,
         assert "fewer than 5" in text  # 1 special award
         assert "Ada" not in text and "Kid" not in text
         client.logout()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_award_totals_download_as_the_page_shows_them(world, client_for, fmt):
+    sessions = held_sessions(world.cohort, 1)
+    children = [world.child, *_children(world, 6)]
+    for child in children:
+        attend(sessions, child, 1)
+    job = services.start_bulk_issue(acting_user=None, cohort=world.cohort, base_url="http://t/")
+    services.run_bulk_issue(job_id=job.pk)
+    _special(world, world.child)
+    response = client_for(world.users["funder"]).get(
+        reverse("awards:award_totals"), {"format": fmt}
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(f'.{fmt}"')
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        rows = [[str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["Force", "Award", "Awards", "Children"]
+    cells = {(r[0], r[2], r[3]) for r in rows[1:]}
+    assert ("Testshire Police", "5", "5") in cells  # 7 completion awards, rounded
+    assert ("Testshire Police", "fewer than 5", "fewer than 5") in cells
+    assert "Ada" not in str(rows) and "Kid" not in str(rows)
 
 
 def test_a_parent_downloads_their_own_childs_certificate_in_the_portal(world, client_for):

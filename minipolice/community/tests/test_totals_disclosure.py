@@ -253,3 +253,32 @@ def test_funder_totals_cost_the_same_queries_for_1_and_30_units(world, client_fo
         unit = org.create_unit(acting_user=None, school=world.school, name=f"Unit {i}")
         taking_part(world.unit if i % 2 else unit, kids if i % 2 else [], timezone.localdate())
     assert count() == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_totals_download_with_the_same_rounding_as_the_page(world, client_for, two_areas, fmt):
+    import csv
+    import io
+
+    import openpyxl
+
+    client = client_for(world.users["funder"])
+    today = timezone.localdate().isoformat()
+    response = client.get(
+        "/community-totals/", {"start": today, "end": today, "level": "unit", "format": fmt}
+    )
+    assert response.status_code == 200
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        rows = [
+            ["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)
+        ]
+    assert rows[0][:3] == ["Unit", "Actions", "Children taking part"]
+    page = children_cells(
+        client.get(
+            "/community-totals/", {"start": today, "end": today, "level": "unit"}
+        ).content.decode()
+    )
+    assert {row[0]: row[2] for row in rows[1:]} == page
