@@ -521,16 +521,21 @@ def national_comparison(start: datetime.date, end: datetime.date, *, exact: bool
     whole = Term("Whole period", start, end)
     unit_force = "school__area__force_id"
     latest = UnitStatusChange.objects.filter(unit=OuterRef("pk"), changed_on__lte=min(end, today))
-    units = _by_force(
+    # Grouped by force and status, so each unit's status is looked up once (a FILTER per
+    # status would repeat the subquery five times).
+    units: dict[int, dict] = {}
+    status_rows = (
         Unit.objects.annotate(
             status_then=Subquery(latest.order_by("-changed_on", "-id").values("to_status")[:1])
-        ),
-        unit_force,
-        **{
-            f"units_{status}": Count("pk", filter=Q(status_then=status))
-            for status in UnitStatus.values
-        },
+        )
+        .values(unit_force, "status_then")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    for row in status_rows:
+        if row["status_then"] is None:  # no status yet on that day
+            continue
+        units.setdefault(row[unit_force], {})[f"units_{row['status_then']}"] = row["n"]
     children = _by_force(
         Enrolment.objects.filter(_enrolled_during(whole)),
         f"cohort__unit__{unit_force}",
