@@ -43,7 +43,7 @@ def entry_list(request):
         listing,
         title="Audit log",
         columns=ENTRY_COLUMNS,
-        audit=lambda **export: record_list_export(acting_user=request.user, **export),
+        audit=record_list_export,
     ):
         return export
     listing.page.object_list = with_current_names(listing.page.object_list, request.user)

@@ -77,7 +77,7 @@ def award_list(request):
         listing,
         title="Awards",
         columns=AWARD_COLUMNS,
-        audit=lambda **export: record_list_export(acting_user=request.user, **export),
+        audit=record_list_export,
     ):
         return export
     return render(

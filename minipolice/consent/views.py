@@ -259,7 +259,7 @@ def email_list(request):
         listing,
         title="Email outbox",
         columns=EMAIL_COLUMNS,
-        audit=lambda **export: record_list_export(acting_user=request.user, **export),
+        audit=record_list_export,
     ):
         return export
     return render(

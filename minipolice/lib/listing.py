@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import islice
-from operator import attrgetter, or_
+from operator import or_
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -127,8 +127,10 @@ def export_listing(
 
     Every row of `listing` (its search, filters and sort, all pages) becomes a row of
     `columns`. `prepare` turns each chunk of rows into what the columns read (e.g. adds counts
-    in one query a chunk). `audit`, for lists of personal data, is called once before the
-    download with `list_name`, `fmt`, `rows`, `search` and `filters` (never the rows).
+    in one query a chunk). `audit`, the audit service of a list of personal data
+    (audit.services.record_list_export), is called once before the download with the
+    downloader, the list's title, the format, the number of rows and the search and filters
+    used: never the rows.
     """
     fmt = wants_export(request)
     if fmt is None:
@@ -137,6 +139,7 @@ def export_listing(
     rows = [[get(item) for get in getters] for item in _chunked(listing.queryset, prepare)]
     if audit is not None:
         audit(
+            acting_user=request.user,
             list_name=title,
             fmt=fmt,
             rows=len(rows),
@@ -157,15 +160,18 @@ def _chunked(queryset: QuerySet, prepare):
 
 
 def _getter(spec: str | Callable) -> Callable:
+    """A column's reader: the callable itself, or one following a dotted path ("school.area.name",
+    empty past a null foreign key) and calling a method at its end ("get_status_display")."""
     if callable(spec):
         return spec
-    path = attrgetter(spec)
+    names = spec.split(".")
 
     def get(item):
-        try:
-            value = path(item)
-        except AttributeError:  # a null foreign key on the way
-            return None
+        value = item
+        for name in names:
+            if value is None:
+                return None
+            value = getattr(value, name)
         return value() if callable(value) else value
 
     return get
