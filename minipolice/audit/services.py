@@ -142,3 +142,30 @@ def _jsonable(value):
     if isinstance(value, models.Model):
         return str(value.pk)
     return str(value)
+
+
+def record_list_export(
+    *, acting_user, list_name: str, fmt: str, rows: int, search: str = "", filters=None
+) -> AuditEntry:
+    """Audit one download of a list page of personal data (children, guardians, leaders, the
+    email outbox, the audit log). The entry is about the list, never a person in it: the
+    format, the number of rows, and the search and filters used. It is filed under the
+    downloader's force (under none when their roles span several)."""
+    from minipolice.accounts.scoping import get_scope
+
+    actor = signed_in_or_none(acting_user)
+    force_ids = get_scope(acting_user).force_ids
+    fields = {"list": list_name, "format": fmt, "rows": rows, "search": search}
+    if filters:
+        fields["filters"] = dict(filters)
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_label=actor.email if actor else "system",
+        action=AuditEntry.Action.EXPORT,
+        object_type="list",
+        object_id="",
+        object_label=list_name[:200],
+        fields=fields,
+        force_id=next(iter(force_ids)) if len(force_ids) == 1 else None,
+        at=timezone.now(),
+    )

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from minipolice.accounts.permissions import Perm
-from minipolice.audit.services import record_audit
+from minipolice.audit.services import record_audit, record_list_export
 from minipolice.awards import selectors, services
 from minipolice.awards.forms import (
     SPECIAL_TITLES,
@@ -24,7 +24,7 @@ from minipolice.lib.access import require_permission
 from minipolice.lib.disclosure import CAPTION
 from minipolice.lib.exports import ExportTable, export_response, wants_export
 from minipolice.lib.forms import apply_service_errors
-from minipolice.lib.listing import build_listing
+from minipolice.lib.listing import build_listing, export_listing
 from minipolice.organisations.selectors import get_cohort_for_user, visible_cohorts, visible_forces
 from minipolice.people.selectors import visible_children
 
@@ -38,6 +38,19 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# The columns of the award list's download: what its table shows.
+AWARD_COLUMNS = [
+    ("Date", "awarded_on"),
+    ("Child", "child.full_name"),
+    ("Award", "title"),
+    ("Unit", "cohort.unit.name"),
+    (
+        "Certificate",
+        lambda award: ", ".join(c.display_code for c in award.valid_certificates) or "None valid",
+    ),
+]
 
 
 # Lists -----------------------------------------------------------------------------------------
@@ -59,6 +72,14 @@ def award_list(request):
         },
         default_sort="-date",
     )
+    if export := export_listing(
+        request,
+        listing,
+        title="Awards",
+        columns=AWARD_COLUMNS,
+        audit=record_list_export,
+    ):
+        return export
     return render(
         request,
         "awards/award_list.html",

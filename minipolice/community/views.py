@@ -14,8 +14,18 @@ from minipolice.community.models import ActionKind
 from minipolice.lib.access import require_permission
 from minipolice.lib.exports import export_response, wants_export
 from minipolice.lib.forms import apply_service_errors, posted_date
-from minipolice.lib.listing import build_listing
+from minipolice.lib.listing import build_listing, export_listing
 from minipolice.organisations.selectors import get_unit_for_user, visible_units
+
+# The columns of the action list's download: what its table shows.
+ACTION_COLUMNS = [
+    ("Date", "date"),
+    ("Kind", "get_kind_display"),
+    ("Unit", "unit.name"),
+    ("Place", "place"),
+    ("Reach", lambda action: ", ".join(f"{number} {words}" for words, number in action.reach())),
+    ("Children", "children_count"),
+]
 
 
 @require_permission(Perm.COMMUNITY_READ)
@@ -43,6 +53,10 @@ def action_list(request):
         },
         default_sort="-date",
     )
+    if export := export_listing(
+        request, listing, title="Community actions", columns=ACTION_COLUMNS
+    ):
+        return export
     return render(
         request,
         "community/action_list.html",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from minipolice.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
+from minipolice.audit.services import record_list_export
 from minipolice.consent import portal, selectors, services
 from minipolice.consent.forms import (
     ContactDetailsForm,
@@ -28,7 +29,7 @@ from minipolice.consent.forms import (
 from minipolice.consent.models import ConsentKind, ConsentMethod, EmailDelivery, MediaUse
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
-from minipolice.lib.listing import build_listing
+from minipolice.lib.listing import build_listing, export_listing
 from minipolice.organisations.selectors import get_cohort_for_user
 from minipolice.people.selectors import child_guardians, get_child_for_user
 
@@ -216,6 +217,24 @@ def _csv_safe(value: str) -> str:
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+# The columns of the outbox's download: what its table shows.
+EMAIL_COLUMNS = [
+    ("Queued", "created_at"),
+    (
+        "Guardian",
+        lambda d: d.guardian.name if d.guardian and not d.guardian.anonymised_at else "",
+    ),
+    ("To", "to_email"),
+    ("Status", "outbox_status_label"),
+    ("Sent", "sent_at"),
+    ("Next try", "next_attempt_at"),
+    ("Email", "get_kind_display"),
+    ("Cohort", "cohort.name"),
+    ("Attempts", "attempts"),
+    ("Last error", "last_error"),
+]
+
+
 # The outbox ------------------------------------------------------------------------------------
 @require_permission(Perm.DATA_PROTECTION)
 def email_list(request):
@@ -235,6 +254,14 @@ def email_list(request):
         default_sort="-created",
         per_page=50,
     )
+    if export := export_listing(
+        request,
+        listing,
+        title="Email outbox",
+        columns=EMAIL_COLUMNS,
+        audit=record_list_export,
+    ):
+        return export
     return render(
         request,
         "consent/email_list.html",

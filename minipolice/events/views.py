@@ -23,7 +23,7 @@ from minipolice.events.forms import (
 from minipolice.events.models import EventStatus, PlaceStatus
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
-from minipolice.lib.listing import build_listing
+from minipolice.lib.listing import build_listing, export_listing
 from minipolice.organisations.models import UnitStatus
 from minipolice.organisations.selectors import get_unit_for_user, visible_areas, visible_units
 
@@ -39,6 +39,27 @@ def _posted(request):
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def _count(name):
+    """A count as the list shows it: rounded ones below the threshold are "fewer than 5"."""
+    return lambda row: "fewer than 5" if row[name] is None else row[name]
+
+
+# The columns of the event list's download, read from selectors.event_counts rows: what the
+# table shows, with the counts rounded for those who see them rounded.
+EVENT_COLUMNS = [
+    ("Date", lambda row: row["event"].date),
+    ("Event", lambda row: row["event"].title),
+    ("Kind", lambda row: row["event"].get_kind_display()),
+    ("Organiser", lambda row: str(row["event"].organiser)),
+    ("Status", lambda row: row["event"].get_status_display()),
+    ("Venue", lambda row: row["event"].venue),
+    ("Places", _count("places_count")),
+    ("Capacity", lambda row: row["event"].capacity),
+    ("Waiting", _count("waiting_count")),
+    ("Checked in", _count("checked_in_count")),
+]
 
 
 @require_permission(Perm.EVENT_COUNTS)
@@ -59,6 +80,14 @@ def event_list(request):
         },
         default_sort="-date",
     )
+    if export := export_listing(
+        request,
+        listing,
+        title="Events",
+        columns=EVENT_COLUMNS,
+        prepare=lambda events: selectors.event_counts(request.user, events),
+    ):
+        return export
     return render(
         request,
         "events/event_list.html",

@@ -10,11 +10,13 @@ dates, so a negative change stays a number.
 
 import csv
 import datetime
+import decimal
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.text import slugify
 
 FORMATS = {
@@ -37,7 +39,10 @@ def safe_cell(value):
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if isinstance(value, int | float | datetime.date):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        # The reader's wall-clock time, as the pages show it; spreadsheets hold no time zones.
+        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, int | float | decimal.Decimal | datetime.date):
         return value
     text = str(value)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
@@ -76,6 +81,8 @@ def _csv(tables: Sequence[ExportTable]) -> str:
 
 
 def _csv_text(value):
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
     return value.isoformat() if isinstance(value, datetime.date) else value
 
 
@@ -107,9 +114,8 @@ def _write_only_cell(sheet, value):
 
 
 def _xlsx_value(value):
-    # openpyxl stores a string starting with "=" as a formula: safe_cell already prefixed it.
-    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)
+    # openpyxl stores a string starting with "=" as a formula: safe_cell already prefixed it,
+    # and gave aware datetimes in local time without a zone (openpyxl refuses aware ones).
     return value
 
 

@@ -1,13 +1,31 @@
-"""Search, sort and paginate a list page in one place, so every list behaves the same."""
+"""Search, sort and paginate a list page in one place, so every list behaves the same.
 
-from dataclasses import dataclass
+A list page also answers `?format=csv|xlsx` (lib.exports) with every row its search, filters
+and sort match, not only the page shown: the view passes the columns it shows, as
+(heading, attribute path or callable of the row), to `export_listing`.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import reduce
+from itertools import islice
 from operator import or_
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
+from django.utils import timezone
+
+from minipolice.lib.exports import ExportTable, export_response, wants_export
+
+# Rows fetched at a time for an export: each chunk costs one query per prefetch, so a list of
+# any length up to this many rows takes the same number of queries.
+EXPORT_CHUNK = 2000
+# Parameters of a list page that are not filters.
+NOT_FILTERS = {"q", "sort", "page", "format"}
+
+Column = tuple[str, str | Callable]
 
 
 @dataclass
@@ -19,6 +37,7 @@ class Listing:
     querystring: str
     params: QueryDict
     page_param: str = "page"
+    queryset: QuerySet | None = field(default=None, repr=False)
 
     @property
     def rows(self):
@@ -91,7 +110,71 @@ def build_listing(
         columns=columns,
         querystring=params.urlencode(),
         params=params,
+        queryset=queryset,
     )
+
+
+def export_listing(
+    request,
+    listing: Listing,
+    *,
+    title: str,
+    columns: Sequence[Column],
+    prepare: Callable[[list], Iterable] | None = None,
+    audit: Callable[..., object] | None = None,
+) -> HttpResponse | None:
+    """The download a list page was asked for with `?format=csv|xlsx`, or None for the page.
+
+    Every row of `listing` (its search, filters and sort, all pages) becomes a row of
+    `columns`. `prepare` turns each chunk of rows into what the columns read (e.g. adds counts
+    in one query a chunk). `audit`, the audit service of a list of personal data
+    (audit.services.record_list_export), is called once before the download with the
+    downloader, the list's title, the format, the number of rows and the search and filters
+    used: never the rows.
+    """
+    fmt = wants_export(request)
+    if fmt is None:
+        return None
+    getters = [_getter(spec) for _, spec in columns]
+    rows = [[get(item) for get in getters] for item in _chunked(listing.queryset, prepare)]
+    if audit is not None:
+        audit(
+            acting_user=request.user,
+            list_name=title,
+            fmt=fmt,
+            rows=len(rows),
+            search=listing.query,
+            filters={k: v for k, v in listing.params.items() if k not in NOT_FILTERS and v != ""},
+        )
+    return export_response(
+        filename=f"{title} {timezone.localdate().isoformat()}",
+        fmt=fmt,
+        tables=[ExportTable(title=title, headings=[h for h, _ in columns], rows=rows)],
+    )
+
+
+def _chunked(queryset: QuerySet, prepare):
+    items = queryset.iterator(chunk_size=EXPORT_CHUNK)
+    while chunk := list(islice(items, EXPORT_CHUNK)):
+        yield from (prepare(chunk) if prepare else chunk)
+
+
+def _getter(spec: str | Callable) -> Callable:
+    """A column's reader: the callable itself, or one following a dotted path ("school.area.name",
+    empty past a null foreign key) and calling a method at its end ("get_status_display")."""
+    if callable(spec):
+        return spec
+    names = spec.split(".")
+
+    def get(item):
+        value = item
+        for name in names:
+            if value is None:
+                return None
+            value = getattr(value, name)
+        return value() if callable(value) else value
+
+    return get
 
 
 def paginate(request, queryset: QuerySet, *, param: str = "page", per_page: int | None = None):

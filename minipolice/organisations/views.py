@@ -8,7 +8,7 @@ from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
-from minipolice.lib.listing import build_listing
+from minipolice.lib.listing import build_listing, export_listing
 from minipolice.organisations import selectors, services
 from minipolice.organisations.forms import (
     AreaForm,
@@ -21,6 +21,31 @@ from minipolice.organisations.forms import (
 from minipolice.organisations.models import UnitStatus
 from minipolice.people.selectors import cohort_enrolments
 
+# The columns of each list's download: what its table shows.
+SCHOOL_COLUMNS = [
+    ("Name", "name"),
+    ("URN", "urn"),
+    ("Area", "area.name"),
+    ("Town", "town"),
+    ("Units", "unit_count"),
+]
+UNIT_COLUMNS = [
+    ("Unit", "name"),
+    ("Status", "get_status_display"),
+    ("Since", "status_since"),
+    ("School", "school.name"),
+    ("Area", "school.area.name"),
+    ("Has a leader", "has_leader"),
+]
+COHORT_COLUMNS = [
+    ("Cohort", "name"),
+    ("Unit", "unit.name"),
+    ("School", "unit.school.name"),
+    ("Starts", "start_date"),
+    ("Ends", "end_date"),
+    ("Children", "children_count"),
+]
+
 
 # Areas ---------------------------------------------------------------------------------------
 @require_permission(Perm.AREA_READ)
@@ -32,6 +57,10 @@ def area_list(request):
         sort_fields={"name": ("Name", "name"), "schools": ("Schools", "school_count")},
         default_sort="name",
     )
+    if export := export_listing(
+        request, listing, title="Areas", columns=[("Name", "name"), ("Schools", "school_count")]
+    ):
+        return export
     can_add = get_scope(request.user).has(Perm.AREA_MANAGE)
     return render(request, "organisations/area_list.html", {"listing": listing, "can_add": can_add})
 
@@ -106,6 +135,8 @@ def school_list(request):
         },
         default_sort="name",
     )
+    if export := export_listing(request, listing, title="Schools", columns=SCHOOL_COLUMNS):
+        return export
     can_add = selectors.visible_areas(request.user, Perm.SCHOOL_MANAGE).exists()
     return render(
         request, "organisations/school_list.html", {"listing": listing, "can_add": can_add}
@@ -189,6 +220,8 @@ def unit_list(request):
         },
         default_sort="name",
     )
+    if export := export_listing(request, listing, title="Units", columns=UNIT_COLUMNS):
+        return export
     can_add = selectors.visible_schools(request.user, Perm.UNIT_MANAGE).exists()
     return render(
         request,
@@ -318,6 +351,8 @@ def cohort_list(request):
         },
         default_sort="-start",
     )
+    if export := export_listing(request, listing, title="Cohorts", columns=COHORT_COLUMNS):
+        return export
     return render(request, "organisations/cohort_list.html", {"listing": listing})
 
 

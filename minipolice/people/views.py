@@ -6,9 +6,10 @@ from django.utils import timezone
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
+from minipolice.audit.services import record_list_export
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
-from minipolice.lib.listing import build_listing
+from minipolice.lib.listing import build_listing, export_listing
 from minipolice.organisations.selectors import get_cohort_for_user, visible_cohorts, visible_units
 from minipolice.people import selectors, services
 from minipolice.people.forms import (
@@ -21,6 +22,32 @@ from minipolice.people.forms import (
     TrainingForm,
     VettingForm,
 )
+
+# The columns of each list's download: what its table shows, never more (no notes).
+CHILD_COLUMNS = [
+    ("Last name", "last_name"),
+    ("First name", "first_name"),
+    ("Year", "get_year_group_display"),
+    (
+        "Cohort",
+        lambda child: (
+            "; ".join(f"{e.cohort.unit.name}: {e.cohort.name}" for e in child.current_enrolments)
+            or "Not in a cohort now"
+        ),
+    ),
+]
+GUARDIAN_COLUMNS = [
+    ("Name", "name"),
+    ("Email", "email"),
+    ("Phone", "phone"),
+    ("Children", lambda g: ", ".join(link.child.full_name for link in g.visible_links)),
+]
+LEADER_COLUMNS = [
+    ("Name", "full_name"),
+    ("Vetting expires", "vetting_expires"),
+    ("Training expires", "training_expires"),
+    ("Units", lambda leader: ", ".join(a.unit.name for a in leader.leader_assignments)),
+]
 
 
 def _may_see_notes(user, child) -> bool:
@@ -40,6 +67,10 @@ def child_list(request):
         },
         default_sort="name",
     )
+    if export := export_listing(
+        request, listing, title="Children", columns=CHILD_COLUMNS, audit=record_list_export
+    ):
+        return export
     return render(
         request, "people/child_list.html", {"listing": listing, "extra_headers": ["Cohort"]}
     )
@@ -219,6 +250,10 @@ def guardian_list(request):
         sort_fields={"name": ("Name", "name"), "email": ("Email", "email")},
         default_sort="name",
     )
+    if export := export_listing(
+        request, listing, title="Guardians", columns=GUARDIAN_COLUMNS, audit=record_list_export
+    ):
+        return export
     return render(
         request,
         "people/guardian_list.html",
@@ -283,6 +318,10 @@ def leader_list(request):
         },
         default_sort="name",
     )
+    if export := export_listing(
+        request, listing, title="Leaders", columns=LEADER_COLUMNS, audit=record_list_export
+    ):
+        return export
     can_add = get_scope(request.user).has(Perm.LEADERS_MANAGE)
     return render(
         request,

@@ -8,7 +8,7 @@ from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
 from minipolice.lib.access import require_permission
 from minipolice.lib.forms import apply_service_errors
-from minipolice.lib.listing import build_listing
+from minipolice.lib.listing import build_listing, export_listing
 from minipolice.programme import selectors, services
 from minipolice.programme.forms import ModuleForm, ResourceForm, TemplateForm
 from minipolice.programme.models import Pillar
@@ -21,6 +21,15 @@ def _force_to_manage(user):
     if force is None:
         raise Http404
     return force
+
+
+# The columns of the module list's download: what its table shows.
+MODULE_COLUMNS = [
+    ("Module", "title"),
+    ("Pillar", "get_pillar_display"),
+    ("Minutes", "minutes"),
+    ("Library", lambda module: module.force.name if module.force else "National"),
+]
 
 
 # Modules -------------------------------------------------------------------------------------
@@ -42,6 +51,8 @@ def module_list(request):
         },
         default_sort="title",
     )
+    if export := export_listing(request, listing, title="Modules", columns=MODULE_COLUMNS):
+        return export
     return render(
         request,
         "programme/module_list.html",
