@@ -155,7 +155,14 @@ def record_list_export(
 
     actor = signed_in_or_none(acting_user)
     force_ids = get_scope(acting_user).force_ids
-    fields = {"list": list_name, "format": fmt, "rows": rows, "search": search}
+    # A search of a children's list is often a name: the entry keeps only that one was used,
+    # as entries about children keep ids, never names.
+    fields = {
+        "list": list_name,
+        "format": fmt,
+        "rows": rows,
+        "search": "(recorded)" if search else "",
+    }
     if filters:
         fields["filters"] = dict(filters)
     return AuditEntry.objects.create(
