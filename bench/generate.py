@@ -604,7 +604,8 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
                     status = "present"
                     present_count[id(child)] = present_count.get(id(child), 0) + 1
                 else:
-                    status = "excused" if roll > (1 + habit[id(child)]) / 2 + 0.25 else "absent"
+                    # A third of the others were excused (ill, an appointment), the rest absent.
+                    status = "excused" if roll > (2 + habit[id(child)]) / 3 else "absent"
                 marks.append(
                     Attendance(
                         session=session,
