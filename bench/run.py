@@ -10,11 +10,12 @@ stack, no network), twice to warm up, then N times timed, then once more while c
 queries (counting has a cost of its own, so it is kept out of the timings). Results go to a
 table on stdout and to bench/results.json.
 
-For each dashboard page that answers 200, the same run then replays the SQL that request
-executed (every statement, with its parameters, in order, each result fetched) on a cursor, as
-many times as the page was timed: "raw SQL" time, and the page's ratio to it (issue #13 wants
-the national view within 2x). It also times the dashboard's own figure queries alone, without
-the session, sign-in and scope queries every page makes.
+For each dashboard page that answers 200, the same run captures the SQL of one request
+(every statement with its parameters) and replays it on a cursor, in order, fetching each
+result: "raw SQL" time, and the page's ratio to it (issue #13 wants the national view within
+2x). The replays are interleaved with the timed requests (request, replay, replay of the figure
+queries alone, N times), so page and SQL see the same load on the machine. "Figures only"
+leaves out the session, sign-in and scope queries every page makes.
 """
 
 import argparse
@@ -151,16 +152,14 @@ def is_request_query(sql: str) -> bool:
     return bool(tables) and tables <= REQUEST_TABLES
 
 
-def replay(statements, repetitions: int) -> dict:
-    """Run the captured statements (sql, params) in order on a cursor, fetching every result,
-    `repetitions` times after 2 warm-ups: the time of the SQL alone. Also each statement's
-    median, to see which dominate."""
+def replay_once(statements, per_statement: list[list[float]] | None = None) -> float:
+    """Run the captured statements (sql, params) in order on a cursor, fetching every result;
+    return the time in ms. A page's own writes (a session touch) are run and undone."""
     from django.db import connection, transaction
 
     writes = any(not sql.lstrip().upper().startswith(("SELECT", "WITH")) for sql, _ in statements)
-    per_statement = [[] for _ in statements]
 
-    def once(record: bool) -> float:
+    def once() -> float:
         started = time.perf_counter()
         with connection.cursor() as cursor:
             for i, (sql, params) in enumerate(statements):
@@ -168,76 +167,33 @@ def replay(statements, repetitions: int) -> dict:
                 cursor.execute(sql, params)
                 if cursor.description is not None:
                     cursor.fetchall()
-                if record:
+                if per_statement is not None:
                     per_statement[i].append((time.perf_counter() - t0) * 1000)
         return (time.perf_counter() - started) * 1000
 
-    def run(record: bool) -> float:
-        if not writes:
-            return once(record)
-        with transaction.atomic():  # the page's own writes (a session touch), undone
-            elapsed = once(record)
-            transaction.set_rollback(True)
-        return elapsed
+    if not writes:
+        return once()
+    with transaction.atomic():
+        elapsed = once()
+        transaction.set_rollback(True)
+    return elapsed
 
-    for _ in range(2):
-        run(False)
-    timings = [run(True) for _ in range(repetitions)]
-    medians = [statistics.median(t) for t in per_statement]
+
+def summary(timings: list[float]) -> dict:
     return {
         "n": len(timings),
         "median_ms": round(statistics.median(timings), 1),
         "p95_ms": round(percentile(timings, 95), 1),
         "min_ms": round(min(timings), 1),
-        "statement_medians_ms": [round(m, 2) for m in medians],
     }
 
 
-def raw_sql(statements, repetitions: int, with_plan: bool) -> dict:
-    """The raw-SQL comparison of one page: all its statements, and its figure queries alone."""
-    figures = [(sql, params) for sql, params in statements if not is_request_query(sql)]
-    every = replay(statements, repetitions)
-    alone = replay(figures, repetitions) if figures else None
-    medians = every.pop("statement_medians_ms")
-    ranked = sorted(range(len(statements)), key=lambda i: -medians[i])
-    top = []
-    for i in ranked[:5]:
-        sql, params = statements[i]
-        entry = {"median_ms": medians[i], "sql": sql, "params": [str(p) for p in params or []]}
-        if with_plan:
-            entry["plan"] = explain(sql, params)
-        top.append(entry)
-    if alone:
-        alone.pop("statement_medians_ms")
-    return {
-        "all": every,
-        "figures": alone,
-        "statements": len(statements),
-        "figure_statements": len(figures),
-        "top_statements": top,
-    }
-
-
-def measure(
-    client, page: str, repetitions: int, budget: float, with_plan: bool, compare: bool = False
-) -> dict:
+def capture(client, page: str):
+    """One request with its SQL captured: (response, CaptureQueriesContext's list, and the
+    statements with their parameters as the backend was given them, to replay)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(2):
-        client.get(page)
-    timings = []
-    for _ in range(repetitions):
-        started = time.perf_counter()
-        response = client.get(page)
-        timings.append((time.perf_counter() - started) * 1000)
-        if sum(timings) > budget * 1000:
-            break  # a very slow page: fewer repetitions, recorded in "n"
-    # The session is touched once a minute (SessionTimeoutMiddleware); touch it now so a slow
-    # page's count does not include that write.
-    session = client.session
-    session["last_seen_at"] = time.time()
-    session.save()
     statements = []
 
     def keep(execute, sql, params, many, context):
@@ -246,15 +202,45 @@ def measure(
 
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(keep):
         response = client.get(page)
-    queries = captured.captured_queries
+    return response, captured.captured_queries, statements
+
+
+def measure(
+    client, page: str, repetitions: int, budget: float, with_plan: bool, compare: bool = False
+) -> dict:
+    """Time a page; with `compare`, also its raw SQL, interleaved with the page's requests (a
+    page request, then its statements replayed, then its figure statements alone, N times) so
+    that both see the same load on the machine."""
+    for _ in range(2):
+        client.get(page)
+    # The session is touched once a minute (SessionTimeoutMiddleware); touch it now so a slow
+    # page's count does not include that write.
+    session = client.session
+    session["last_seen_at"] = time.time()
+    session.save()
+    response, queries, statements = capture(client, page)
+    compare = compare and response.status_code == 200
+    figures = [(sql, params) for sql, params in statements if not is_request_query(sql)]
+    per_statement = [[] for _ in statements]
+    if compare:
+        for _ in range(2):
+            replay_once(statements)
+            replay_once(figures)
+    timings, raw_all, raw_figures = [], [], []
+    for _ in range(repetitions):
+        started = time.perf_counter()
+        client.get(page)
+        timings.append((time.perf_counter() - started) * 1000)
+        if compare:
+            raw_all.append(replay_once(statements, per_statement))
+            raw_figures.append(replay_once(figures))
+        if sum(timings) > budget * 1000:
+            break  # a very slow page: fewer repetitions, recorded in "n"
     slowest = max(queries, key=lambda q: float(q["time"]), default=None)
     result = {
         "status": response.status_code,
-        "n": len(timings),
+        **summary(timings),
         "bytes": len(response.content),
-        "median_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(percentile(timings, 95), 1),
-        "min_ms": round(min(timings), 1),
         "queries": len(queries),
         "sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
         "slowest_query_ms": round(float(slowest["time"]) * 1000, 1) if slowest else 0,
@@ -262,13 +248,34 @@ def measure(
     }
     if with_plan and slowest:
         result["slowest_query_plan"] = explain(slowest["sql"])
-    if compare and response.status_code == 200:
-        result["raw_sql"] = raw_sql(statements, len(timings), with_plan)
-        raw = result["raw_sql"]["all"]["median_ms"]
-        result["ratio"] = round(result["median_ms"] / raw, 2) if raw else None
-        figures = result["raw_sql"]["figures"]
-        if figures and figures["median_ms"]:
-            result["ratio_to_figures"] = round(result["median_ms"] / figures["median_ms"], 2)
+    if not compare:
+        return result
+    medians = [statistics.median(t) for t in per_statement]
+    top = []
+    for i in sorted(range(len(statements)), key=lambda i: -medians[i])[:5]:
+        sql, params = statements[i]
+        entry = {
+            "median_ms": round(medians[i], 2),
+            "sql": sql,
+            "params": [str(p) for p in params or []],
+            "figure": not is_request_query(sql),
+        }
+        if with_plan:
+            entry["plan"] = explain(sql, params)
+        top.append(entry)
+    result["raw_sql"] = {
+        "all": summary(raw_all),
+        "figures": summary(raw_figures) if figures else None,
+        "statements": len(statements),
+        "figure_statements": len(figures),
+        "top_statements": top,
+    }
+    raw = result["raw_sql"]["all"]["median_ms"]
+    result["ratio"] = round(result["median_ms"] / raw, 2) if raw else None
+    if figures and result["raw_sql"]["figures"]["median_ms"]:
+        result["ratio_to_figures"] = round(
+            result["median_ms"] / result["raw_sql"]["figures"]["median_ms"], 2
+        )
     return result
 
 
