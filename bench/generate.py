@@ -34,12 +34,15 @@ class Scale:
     units: int  # per average force
     cohorts: int  # per unit
     children: int  # per cohort
+    sessions: int  # per cohort at most (weekly, in term time)
 
 
 SCALES = {
     # England and Wales have 43 territorial forces.
-    "national": Scale(forces=43, areas=6, schools=40, units=30, cohorts=2, children=15),
-    "small": Scale(forces=3, areas=2, schools=6, units=4, cohorts=2, children=10),
+    "national": Scale(
+        forces=43, areas=6, schools=40, units=30, cohorts=2, children=15, sessions=24
+    ),
+    "small": Scale(forces=3, areas=2, schools=6, units=4, cohorts=2, children=10, sessions=24),
 }
 
 AREA_NAMES = ["North", "South", "East", "West", "Central", "Coast", "Vale", "Moor", "Valley"]
@@ -70,6 +73,27 @@ GUARDIAN_FIRST = ["Alex", "Sam", "Jo", "Chris", "Pat", "Lee", "Kim", "Robin", "J
 RELATIONSHIPS = ["parent"] * 17 + ["carer", "grandparent", "other"]
 STATUSES = ["active"] * 12 + ["trial"] * 2 + ["paused"] * 2 + ["proposed"] * 2 + ["closed"] * 2
 NOTES = ["Uses a hearing aid.", "Needs extra time to read aloud.", "Nut allergy: no snacks."]
+# School holidays of a school year starting in September of year Y: (name, first, last) as
+# (year offset, month, day). No sessions are planned in them.
+HOLIDAYS = [
+    ("Autumn half term", (0, 10, 24), (0, 11, 1)),
+    ("Christmas holiday", (0, 12, 20), (1, 1, 4)),
+    ("Spring half term", (1, 2, 14), (1, 2, 22)),
+    ("Easter holiday", (1, 3, 28), (1, 4, 12)),
+    ("Summer half term", (1, 5, 23), (1, 5, 31)),
+    ("Summer holiday", (1, 7, 19), (1, 8, 31)),
+]
+CANCEL_REASONS = ["School closed (snow)", "School trip", "Leader ill", "SATs week", "Polling day"]
+SESSION_PLACES = ["School hall", "Classroom 4", "Library", "Playground", "Police station"]
+ACTION_KINDS = ["leaflet_drop"] * 3 + ["litter_pick"] * 3 + ["parking_awareness"] * 2
+ACTION_KINDS += ["speed_watch"] * 2 + ["other"]
+ACTION_PLACES = ["streets around the school", "the high street", "the park", "the estate"]
+PARTNERS = ["", "", "Town council", "Neighbourhood watch", "Road safety team", "Parish council"]
+SPECIAL_AWARDS = [
+    ("Star of the unit", "For helping every week without being asked."),
+    ("Community champion", "For leading the litter pick on the estate."),
+    ("Road safety award", "For the best parking awareness poster."),
+]
 
 
 def force_weights(count: int) -> list[float]:
@@ -100,6 +124,17 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
 
     from minipolice.accounts.models import Role, RoleAssignment, User
     from minipolice.audit.models import AuditEntry
+    from minipolice.awards.models import (
+        CODE_ALPHABET,
+        CODE_LENGTH,
+        COMPLETION_TITLE,
+        Award,
+        Certificate,
+    )
+    from minipolice.community.models import KIND_MEASURES, CommunityAction, Participation
+    from minipolice.consent.models import Consent, ConsentKind, ConsentMethod, ConsentStatus
+    from minipolice.delivery.models import Attendance, SchoolHoliday, Session
+    from minipolice.events.models import Event, EventPlace, Invitation
     from minipolice.impact.models import (
         FACES,
         ChildAnswer,
@@ -125,6 +160,9 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
     )
 
     rng = random.Random(seed)
+    # Everything added after the survey data draws from its own generator, so the rows made
+    # before (and the figures measured on them) stay as they were.
+    more = random.Random(seed * 7919 + 1)
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
     days = datetime.timedelta
@@ -198,16 +236,32 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
                 unit_rows.append(unit)
                 force_of_unit[id(unit)] = force
         bulk(Unit, unit_rows)
-        # One history row per unit (its current status), enough for the pages measured here.
-        bulk(
-            UnitStatusChange,
-            [
-                UnitStatusChange(
-                    unit=u, from_status="", to_status=u.status, changed_on=u.status_since
+        # The dated status history: proposed, then trial, then active some months apart, and
+        # paused or closed last where the unit is now. The current status starts on
+        # status_since, so the country's count of active units grows over the years.
+        path_to = {
+            "proposed": ["proposed"],
+            "trial": ["proposed", "trial"],
+            "active": ["proposed", "trial", "active"],
+            "paused": ["proposed", "trial", "active", "paused"],
+            "closed": ["proposed", "trial", "active", "closed"],
+        }
+        history = []
+        for u in unit_rows:
+            steps = path_to[u.status]
+            day = u.status_since
+            dates = [day]
+            for _ in steps[1:]:
+                day = day - days(more.randint(40, 240))
+                dates.append(day)
+            dates.reverse()
+            previous = ""
+            for status, day in zip(steps, dates, strict=True):
+                history.append(
+                    UnitStatusChange(unit=u, from_status=previous, to_status=status, changed_on=day)
                 )
-                for u in unit_rows
-            ],
-        )
+                previous = status
+        bulk(UnitStatusChange, history)
         timer.lap("units", len(unit_rows))
 
         cohort_rows = []
@@ -245,7 +299,12 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
             staff(f"leader-{n:04d}@example.org", f"Leader {n:04d}")
             for n in range(1, len(unit_rows) + 1)
         ]
-        bulk(User, [national, *coordinators, *area_leads, *leaders])
+        # A funder (the Police and Crime Commissioner's office) per force: aggregates only.
+        funders = [
+            staff(f"funder-{n:02d}@example.org", f"Commissioner's office, {f.name}")
+            for n, f in enumerate(forces, 1)
+        ]
+        bulk(User, [national, *coordinators, *area_leads, *leaders, *funders])
         assignments = [RoleAssignment(user=national, role=Role.NATIONAL_VIEWER)]
         assignments += [
             RoleAssignment(user=u, role=Role.FORCE_COORDINATOR, force=f)
@@ -258,6 +317,10 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
         assignments += [
             RoleAssignment(user=u, role=Role.UNIT_LEADER, force=force_of_unit[id(unit)], unit=unit)
             for u, unit in zip(leaders, unit_rows, strict=True)
+        ]
+        assignments += [
+            RoleAssignment(user=u, role=Role.FUNDER, force=f)
+            for u, f in zip(funders, forces, strict=True)
         ]
         bulk(RoleAssignment, assignments)
 
@@ -446,6 +509,337 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
         bulk(ChildAnswer, answers)
         timer.lap("survey answers", len(answers))
 
+        # Participation consent for every child, given on paper by their guardian a week
+        # before their cohort started: the register needs it to mark a child present.
+        guardian_of = {id(c): g for c, g in zip(children, guardians, strict=True)}
+        consents = [
+            Consent(
+                child=child,
+                kind=ConsentKind.PARTICIPATION,
+                status=ConsentStatus.GRANTED,
+                method=ConsentMethod.PAPER,
+                given_by=guardian_of[id(child)],
+                given_by_name=guardian_of[id(child)].name,
+                recorded_by=leader_of_unit[id(cohort.unit)],
+                given_at=at(cohort.start_date - days(7), 0),
+            )
+            for child, cohort in zip(children, placements, strict=True)
+        ]
+        bulk(Consent, consents)
+        timer.lap("participation consents", len(consents))
+
+        # School holidays of last year and this year, for every force.
+        holidays = []
+        for first_year in (year_start.year - 1, year_start.year):
+            for name, (y0, m0, d0), (y1, m1, d1) in HOLIDAYS:
+                first = datetime.date(first_year + y0, m0, d0)
+                last = datetime.date(first_year + y1, m1, d1)
+                holidays.append((name, first, last))
+        bulk(
+            SchoolHoliday,
+            [
+                SchoolHoliday(force=f, name=name, start_date=first, end_date=last)
+                for f in forces
+                for name, first, last in holidays
+            ],
+        )
+
+        def in_holiday(day):
+            return any(first <= day <= last for _, first, last in holidays)
+
+        # Sessions: each unit meets weekly on its own weekday in term time, from its cohort's
+        # start, up to scale.sessions times; about 1 in 25 is cancelled. A past session that
+        # was not cancelled was delivered: its leader was there and took the register.
+        children_of = {}
+        for child, cohort in zip(children, placements, strict=True):
+            children_of.setdefault(id(cohort), []).append(child)
+        weekday_of = {id(u): more.randint(0, 4) for u in unit_rows}
+        sessions, delivered = [], []
+        for cohort in cohort_rows:
+            weekday = weekday_of[id(cohort.unit)]
+            start_time = datetime.time(15, 15) if weekday % 2 else datetime.time(13, 30)
+            day = cohort.start_date + days((weekday - cohort.start_date.weekday()) % 7)
+            made = 0
+            while made < scale.sessions and day <= cohort.end_date:
+                if not in_holiday(day):
+                    cancelled = more.random() < 0.04
+                    session = Session(
+                        cohort=cohort,
+                        date=day,
+                        start_time=start_time,
+                        minutes=60,
+                        place=more.choice(SESSION_PLACES),
+                        status="cancelled" if cancelled else "planned",
+                        cancelled_reason=more.choice(CANCEL_REASONS) if cancelled else "",
+                    )
+                    sessions.append(session)
+                    if not cancelled and day < today:
+                        delivered.append(session)
+                    made += 1
+                day += days(7)
+        bulk(Session, sessions)
+        Present = Session.leaders_present.through
+        bulk(
+            Present,
+            [Present(session=s, user=leader_of_unit[id(s.cohort.unit)]) for s in delivered],
+        )
+        timer.lap("sessions", len(sessions))
+
+        # The registers: every enrolled child of the cohort at every delivered session, mostly
+        # present (each child has their own habit), some absent or excused. Written in chunks
+        # to keep memory down.
+        habit = {id(c): more.uniform(0.62, 0.99) for c in children}
+        present_count = {}
+        held_count = {}
+        marks, attendance_rows = [], 0
+        for session in delivered:
+            cohort = session.cohort
+            held_count[id(cohort)] = held_count.get(id(cohort), 0) + 1
+            leader = leader_of_unit[id(cohort.unit)]
+            recorded = datetime.datetime.combine(session.date, session.start_time, tzinfo=tz)
+            recorded += days(minutes=65)
+            for child in children_of.get(id(cohort), []):
+                roll = more.random()
+                if roll < habit[id(child)]:
+                    status = "present"
+                    present_count[id(child)] = present_count.get(id(child), 0) + 1
+                else:
+                    # A third of the others were excused (ill, an appointment), the rest absent.
+                    status = "excused" if roll > (2 + habit[id(child)]) / 3 else "absent"
+                marks.append(
+                    Attendance(
+                        session=session,
+                        child=child,
+                        status=status,
+                        recorded_by=leader,
+                        recorded_at=recorded,
+                    )
+                )
+            if len(marks) >= 10 * BATCH:
+                bulk(Attendance, marks)
+                attendance_rows += len(marks)
+                marks = []
+        bulk(Attendance, marks)
+        attendance_rows += len(marks)
+        timer.lap("register marks", attendance_rows)
+
+        # Community actions: 2 to 4 a school year per unit, on days its cohort met, with the
+        # reach measures of their kind (most filled in) and 6 to 15 of its children.
+        def measures(kind):
+            homes = more.randint(40, 400)
+            checked = more.randint(30, 300)
+            values = {
+                "homes_reached": homes,
+                "leaflets_delivered": homes + more.randint(0, 60),
+                "bags_collected": more.randint(3, 30),
+                "vehicles_checked": checked,
+                "vehicles_over_limit": more.randint(0, checked // 5),
+                "drivers_spoken_to": more.randint(4, 60),
+            }
+            return {name: values[name] for name in KIND_MEASURES[kind] if more.random() < 0.85}
+
+        actions, action_children = [], []
+        for cohort in cohort_rows:
+            last_day = min(cohort.end_date, today - days(1))
+            span = (last_day - cohort.start_date).days
+            if span < 14:
+                continue
+            count = more.randint(2, 4) if span > 120 else more.randint(0, 2)
+            town = cohort.unit.school.town
+            for _ in range(count):
+                kind = more.choice(ACTION_KINDS)
+                fields = measures(kind)
+                if "vehicles_over_limit" in fields and "vehicles_checked" not in fields:
+                    del fields["vehicles_over_limit"]
+                day = cohort.start_date + days(more.randint(7, span))
+                actions.append(
+                    CommunityAction(
+                        unit=cohort.unit,
+                        kind=kind,
+                        date=day,
+                        place=f"{more.choice(ACTION_PLACES).capitalize()}, {town}",
+                        partners=more.choice(PARTNERS),
+                        outcome="Residents thanked the children." if more.random() < 0.3 else "",
+                        recorded_by=leader_of_unit[id(cohort.unit)],
+                        recorded_at=at(day, 420),
+                        **fields,
+                    )
+                )
+                pool = children_of.get(id(cohort), [])
+                action_children.append(more.sample(pool, min(len(pool), more.randint(6, 15))))
+        bulk(CommunityAction, actions)
+        participations = bulk(
+            Participation,
+            [
+                Participation(action=a, child=c)
+                for a, chosen in zip(actions, action_children, strict=True)
+                for c in chosen
+            ],
+        )
+        timer.lap("community actions", len(actions) + len(participations))
+
+        # Events: a celebration day per force per school year in June (last year's held, this
+        # year's confirmed and taking places). Its units are invited; most accept, and most
+        # of their children ask for a place; the first `capacity` get one, the rest wait.
+        # At last year's day most children with a place were checked in.
+        units_of_force = {}
+        for u in unit_rows:
+            units_of_force.setdefault(force_of_unit[id(u)].pk, []).append(u)
+        cohort_of = {(id(c.unit), c.start_date < year_start): c for c in cohort_rows}
+        events, invitations, places, trip_consents = [], [], [], []
+        event_day = {}
+        for first_year in (year_start.year - 1, year_start.year):
+            past = first_year < year_start.year
+            for n, force in enumerate(forces):
+                day = datetime.date(first_year + 1, 6, 8) + days(n % 10)
+                while day.weekday() > 4:
+                    day += days(1)
+                if past:
+                    event_day[force.pk] = day
+                created = at(min(day - days(120), today - days(20)), 0)
+                coordinator = coordinator_of[force.pk]
+                units = units_of_force.get(force.pk, [])
+                event = Event(
+                    force=force,
+                    kind="celebration",
+                    title=f"{force.name} Mini Police celebration day {first_year + 1}",
+                    date=day,
+                    start_time=datetime.time(10),
+                    end_time=datetime.time(14, 30),
+                    venue="Police headquarters",
+                    capacity=max(10, len(units) * scale.children * 7 // 10),
+                    status="confirmed",
+                    confirmed_at=created + days(days=7),
+                    confirmed_by=coordinator,
+                    created_by=coordinator,
+                    created_at=created,
+                )
+                events.append(event)
+                for u in units:
+                    roll = more.random()
+                    status = (
+                        "accepted"
+                        if roll < 0.85
+                        else "declined"
+                        if past or roll < 0.93
+                        else "invited"
+                    )
+                    invitation = Invitation(
+                        event=event,
+                        unit=u,
+                        status=status,
+                        invited_at=created + days(days=7),
+                        invited_by=coordinator,
+                        responded_at=created + days(days=14) if status != "invited" else None,
+                        responded_by=leader_of_unit[id(u)] if status != "invited" else None,
+                    )
+                    invitations.append(invitation)
+                    if status != "accepted":
+                        continue
+                    cohort = cohort_of.get((id(u), past))
+                    for i, child in enumerate(children_of.get(id(cohort), [])):
+                        if more.random() < 0.85:
+                            places.append(
+                                EventPlace(
+                                    event=event,
+                                    invitation=invitation,
+                                    child=child,
+                                    status="place",
+                                    requested_at=created + days(days=15, minutes=i),
+                                    requested_by=leader_of_unit[id(u)],
+                                )
+                            )
+        bulk(Event, events)
+        bulk(Invitation, invitations)
+        # Places in the order asked for: over capacity they wait; a few gave theirs up.
+        taken = {}
+        for place in sorted(places, key=lambda p: (p.requested_at, id(p))):
+            event = place.event
+            taken[id(event)] = taken.get(id(event), 0) + 1
+            if taken[id(event)] > event.capacity:
+                place.status = "waiting"
+            elif more.random() < 0.03:
+                place.status = "released"
+            elif event.date < today and more.random() < 0.92:
+                arrive = datetime.datetime.combine(event.date, event.start_time, tzinfo=tz)
+                place.arrived_late = more.random() < 0.04
+                place.checked_in_at = arrive + days(minutes=50 if place.arrived_late else 5)
+                if more.random() < 0.02:
+                    place.collected_early_at = arrive + days(hours=3)
+            if place.status == "place":
+                trip_consents.append(
+                    Consent(
+                        child=place.child,
+                        kind=ConsentKind.TRIP,
+                        trip_reference=f"event:{event.pk}",
+                        status=ConsentStatus.GRANTED,
+                        method=ConsentMethod.PAPER,
+                        given_by=guardian_of[id(place.child)],
+                        given_by_name=guardian_of[id(place.child)].name,
+                        recorded_by=place.requested_by,
+                        given_at=place.requested_at + days(days=3),
+                    )
+                )
+        bulk(EventPlace, places)
+        bulk(Consent, trip_consents)
+        consents += trip_consents
+        timer.lap("events", len(events) + len(invitations) + len(places) + len(trip_consents))
+
+        # Awards of last year's cohorts, given at the force's celebration day: a completion
+        # award for each child who attended at least 75 % of the held sessions, and one special
+        # award per cohort; each with one valid certificate and its own code.
+        awards, certificates, codes = [], [], set()
+
+        def code():
+            while True:
+                made = "".join(more.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+                if made not in codes:
+                    codes.add(made)
+                    return made
+
+        for cohort in cohort_rows:
+            if cohort.start_date >= year_start or not held_count.get(id(cohort)):
+                continue
+            force = force_of_unit[id(cohort.unit)]
+            day = event_day[force.pk]
+            coordinator = coordinator_of[force.pk]
+            pool = children_of.get(id(cohort), [])
+            chosen = [
+                (c, "completion", COMPLETION_TITLE, "")
+                for c in pool
+                if present_count.get(id(c), 0) * 100 >= 75 * held_count[id(cohort)]
+            ]
+            if pool:
+                title, citation = more.choice(SPECIAL_AWARDS)
+                chosen.append((more.choice(pool), "special", title, citation))
+            for child, kind, title, citation in chosen:
+                award = Award(
+                    child=child,
+                    cohort=cohort,
+                    kind=kind,
+                    title=title,
+                    citation=citation,
+                    awarded_on=day,
+                    given_by=coordinator,
+                    created_at=at(day - days(7), 60),
+                )
+                awards.append(award)
+                certificates.append(
+                    Certificate(
+                        award=award,
+                        code=code(),
+                        first_name=child.first_name,
+                        last_name=child.last_name,
+                        unit_name=cohort.unit.name,
+                        school_name=cohort.unit.school.name,
+                        issued_at=at(day - days(7), 61),
+                        issued_by=coordinator,
+                    )
+                )
+        bulk(Award, awards)
+        bulk(Certificate, certificates)
+        timer.lap("awards and certificates", len(awards) + len(certificates))
+
     return {
         "forces": len(forces),
         "areas": len(area_rows),
@@ -460,6 +854,19 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
         "survey_rounds": len(rounds),
         "survey_responses": len(responses),
         "survey_answers": len(answers),
+        "consents": len(consents),
+        "unit_status_changes": len(history),
+        "sessions": len(sessions),
+        "sessions_delivered": len(delivered),
+        "attendance": attendance_rows,
+        "community_actions": len(actions),
+        "participations": len(participations),
+        "events": len(events),
+        "invitations": len(invitations),
+        "event_places": len(places),
+        "awards": len(awards),
+        "certificates": len(certificates),
+        "funders": len(funders),
         "seconds": round(timer.total, 2),
     }
 
