@@ -316,6 +316,16 @@ def _reach_figures(reach: Reach, start, end) -> list[Figure]:
     ]
 
 
+def _issued_between(start: datetime.date, end: datetime.date) -> Q:
+    """Issued on a day from `start` to `end`, as a range of times: `issued_at__date` makes
+    SQLite call a date function on every certificate (110 ms against 1 ms nationally)."""
+    first = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    after = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return Q(issued_at__gte=first, issued_at__lt=after)
+
+
 def _event_scope(reach: Reach) -> Q:
     """Events a dashboard counts: held by the force, or (for an area) by the area, by one of
     its units, or with one of its units invited."""
@@ -337,7 +347,7 @@ def _event_figures(reach: Reach, start, end, *, exact: bool, today) -> list[Figu
     )
     attending = places.aggregate(n=Count("child_id", distinct=True))["n"]
     certificates = Certificate.objects.filter(
-        reach.q("award__cohort__unit__"), issued_at__date__gte=start, issued_at__date__lte=end
+        reach.q("award__cohort__unit__"), _issued_between(start, end)
     ).aggregate(n=Count("award_id", distinct=True))["n"]
     return [
         Figure("events_held", "Events held", held.count()),
@@ -590,7 +600,7 @@ def national_comparison(start: datetime.date, end: datetime.date, *, exact: bool
         event_children=Count("child_id", distinct=True),
     )
     certificates = _by_force(
-        Certificate.objects.filter(issued_at__date__gte=start, issued_at__date__lte=end),
+        Certificate.objects.filter(_issued_between(start, end)),
         f"award__cohort__unit__{unit_force}",
         certificates_issued=Count("award_id", distinct=True),
     )
