@@ -320,6 +320,8 @@ def _issued_between(start: datetime.date, end: datetime.date) -> Q:
     """Issued on a day from `start` to `end`, as a range of times: `issued_at__date` makes
     SQLite call a date function on every certificate (110 ms against 1 ms nationally)."""
     first = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    if end >= datetime.date.max - datetime.timedelta(days=1):
+        return Q(issued_at__gte=first)
     after = timezone.make_aware(
         datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
     )
