@@ -172,7 +172,7 @@ def load_history() -> int:
     for cohort, template in first_cohort_formats():
         if cohort.sessions.exists():
             continue
-        org_update_template(cohort, template)
+        _set_format(cohort, template)
         fortnightly = template.force_id is not None
         sessions = _history_sessions(cohort, template, fortnightly)
         children = list(Child.objects.filter(enrolments__cohort=cohort).order_by("pk"))
@@ -187,7 +187,7 @@ def load_history() -> int:
     return done
 
 
-def org_update_template(cohort, template) -> None:
+def _set_format(cohort, template) -> None:
     from minipolice.organisations import services as org
 
     if cohort.programme_template_id != template.pk:
