@@ -9,8 +9,13 @@ certificates (called by `manage.py load_demo`; loading twice changes nothing).
   pattern, so the coordinator can issue their certificates for the day. A cohort that already
   has sessions (the demo leader's, with registers left to take) is left as it is.
 
-Each force also gets an invented signature image for its (fictional) Chief Constable. No
-certificate is issued here: issuing them is what the demo shows.
+Each force also gets an invented signature image for its (fictional) Chief Constable.
+
+The past cohorts' certificates were issued in their day (the sessions and registers are in
+delivery/demo.py): the 2018/19 cohorts of Avon and Somerset's 2018 units at the 2019 celebration
+day (events/demo.py), the Harpenden trial's at its ceremony on 20 June 2018, the East Herts
+cohorts' after their last session. The pilot cohort's are not issued: issuing them is what the
+demo shows.
 """
 
 import datetime
@@ -21,18 +26,18 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from minipolice.awards import services
+from minipolice.awards.models import Award, AwardKind, Certificate
 from minipolice.consent.models import Consent
 from minipolice.consent.services import record_consent
 from minipolice.delivery import services as delivery
+from minipolice.delivery.demo import SESSIONS, history_registers
 from minipolice.events.demo import TITLE as CELEBRATION_TITLE
 from minipolice.events.models import Event
 from minipolice.organisations.models import Cohort, Force
 from minipolice.people.models import Child
 
 COHORTS = [("Oasis Connaught School", "avon-and-somerset"), ("Harpenden Academy", "hertfordshire")]
-SESSIONS = 8
-# Sessions each child came to, in turn: most reach 6 of 8, a few do not.
-PRESENT = [8, 7, 6, 8, 5, 7, 6, 8, 4, 7]
+PILOT = "Oasis Connaught School"
 
 
 def load_demo_data() -> str | None:
@@ -57,7 +62,46 @@ def load_demo_data() -> str | None:
         if cohort is not None and not cohort.sessions.exists():
             _registers(cohort)
     _celebration_day_registers()
+    _history_certificates()
     return None
+
+
+def _history_certificates() -> None:
+    """Completion certificates of the past cohorts that reached the threshold, issued on the
+    day they were handed over (no bulk issue: nobody asked the system for them then)."""
+    from minipolice.events.demo import HISTORY
+    from minipolice.impact.demo import first_cohort_formats
+
+    handed_over = {force: day for force, _, day, *_ in HISTORY}
+    for cohort, _ in first_cohort_formats():
+        if cohort.unit.school.name == PILOT or Award.objects.filter(cohort=cohort).exists():
+            continue
+        force = cohort.unit.school.area.force
+        last = cohort.sessions.order_by("-date").values_list("date", flat=True).first()
+        if last is None:
+            continue
+        day = handed_over[force.short_name]
+        if not cohort.start_date <= day <= cohort.end_date or day < last:
+            day = last + datetime.timedelta(days=7)
+        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(14, 15)))
+        threshold = services.threshold_of(force)
+        children = list(services.eligible_for_completion(cohort, threshold, today=day))
+        awards = Award.objects.bulk_create(
+            Award(
+                child=child,
+                cohort=cohort,
+                kind=AwardKind.COMPLETION,
+                title=services.COMPLETION_TITLE,
+                awarded_on=day,
+                created_at=at,
+            )
+            for child in children
+        )
+        by_pk = {child.pk: child for child in children}
+        Certificate.objects.bulk_create(
+            services._new_certificate(award, by_pk[award.child_id], cohort, None, at)
+            for award in awards
+        )
 
 
 def _celebration_day_registers() -> None:
@@ -91,8 +135,8 @@ def _registers(cohort: Cohort, weeks: int = SESSIONS) -> None:
             method="paper",
             given_by_name="Parent (paper form)",
         )
-    for week in range(weeks):
-        session = delivery.add_session(
+    sessions = [
+        delivery.add_session(
             acting_user=None,
             cohort=cohort,
             date=cohort.start_date + datetime.timedelta(weeks=week),
@@ -100,16 +144,9 @@ def _registers(cohort: Cohort, weeks: int = SESSIONS) -> None:
             minutes=60,
             place="School hall",
         )
-        for index, child in enumerate(children):
-            delivery.record_attendance(
-                acting_user=None,
-                session=session,
-                child=child,
-                status="present"
-                if week < PRESENT[index % len(PRESENT)] * weeks // SESSIONS
-                else "absent",
-                today=session.date,
-            )
+        for week in range(weeks)
+    ]
+    history_registers(sessions, children)
 
 
 def _signature() -> SimpleUploadedFile:

@@ -83,6 +83,20 @@ def load_demo_data() -> str | None:
         return None
     rng = random.Random(2017)
     added = 0
+    for cohort, template in first_cohort_formats():
+        if cohort.programme_template_id != template.pk:
+            org.update_cohort(acting_user=None, cohort=cohort, programme_template=template)
+        on_paper = cohort.unit.school.name == "Harpenden Academy"
+        _rounds(cohort, rng, on_paper=on_paper)
+        _feedback(cohort, rng)
+        added += 1
+    return f"Survey rounds before and after for {added} past cohorts." if added else None
+
+
+def first_cohort_formats() -> list[tuple[Cohort, ProgrammeTemplate]]:
+    """Each unit's first cohort that ended before 2019/20, with the format it followed (the
+    sessions of delivery/demo.py follow it too)."""
+    found = []
     for short_name in FORCES:
         first_cohorts = _first_cohorts(short_name)
         if not first_cohorts:
@@ -90,12 +104,8 @@ def load_demo_data() -> str | None:
         formats = _formats(first_cohorts[0].unit.school.area.force)
         for index, cohort in enumerate(first_cohorts):
             template = formats[index % 2] if cohort.start_date.year == 2018 else formats[0]
-            org.update_cohort(acting_user=None, cohort=cohort, programme_template=template)
-            on_paper = cohort.unit.school.name == "Harpenden Academy"
-            _rounds(cohort, rng, on_paper=on_paper)
-            _feedback(cohort, rng)
-            added += 1
-    return f"Survey rounds before and after for {added} past cohorts." if added else None
+            found.append((cohort, template))
+    return found
 
 
 def _first_cohorts(short_name: str) -> list[Cohort]:
