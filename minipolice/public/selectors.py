@@ -211,16 +211,25 @@ def _check_photos(photos) -> list[StoryPhoto | None]:
     return checked
 
 
-def get_public_photo(force: Force, pk) -> StoryPhoto:
-    """A photo anyone may see: in a published story of `force`, published, consent in date."""
-    photos = StoryPhoto.objects.filter(
+def _public_photos(force: Force):
+    return StoryPhoto.objects.filter(
         published=True,
         withheld_at__isnull=True,
         story__status=StoryStatus.PUBLISHED,
         story__unit__status__in=PUBLIC_UNIT_STATUSES,
         story__unit__school__area__force=force,
     ).prefetch_related(Prefetch("tags", queryset=PhotoTag.objects.select_related("child")))
-    photo = get_or_404(photos, pk)
+
+
+def photos_shown_now(force: Force, ids) -> list[StoryPhoto]:
+    """Those of the photos `ids` that anyone may see today (as get_public_photo decides)."""
+    photos = list(_public_photos(force).filter(pk__in=list(ids)))
+    return [photo for photo in _check_photos(photos) if photo is not None]
+
+
+def get_public_photo(force: Force, pk) -> StoryPhoto:
+    """A photo anyone may see: in a published story of `force`, published, consent in date."""
+    photo = get_or_404(_public_photos(force), pk)
     if _check_photos([photo])[0] is None:
         raise Http404
     return photo

@@ -793,3 +793,107 @@ def national_table(comparison: dict) -> ExportTable:
             for row in [*comparison["rows"], comparison["total"]]
         ],
     )
+
+
+# The impact report -----------------------------------------------------------------------------
+def report_forces(user):
+    """Forces whose impact report the user may ask for and download (coordinators, funders,
+    national viewers): a report is aggregates only, so any of them reads a colleague's."""
+    scope = get_scope(user)
+    if scope.is_national and scope.has(Perm.REPORT_DOWNLOAD):
+        return Force.objects.order_by("name")
+    ids = sorted(scope.ids(Perm.REPORT_DOWNLOAD, "force"))
+    return Force.objects.filter(pk__in=ids).order_by("name")
+
+
+def get_force_for_report(user, pk) -> Force:
+    return get_or_404(report_forces(user), pk)
+
+
+def get_report_for_user(user, pk):
+    from minipolice.reports.models import ImpactReport
+
+    reports = ImpactReport.objects.filter(force__in=report_forces(user)).select_related("force")
+    return get_or_404(reports.defer("pdf"), pk)
+
+
+def recent_reports(force: Force, limit: int = 10):
+    from minipolice.reports.models import ImpactReport
+
+    return list(
+        ImpactReport.objects.filter(force=force)
+        .select_related("requested_by")
+        .defer("pdf")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def report_photos(force: Force, start, end, *, limit: int) -> list:
+    """Up to `limit` photos for the report, one per story: from the force's published stories
+    of the period (by the activity's date, else the day it was published), newest first,
+    each as the public pages show it (every child tagged has media consent for the force's
+    website). [(photo id, pdf.StoryPhotoContent)]."""
+    from minipolice.public import selectors as public
+    from minipolice.reports.pdf import StoryPhotoContent
+
+    stories = (
+        public.published_stories(force)
+        .filter(
+            Q(happened_on__gte=start, happened_on__lte=end)
+            | Q(
+                happened_on__isnull=True, published_at__date__gte=start, published_at__date__lte=end
+            )  # fmt: skip
+        )
+        .order_by("-happened_on", "-published_at", "-pk")[: limit * 3]
+    )
+    chosen = []
+    for story in stories:
+        shown = public.shown_photos(story)
+        if not shown:
+            continue
+        photo = shown[0]
+        try:
+            with photo.image.open("rb") as image:
+                data = image.read()
+        except (OSError, ValueError):
+            continue  # a file missing from storage is left out, not a failed report
+        chosen.append(
+            (
+                photo.pk,
+                StoryPhotoContent(
+                    story_title=story.title,
+                    unit_name=story.unit.name,
+                    happened_on=story.happened_on,
+                    caption=photo.caption,
+                    image=data,
+                ),
+            )
+        )
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def photos_still_shown(report) -> bool:
+    """May every photo in the report's PDF still be shown as the public pages would (story
+    published, photo not withheld, every child tagged still with consent)?"""
+    from minipolice.public import selectors as public
+
+    if not report.photo_ids:
+        return True
+    shown = public.photos_shown_now(report.force, report.photo_ids)
+    return {photo.pk for photo in shown} == set(report.photo_ids)
+
+
+def has_pdf(report) -> bool:
+    from minipolice.reports.models import ImpactReport
+
+    return ImpactReport.objects.filter(pk=report.pk, pdf__isnull=False).exists()
+
+
+def report_pdf(report) -> bytes | None:
+    """The report's PDF, read only when asked for (the report's row is read without it)."""
+    from minipolice.reports.models import ImpactReport
+
+    content = ImpactReport.objects.filter(pk=report.pk).values_list("pdf", flat=True).first()
+    return bytes(content) if content else None

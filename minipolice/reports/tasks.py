@@ -1,0 +1,11 @@
+"""Background tasks of the reports app (Django's tasks API, run by `manage.py task_worker`)."""
+
+from django_tasks import task
+
+
+@task()
+def draw_impact_report_task(report_id: int) -> dict:
+    """Work out and draw an impact report's PDF (services.draw_impact_report)."""
+    from minipolice.reports.services import draw_impact_report
+
+    return draw_impact_report(report_id=report_id)
