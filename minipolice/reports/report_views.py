@@ -70,8 +70,10 @@ def report_pdf(request, pk):
     """The report's PDF. Its photos are checked again first: if one may no longer be shown
     (consent withdrawn, photo withheld), the PDF is dropped and must be drawn again."""
     report = selectors.get_report_for_user(request.user, pk)
-    if report.status != report.Status.DONE or not selectors.has_pdf(report):
+    if report.status != report.Status.DONE:
         raise Http404
+    if not selectors.has_pdf(report):
+        return redirect("reports:report_progress", pk=report.pk)  # it says why
     if not selectors.photos_still_shown(report):
         services.discard_pdf(report)
         return redirect("reports:report_progress", pk=report.pk)

@@ -14,6 +14,7 @@ from minipolice.audit.models import AuditEntry
 from minipolice.consent.services import record_consent
 from minipolice.people import services as people
 from minipolice.public import services as stories
+from minipolice.public.models import StoryPhoto
 from minipolice.public.tests.conftest import image_upload
 from minipolice.reports import pdf as report_pdf
 from minipolice.reports.models import ImpactReport
@@ -185,22 +186,22 @@ def test_a_consented_story_photo_is_in_the_report_and_one_whose_consent_ended_is
     assert "Kai" not in text and world.child.first_name not in text
 
 
-def test_withdrawn_consent_drops_the_stored_pdf(world, client_for, settings):
+def test_a_story_taken_down_is_checked_again_at_download(world, client_for, settings):
+    """A story taken down without a consent change leaves the stored PDF in place until
+    someone downloads it: the download checks its photos and drops it."""
     settings.TASKS = IMMEDIATE_TASKS
     _published_story(world, world.child)
     client = client_for(world.users["funder"])
     _ask(client, world)
     report = ImpactReport.objects.get()
-    record_consent(
-        acting_user=None, child=world.child, kind="media", status="withdrawn", method="paper"
-    )
+    stories.unpublish_story(acting_user=None, story=StoryPhoto.objects.get().story)
     response = client.get(reverse("reports:report_pdf", args=[report.pk]))
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.pdf is None
     page = client.get(response["Location"]).content.decode()
     assert "Make this report again" in page
-    assert client.get(reverse("reports:report_pdf", args=[report.pk])).status_code == 404
+    assert client.get(reverse("reports:report_pdf", args=[report.pk])).status_code == 302
     # Drawn again, it leaves the photo out.
     _ask(client, world)
     again = ImpactReport.objects.latest("pk")
@@ -264,3 +265,34 @@ def test_the_dashboard_links_to_the_report_for_its_dates(world, client_for):
     assert link in page.content.decode()
     form = client.get(f"{reverse('reports:report_start', args=[world.force.pk])}?start={first}")
     assert f'value="{first.year}"' in form.content.decode()
+
+
+def test_a_withdrawn_consent_drops_the_stored_pdf_at_once(world, client_for, settings):
+    """Not only at the next download: the bytes with the photo are not kept."""
+    settings.TASKS = IMMEDIATE_TASKS
+    _published_story(world, world.child)
+    _ask(client_for(world.users["coordinator"]), world)
+    record_consent(
+        acting_user=None, child=world.child, kind="media", status="withdrawn", method="paper"
+    )
+    report = ImpactReport.objects.get()
+    assert report.pdf is None and report.status == "done"
+
+
+def test_erasing_a_child_drops_the_stored_pdf_with_their_photo(world, client_for, settings):
+    settings.TASKS = IMMEDIATE_TASKS
+    _published_story(world, world.child)
+    _ask(client_for(world.users["coordinator"]), world)
+    people.erase_child(
+        acting_user=world.users["coordinator"], child=world.child, reason="Parent asked"
+    )
+    assert ImpactReport.objects.get().pdf is None
+
+
+def test_a_report_without_photos_keeps_its_pdf_when_consent_changes(world, client_for, settings):
+    settings.TASKS = IMMEDIATE_TASKS
+    _ask(client_for(world.users["coordinator"]), world)
+    record_consent(
+        acting_user=None, child=world.child, kind="media", status="withdrawn", method="paper"
+    )
+    assert ImpactReport.objects.get().pdf is not None
