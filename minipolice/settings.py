@@ -4,6 +4,7 @@ DEBUG=true (the default for `make run`) is the local demo; DEBUG=false is produc
 refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import logging
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it gives the request its id and logs it, whatever the layers below answer.
+    "minipolice.lib.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -297,6 +300,7 @@ if MINIPOLICE_MAP_TILES:
     )
 
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "minipolice.lib.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -313,13 +317,39 @@ if not DEBUG and not TESTING:
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Logs go to standard output (systemd's journal, a container's log). In production each line is
+# a JSON object (LOG_FORMAT=json, the default when DEBUG is off); every record carries the id of
+# the request it was written in. One line per request comes from minipolice.request
+# (lib/observability.py): method, path without query and secrets, status, duration, user id.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if (DEBUG or TESTING) else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "minipolice.lib.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "levelname", "name", "message"],
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+# Python's warnings (a deprecation, a missing static folder) through the same handler, so every
+# line of a production log is JSON.
+logging.captureWarnings(LOG_FORMAT == "json")
 
 # Personal data retention, in months after a child's last cohort ends (per force default).
 RETENTION_MONTHS_DEFAULT = 12

@@ -29,3 +29,5 @@ urlpatterns = [
 
 handler403 = "minipolice.lib.errors.forbidden"
 handler404 = "minipolice.lib.errors.not_found"
+handler400 = "minipolice.lib.errors.bad_request"
+handler500 = "minipolice.lib.errors.server_error"
