@@ -22,7 +22,8 @@ DEBUG = env_bool("DEBUG", False)
 # `pytest` from the project root needs no environment variable; a server never imports it.
 TESTING = env_bool("MINIPOLICE_TESTING", "pytest_django" in sys.modules)
 
-_DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
+# Refused when DEBUG is off (below): it cannot reach production.
+_DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # nosec B105
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if (DEBUG or TESTING) else None)
 if not (DEBUG or TESTING) and SECRET_KEY == _DEV_SECRET:
     raise ImproperlyConfigured("Set a real SECRET_KEY when DEBUG is off.")
@@ -183,10 +184,10 @@ ACCOUNT_RATE_LIMITS = False if TESTING else {}
 ACCOUNT_FORMS = {
     "login": "minipolice.accounts.adapters.LoginForm",
     "reauthenticate": "minipolice.accounts.adapters.ReauthenticateForm",
-    "change_password": "minipolice.accounts.adapters.ChangePasswordForm",
-    "set_password": "minipolice.accounts.adapters.SetPasswordForm",
-    "reset_password": "minipolice.accounts.adapters.ResetPasswordForm",
-    "reset_password_from_key": "minipolice.accounts.adapters.ResetPasswordKeyForm",
+    "change_password": "minipolice.accounts.adapters.ChangePasswordForm",  # a class path # nosec B105
+    "set_password": "minipolice.accounts.adapters.SetPasswordForm",  # a class path # nosec B105
+    "reset_password": "minipolice.accounts.adapters.ResetPasswordForm",  # a class path # nosec B105
+    "reset_password_from_key": "minipolice.accounts.adapters.ResetPasswordKeyForm",  # a class path # nosec B105
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mini Police Hub"

@@ -30,8 +30,8 @@ class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
         # The same answer whether or not the account exists.
-        "email_password_mismatch": "Enter a correct email address and password",
-        "incorrect_password": "Enter your correct password",
+        "email_password_mismatch": "Enter a correct email address and password",  # an error message, not a password # nosec B105
+        "incorrect_password": "Enter your correct password",  # an error message, not a password # nosec B105
         "too_many_login_attempts": "You have tried to sign in too many times. Try again later",
         "rate_limited": "You have sent too many requests. Wait a minute and try again",
     }

@@ -10,7 +10,7 @@ from minipolice.accounts.models import RoleAssignment
 from minipolice.api.models import ApiToken, hash_token
 from minipolice.audit.services import record_audit
 
-TOKEN_PREFIX = "mph_"
+TOKEN_PREFIX = "mph_"  # the public prefix of every token, not a secret # nosec B105
 # Writing "last used" on every request would make every read a write; once a minute is enough.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 

@@ -158,11 +158,11 @@ def names():
     a fixed seed, so the demo is the same each time it loads and neighbours rarely share a
     surname."""
     pairs = list(itertools.product(FIRST_NAMES, LAST_NAMES))
-    random.Random(2017).shuffle(pairs)
+    random.Random(2017).shuffle(pairs)  # a fixed seed, for demo data the same on every run # nosec B311
     return itertools.cycle(pairs)
 
 
-DEMO_PASSWORD = "mini-police-demo"  # printed by `make run`; DEBUG-only accounts
+DEMO_PASSWORD = "mini-police-demo"  # printed by `make run`; DEBUG-only accounts # nosec B105
 
 # (email, full name, role, force short name, scope kind, scope name)
 ACCOUNTS = [

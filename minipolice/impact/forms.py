@@ -9,7 +9,7 @@ from minipolice.impact.services import MAX_TEXT
 
 # Running a round ------------------------------------------------------------------------------
 
-WRONG_PASSWORD = "The password is not right"
+WRONG_PASSWORD = "The password is not right"  # an error message, not a password # nosec B105
 COUNT_MESSAGES = {
     "invalid": "Enter a whole number, 0 or more",
     "min_value": "Enter a whole number, 0 or more",

@@ -137,6 +137,6 @@ def bar_chart(
         title,
         chart_id,
         description,
-        mark_safe("".join(parts)),  # noqa: S308 - each part was built by format_html
+        mark_safe("".join(parts)),  # noqa: S308 - each part was built by format_html # nosec B308 B703
         legend,
     )

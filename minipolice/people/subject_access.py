@@ -6,7 +6,7 @@ an app that starts holding personal data adds itself to the export without chang
 
 import io
 import json
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # escapes text for ReportLab, parses no XML # nosec B406
 
 from django.utils import timezone
 from reportlab.lib import colors

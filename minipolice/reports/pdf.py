@@ -8,7 +8,7 @@ dashboard (rounded as for a funder) and photos with their story's title, never t
 import io
 from dataclasses import dataclass, field
 from datetime import date
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # escapes text for ReportLab, parses no XML # nosec B406
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend

@@ -55,7 +55,7 @@ class ResilientWorker(Worker):
             "Starting task worker %s, queues %s", self.worker_id, ",".join(self.queue_names)
         )
         if self.startup_delay and self.interval:
-            sleep(random.random())  # noqa: S311 - spreads workers started together
+            sleep(random.random())  # noqa: S311 - spreads workers started together # nosec B311
         failures = 0
         housekeeping_due = 0.0
         while self.running:
