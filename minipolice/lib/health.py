@@ -5,15 +5,19 @@ standby, a read-only SQLite file) or a write lock held too long fails every form
 The probe opens a write transaction, runs an UPDATE that matches no row and rolls back: it
 writes nothing, and it asks for a short lock wait so a monitor is answered in about a second.
 
-`/readyz`: the same, and is the task worker getting through the queue? A task that has been due
+`/readyz`: the same, are all the code's migrations applied (a web process started before
+`migrate` ran would fail on new columns), and is the task worker getting through the queue? A task that has been due
 for QUEUE_STALLED_AFTER while no task finished in that time means no worker is running (or it is
 stuck): emails to parents are waiting. Point uptime monitoring here, and a load balancer at
 `/healthz`, so a stopped worker does not take the web pages down with it.
 """
 
 import datetime
+import functools
 
 from django.db import DatabaseError, connection, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Case, F, Min, When
 from django.http import JsonResponse
 from django.utils import timezone
@@ -38,6 +42,8 @@ def healthz(request):
 def readyz(request):
     database, reason = check_database()
     checks = {"database": database}
+    if reason is None:
+        checks["migrations"], reason = check_migrations()
     if reason is None:
         checks["queue"], reason = check_queue()
     return _answer(checks, reason)
@@ -91,6 +97,25 @@ def _probe_write() -> None:
                     cursor.execute(f"SET LOCAL lock_timeout = {LOCK_WAIT_MS}")
                 cursor.execute(probe)
                 transaction.set_rollback(True)
+
+
+@functools.cache
+def _migrations_on_disk() -> frozenset[tuple[str, str]]:
+    # Read once per process: the files do not change under a running process, and loading
+    # them takes tens of milliseconds, too much for a probe answered every few seconds.
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+
+
+def check_migrations() -> tuple[str, str | None]:
+    """("ok", None), or ("pending", why) when the code has migrations the database lacks."""
+    applied = set(MigrationRecorder(connection).migration_qs.values_list("app", "name"))
+    pending = sorted(_migrations_on_disk() - applied)
+    if not pending:
+        return "ok", None
+    first = ".".join(pending[0])
+    return "pending", (
+        f"{len(pending)} migration(s) not applied, the first {first}: run manage.py migrate."
+    )
 
 
 def check_queue() -> tuple[str, str | None]:

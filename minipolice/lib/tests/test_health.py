@@ -99,7 +99,37 @@ def database_tasks(settings):
 def test_readyz_is_ok_when_nothing_waits(client, db, database_tasks):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "queue": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "migrations": "ok",
+        "queue": "ok",
+    }
+
+
+@pytest.mark.logs_errors  # django.request logs a 503 at ERROR
+def test_readyz_is_503_while_a_migration_is_not_applied(client, db, database_tasks):
+    from django.db.migrations.recorder import MigrationRecorder
+
+    MigrationRecorder.Migration.objects.filter(app="reports", name="0001_impact_report").delete()
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["migrations"] == "pending"
+    assert response.json()["reason"] == (
+        "1 migration(s) not applied, the first reports.0001_impact_report: run manage.py migrate."
+    )
+
+
+def test_readyz_is_cheap(client, db, database_tasks, django_assert_max_num_queries):
+    client.get("/readyz")  # the migration files are read once per process
+    # A probe, the write test (a savepoint around an UPDATE that matches nothing), one read of
+    # the applied migrations and one of the queue: whatever the number of tasks or migrations.
+    with django_assert_max_num_queries(10):
+        started = time.perf_counter()
+        assert client.get("/readyz").status_code == 200
+    assert time.perf_counter() - started < 0.5
 
 
 def test_readyz_is_ok_while_a_task_has_waited_only_a_little(client, db, database_tasks):
