@@ -6,10 +6,14 @@ The persona world is built once, not once per test: see `SharedWorld`.
 import copy
 import datetime
 import logging
+import secrets
+import string
 from dataclasses import dataclass
 
 import pytest
+from csp.middleware import CSPMiddleware
 from django.db import connection, transaction
+from django.middleware import csrf
 from django.utils import timezone
 from pytest_django.plugin import validate_django_db
 
@@ -269,6 +273,26 @@ def client_for(client, settings):
         return client
 
     return sign_in
+
+
+def _lowercase_nonce(self, request):
+    stored = getattr(request, "_csp_nonce", None)
+    if isinstance(stored, str):
+        return stored
+    request._csp_nonce = secrets.token_hex(16)
+    return request._csp_nonce
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _random_tokens_without_capitals():
+    """Tests prove a child's name ("Ada") is not on a page. A random CSRF token or CSP nonce in
+    that page may hold the same letters by chance (CI failed on it twice): in tests both are
+    drawn from lower-case letters and digits, so they can never spell a capitalised name."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(csrf, "CSRF_ALLOWED_CHARS", string.ascii_lowercase + string.digits)
+    patch.setattr(CSPMiddleware, "_make_nonce", _lowercase_nonce)
+    yield
+    patch.undo()
 
 
 @pytest.fixture(autouse=True)
