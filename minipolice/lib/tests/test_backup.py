@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -35,12 +36,13 @@ class Site:
     url: str
     media: Path
 
-    def manage(self, *args, passphrase=None, check=True):
+    def manage(self, *args, passphrase=None, check=True, **variables):
         env = {
             **os.environ,
             "DEBUG": "true",
             "DATABASE_URL": self.url,
             "MEDIA_ROOT": str(self.media),
+            **variables,
         }
         env.pop("MINIPOLICE_TESTING", None)
         env.pop("BACKUP_PASSPHRASE", None)
@@ -245,7 +247,26 @@ def test_backup_refuses_to_write_children_data_unencrypted_unless_told(source, t
 
     short = source.manage("backup", "--output", str(tmp_path), passphrase="short", check=False)
     assert "BACKUP_PASSPHRASE is too short" in short.stderr
+    both = source.manage(
+        "backup", "--output", str(tmp_path), "--unencrypted", passphrase=PASSPHRASE, check=False
+    )
+    assert "BACKUP_PASSPHRASE is set and --unencrypted asks for no encryption" in both.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_output_the_archive_goes_to_a_private_backup_dir_under_a_dated_name(
+    source, tmp_path
+):
+    folder = tmp_path / "backups"
+    result = source.manage("backup", passphrase=PASSPHRASE, BACKUP_DIR=str(folder))
+
+    (made,) = folder.iterdir()
+    assert re.fullmatch(r"minipolice-\d{8}-\d{6}Z\.tar\.gz\.enc", made.name)
+    assert f"Wrote {made} (" in result.stdout
+    assert "encrypted): the database (" in result.stdout
+    assert folder.stat().st_mode & 0o777 == 0o700
+    again = source.manage("backup", "--output", str(made), passphrase=PASSPHRASE, check=False)
+    assert "already exists: a backup never overwrites another." in again.stderr
 
 
 def test_an_encrypted_archive_does_not_show_its_contents(archive, source):
