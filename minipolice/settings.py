@@ -254,7 +254,9 @@ STORAGES = {
 # compressed, hashed files `collectstatic` writes.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Where `manage.py backup` writes its archives when not given --output (docs/backup.md).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
 MEDIA_URL = "/media/"
 
 EMAIL_BACKEND = env_str(
