@@ -29,7 +29,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # pg_dump and pg_restore, without a shell (see _run) # nosec B404
 import tarfile
 import tempfile
 import zlib
@@ -51,7 +51,7 @@ MANIFEST = "manifest.json"
 MEDIA = "media"
 DUMPS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 VENDORS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-PASSPHRASE_VARIABLE = "BACKUP_PASSPHRASE"
+PASSPHRASE_VARIABLE = "BACKUP_PASSPHRASE"  # the variable's name, not a passphrase # nosec B105
 MIN_PASSPHRASE = 12
 UNCHANGED = "Nothing was changed."
 # Connection settings dj-database-url may put in OPTIONS, handed to pg_dump as libpq variables.
@@ -129,7 +129,7 @@ def _state(cursor, tables: list[str]) -> dict:
     counts = {}
     for table in tables:
         # The names come from the database's own catalogue, quoted: nothing from a user.
-        cursor.execute(f"SELECT COUNT(*) FROM {_quote(table)}")  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM {_quote(table)}")  # noqa: S608 # nosec B608
         counts[table] = cursor.fetchone()[0]
     migrations = {}
     if "django_migrations" in counts:
@@ -213,7 +213,7 @@ def _libpq() -> tuple[list[str], dict]:
 
 def _run(command: list[str], env: dict, what: str) -> None:
     # A program found on PATH by shutil.which, arguments from settings, no shell.
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(  # noqa: S603 # nosec B603
         command, env=env, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
