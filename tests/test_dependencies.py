@@ -88,7 +88,11 @@ def test_no_app_imports_the_home_page(app):
         ),
         ("current_names", "privacy", ["minipolice.people.privacy"]),
         ("guardian_email_changed", "privacy", ["minipolice.consent.privacy"]),
-        ("housekeeping", "tasks", ["minipolice.consent.tasks", "minipolice.impact.tasks"]),
+        (
+            "housekeeping",
+            "tasks",
+            ["minipolice.consent.tasks", "minipolice.impact.tasks", "minipolice.people.tasks"],
+        ),
         ("email_message", "emails", ["minipolice.events.emails"]),
     ],
 )

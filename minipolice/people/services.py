@@ -1,6 +1,7 @@
 """Every write to children, guardians, enrolments and leaders' clearances. Atomic and audited."""
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -36,6 +37,8 @@ from minipolice.people.privacy import (
 from minipolice.people.retention import children_due, guardians_left_without_children
 from minipolice.people.selectors import guardians_erased_with, manages_every_child_of
 from minipolice.people.tasks import apply_class_list_import
+
+logger = logging.getLogger(__name__)
 
 CHILD_FIELDS = ["first_name", "last_name", "year_group", "leader_notes"]
 GUARDIAN_FIELDS = ["name", "email", "phone"]
@@ -428,6 +431,54 @@ def start_class_list_import(*, acting_user, class_list_import):
     ClassListImport.objects.filter(pk=locked.pk).update(task_id=str(result.id)[:64])
     locked.refresh_from_db()
     return locked
+
+
+IMPORT_STALLED_AFTER = datetime.timedelta(minutes=10)
+
+
+def resume_interrupted_class_list_imports() -> int:
+    """Queue again every import whose worker stopped while it ran (killed, out of memory, the
+    machine restarted): its task has shown "running" for IMPORT_STALLED_AFTER, far longer than
+    the largest class list takes.
+
+    Safe to run again: the writes and the "applied" status are one transaction, so an import
+    still "running" wrote nothing, and its rows are still kept. The stopped worker's task is
+    recorded as failed. Run by the task worker's housekeeping (people.tasks). Returns how many.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - IMPORT_STALLED_AFTER
+    stalled = DBTaskResult.objects.running().filter(
+        task_path=apply_class_list_import.module_path, started_at__lt=cutoff
+    )
+    resumed = 0
+    for task_result in stalled:
+        with transaction.atomic():
+            job = (
+                ClassListImport.objects.select_for_update()
+                .filter(task_id=str(task_result.id)[:64], status=ClassListImport.Status.RUNNING)
+                .first()
+            )
+            task_result.set_failed(ImportWorkerStopped(IMPORT_INTERRUPTED))
+            if job is None:
+                continue
+            job.status, job.rows_done = ClassListImport.Status.QUEUED, 0
+            job.save(update_fields=["status", "rows_done"])
+        result = apply_class_list_import.enqueue(job.pk)
+        ClassListImport.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+        resumed += 1
+    if resumed:
+        logger.warning(
+            "%s class list import(s) interrupted by a stopped worker: queued again", resumed
+        )
+    return resumed
+
+
+IMPORT_INTERRUPTED = "The task worker stopped during the import; nothing was saved, queued again."
+
+
+class ImportWorkerStopped(Exception):
+    """Recorded on the task of an import whose worker stopped while it ran."""
 
 
 IMPORT_FAILED = "The import stopped because of an unexpected error. Nothing was saved."

@@ -3,6 +3,8 @@
 `apply_class_list_import` applies a confirmed class list (services.run_class_list_import): the
 import's row holds its progress, which the import's progress page shows while it runs.
 
+`housekeeping` (every minute, by the task worker) queues again an import whose worker was killed.
+
 `apply_retention_daily` anonymises everyone the retention rule says is due, then enqueues
 itself again for the next night (RUN_AT, local time) when the task backend can delay tasks.
 Start the chain once with `manage.py apply_retention --schedule`; or run
@@ -24,6 +26,14 @@ def apply_class_list_import(class_list_import_id: int) -> dict:
     from minipolice.people.services import run_class_list_import
 
     return run_class_list_import(class_list_import_id=class_list_import_id)
+
+
+def housekeeping() -> None:
+    """Run every minute by `manage.py task_worker` (its `housekeeping` hook): imports that a
+    killed worker left "running" are queued again (services.resume_interrupted_class_list_imports)."""
+    from minipolice.people.services import resume_interrupted_class_list_imports  # the same cycle
+
+    resume_interrupted_class_list_imports()
 
 
 @task()
