@@ -91,7 +91,7 @@ def test_no_app_imports_the_home_page(app):
         (
             "housekeeping",
             "tasks",
-            ["minipolice.consent.tasks", "minipolice.impact.tasks", "minipolice.people.tasks"],
+            ["minipolice.people.tasks", "minipolice.consent.tasks", "minipolice.impact.tasks"],
         ),
         ("email_message", "emails", ["minipolice.events.emails"]),
     ],
