@@ -55,3 +55,8 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,
 # Heartbeat files in memory, not on a disk that may stall.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - gunicorn's documented choice
 proc_name = "minipolice-web"
+# gunicorn's control socket (for `gunicornc`) is off: systemctl reloads and stops the server,
+# and its default path in $HOME is read-only under the unit's ProtectHome= and shared by every
+# gunicorn of the user. GUNICORN_CONTROL_SOCKET=/run/minipolice/gunicorn.ctl switches it on.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
