@@ -13,7 +13,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from minipolice.lib.env import env_bool, env_int, env_list, env_str
+from minipolice.lib.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -24,7 +24,8 @@ TESTING = env_bool("MINIPOLICE_TESTING", "pytest_django" in sys.modules)
 
 # Refused when DEBUG is off (below): it cannot reach production.
 _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # nosec B105
-SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if (DEBUG or TESTING) else None)
+# Secrets come from the variable or from a file named by NAME_FILE (minipolice.lib.env).
+SECRET_KEY = env_secret("SECRET_KEY", _DEV_SECRET if (DEBUG or TESTING) else None)
 if not (DEBUG or TESTING) and SECRET_KEY == _DEV_SECRET:
     raise ImproperlyConfigured("Set a real SECRET_KEY when DEBUG is off.")
 
@@ -113,7 +114,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        env_secret("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -136,6 +137,57 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options["options"] = (
         f"{_options.get('options', '')} -c lock_timeout={DB_LOCK_TIMEOUT * 1000}".strip()
     )
+
+# An optional read-only copy (a PostgreSQL streaming replica) for the dashboards' aggregate
+# queries: `minipolice.lib.routers` sends the reads of the reports selectors there, and every
+# write, every other read and every migration to "default". Off unless DATABASE_REPLICA_URL is
+# set. The test suite always has the alias, as a mirror of its test database (Django's way of
+# testing replicas), but routes to it only in the tests that switch DATABASE_READ_REPLICA on.
+DATABASE_READ_REPLICA = ""
+_replica_url = env_secret("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASE_READ_REPLICA = "replica"
+elif TESTING:
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+if DATABASES.get("replica", {}).get("ENGINE") == "django.db.backends.postgresql":
+    # Belt and braces: even pointed at the primary by mistake, this alias cannot write.
+    _options = DATABASES["replica"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c default_transaction_read_only=on"
+    _options["options"] = _options["options"].strip()
+DATABASE_ROUTERS = ["minipolice.lib.routers.ReplicaRouter"]
+
+# The cache. allauth keeps its sign-in rate limits and the authenticator codes already used
+# (so a code cannot be used twice) there: with several web processes the cache must be shared,
+# or each process keeps its own counts. REDIS_URL set: Redis. Otherwise the database, in the
+# table minipolice_cache that the migration minipolice/lib/migrations/0001 creates. The test
+# suite keeps Django's in-process cache, as it always had: one process runs the suite, allauth's
+# rate limits are off in tests (above), and the database cache's table is no model, so a
+# transactional test's flush would not empty it and one test's entries would reach the next.
+REDIS_URL = env_secret("REDIS_URL", "")
+if TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "minipolice"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "minipolice_cache",
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -254,6 +306,8 @@ STORAGES = {
 # compressed, hashed files `collectstatic` writes.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Uploaded files (story photos, curriculum files, signatures): every web process and the task
+# worker must see the same folder (docs/deploy.md).
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Where `manage.py backup` writes its archives when not given --output (docs/backup.md).
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
@@ -268,7 +322,7 @@ EMAIL_BACKEND = env_str(
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mini Police Hub <no-reply@localhost>")
 

@@ -11,6 +11,10 @@ count of children is rounded to the nearest 5 and a count of 1 to 4 shown as "fe
 and a rate worked out from fewer than 5 children is hidden: the rule of the action totals,
 `minipolice.lib.disclosure`, which explains why rounding survives subtraction between levels,
 pages and date windows.
+
+The figures may be read from a read-only replica when one is configured (DATABASE_REPLICA_URL):
+`build_dashboard` and `national_comparison` read inside `minipolice.lib.routers.reads_replica`.
+They only read; anything that writes stays outside them.
 """
 
 import datetime
@@ -28,6 +32,7 @@ from minipolice.events.models import Event, EventPlace, EventStatus, Invitation
 from minipolice.lib.access import get_or_404
 from minipolice.lib.disclosure import BASE, CAPTION, exact_children_counts, rounded_children
 from minipolice.lib.exports import ExportTable
+from minipolice.lib.routers import reads_replica
 from minipolice.organisations.models import Area, Force, Unit, UnitStatus, UnitStatusChange
 from minipolice.people.models import Enrolment
 from minipolice.reports.periods import Term, terms_between
@@ -362,6 +367,7 @@ def _event_figures(reach: Reach, start, end, *, exact: bool, today) -> list[Figu
     ]
 
 
+@reads_replica
 def build_dashboard(
     *,
     title: str,
@@ -524,6 +530,7 @@ def _by_force(queryset, force_path: str, **aggregates) -> dict[int, dict]:
     return {row.pop(force_path): row for row in rows}
 
 
+@reads_replica
 def national_comparison(start: datetime.date, end: datetime.date, *, exact: bool = False) -> dict:
     """Every force's figures for the period side by side, and the national total: one grouped
     query per figure, whatever the number of forces. Totals are added from the forces' exact
