@@ -285,6 +285,35 @@ def journey(out: Path, base: str) -> None:
     print("smoke: /healthz and /readyz answer 200")
 
 
+# The restore drill ----------------------------------------------------------------------------
+def fingerprint(out: Path) -> None:
+    """Every table's row count and a hash of all its rows, and every media file's hash."""
+    import hashlib
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    tables = {}
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names()):
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT * FROM {quoted} ORDER BY 1")  # noqa: S608 - catalogue names
+            rows = cursor.fetchall()
+            tables[table] = [len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()]
+    media = Path(settings.MEDIA_ROOT)
+    files = {
+        str(path.relative_to(media)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(media.rglob("*"))
+        if path.is_file()
+    }
+    out.write_text(json.dumps({"tables": tables, "files": files}, indent=1, sort_keys=True))
+    rows = sum(count for count, _ in tables.values())
+    print(f"smoke: {len(tables)} tables, {rows} rows, {len(files)} media files")
+
+
 def main(argv: list[str]) -> int:
     try:
         match argv:
@@ -296,6 +325,8 @@ def main(argv: list[str]) -> int:
                 setup(Path(out))
             case ["journey", out, base]:
                 journey(Path(out), base)
+            case ["fingerprint", out]:
+                fingerprint(Path(out))
             case _:
                 print(__doc__, file=sys.stderr)
                 return 2

@@ -9,7 +9,9 @@
 # Steps: migrate, collectstatic, a coordinator with an authenticator app and an API token,
 # gunicorn and the worker started; then a real sign-in (password, then TOTP code), a dashboard
 # and its stylesheet, an API call, an impact report drawn by the worker (its task result
-# SUCCESSFUL, its PDF downloaded), /healthz and /readyz; then SIGTERM to both, each must exit 0.
+# SUCCESSFUL, its PDF downloaded), /healthz and /readyz; then SIGTERM to both, each must exit 0;
+# then the restore drill: an encrypted backup, the database and media destroyed, a restore, and
+# every table's rows and every file compared with before.
 # Any failure: a line starting "SMOKE FAILED:", the servers' logs, exit 1. Processes and the
 # database are cleaned up whatever happens.
 set -euo pipefail
@@ -136,3 +138,20 @@ stop_and_check gunicorn "$WEB_PID"
 WEB_PID=""
 stop_and_check "the task worker" "$WORKER_PID"
 WORKER_PID=""
+
+# The restore drill of docs/backup.md: back up, destroy the database and the media, restore.
+echo "smoke: backup, then the database and media destroyed, then restore"
+BACKUP_PASSPHRASE=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(24))')
+export BACKUP_PASSPHRASE
+mkdir -p "$MEDIA_ROOT/smoke" && head -c 65536 /dev/urandom >"$MEDIA_ROOT/smoke/photo.bin"
+"$PY" deploy/smoke.py fingerprint "$WORK/before.json" || fail "could not read the database"
+"$PY" manage.py backup --output "$WORK/backup.tar.gz.enc" >"$WORK/backup.log" 2>&1 ||
+  { cat "$WORK/backup.log" >&2; fail "manage.py backup failed"; }
+"$PY" deploy/smoke.py createdb >/dev/null || fail "could not drop and create the database again"
+rm -rf "$MEDIA_ROOT"
+"$PY" manage.py restore "$WORK/backup.tar.gz.enc" >"$WORK/restore.log" 2>&1 ||
+  { cat "$WORK/restore.log" >&2; fail "manage.py restore failed"; }
+"$PY" deploy/smoke.py fingerprint "$WORK/after.json" >/dev/null || fail "could not read the restored database"
+cmp -s "$WORK/before.json" "$WORK/after.json" ||
+  { diff "$WORK/before.json" "$WORK/after.json" | head -20 >&2; fail "the restored site differs from the backed-up one"; }
+echo "smoke: restored: every table's rows and every media file identical"
