@@ -91,7 +91,12 @@ def test_no_app_imports_the_home_page(app):
         (
             "housekeeping",
             "tasks",
-            ["minipolice.people.tasks", "minipolice.consent.tasks", "minipolice.impact.tasks"],
+            [
+                "minipolice.people.tasks",
+                "minipolice.consent.tasks",
+                "minipolice.impact.tasks",
+                "minipolice.reports.tasks",
+            ],
         ),
         ("email_message", "emails", ["minipolice.events.emails"]),
     ],

@@ -6,6 +6,8 @@ are those on the force's public pages (published, and every child tagged in them
 consent for the force's website); a download checks them again (selectors.report_pdf).
 """
 
+import datetime
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -98,6 +100,46 @@ def draw_impact_report(*, report_id: int) -> dict:
             status=ImpactReport.Status.FAILED, error=REPORT_FAILED, finished_at=timezone.now()
         )
         raise
+
+
+REPORT_STALLED_AFTER = datetime.timedelta(minutes=10)
+REPORT_INTERRUPTED = "The task worker stopped while drawing the report: queued again."
+
+
+class ReportWorkerStopped(Exception):
+    """Recorded on the task of a report whose worker stopped while it drew it."""
+
+
+def resume_interrupted_reports() -> int:
+    """Queue again every report whose worker stopped while drawing it (its task has shown
+    "running" for REPORT_STALLED_AFTER; a report takes seconds). Drawing writes nothing but the
+    report's own row, so drawing again is safe. The stopped worker's task is recorded as
+    failed. Run by the task worker's housekeeping (reports.tasks). Returns how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    from minipolice.reports.tasks import draw_impact_report_task
+
+    cutoff = timezone.now() - REPORT_STALLED_AFTER
+    stalled = DBTaskResult.objects.running().filter(
+        task_path=draw_impact_report_task.module_path, started_at__lt=cutoff
+    )
+    resumed = 0
+    for task_result in stalled:
+        with transaction.atomic():
+            report = (
+                ImpactReport.objects.select_for_update()
+                .filter(task_id=str(task_result.id)[:64], status=ImpactReport.Status.RUNNING)
+                .first()
+            )
+            task_result.set_failed(ReportWorkerStopped(REPORT_INTERRUPTED))
+            if report is None:
+                continue
+            report.status, report.done = ImpactReport.Status.QUEUED, 0
+            report.save(update_fields=["status", "done"])
+        result = draw_impact_report_task.enqueue(report.pk)
+        ImpactReport.objects.filter(pk=report.pk).update(task_id=str(result.id)[:64])
+        resumed += 1
+    return resumed
 
 
 def _progress(report: ImpactReport):

@@ -152,6 +152,40 @@ def test_a_second_click_finds_the_report_already_being_drawn(world, client_for, 
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_report_whose_worker_was_killed_is_drawn_again_by_the_restarted_worker(settings):
+    import datetime
+
+    from django_tasks_db.models import DBTaskResult
+
+    from conftest import build_world
+    from minipolice.lib.tests.threads import signed_in_client
+
+    settings.TASKS = DATABASE_TASKS
+    world = build_world()
+    client = signed_in_client(world.users["coordinator"])
+    _ask(client, world)
+    report = ImpactReport.objects.get()
+    # A worker took the task, began drawing and was killed (SIGKILL: nothing ran after) an
+    # hour ago.
+    task = DBTaskResult.objects.get(id=report.task_id)
+    task.claim("killed-worker")
+    DBTaskResult.objects.filter(id=task.id).update(
+        started_at=task.started_at - datetime.timedelta(hours=1)
+    )
+    ImpactReport.objects.filter(pk=report.pk).update(status="running", done=2)
+
+    # The restarted worker's housekeeping runs first, then it works through the queue.
+    call_command("task_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    report.refresh_from_db()
+    assert report.status == "done" and report.pdf
+    assert report.task_id != str(task.id)
+    task.refresh_from_db()
+    assert task.status == "FAILED"
+    assert DBTaskResult.objects.get(id=report.task_id).status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_task_worker_draws_a_queued_report(settings):
     from conftest import build_world
     from minipolice.lib.tests.threads import signed_in_client
