@@ -275,6 +275,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "email"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Axes' log lines would carry what was typed as the username (an email, sometimes a password).
+AXES_VERBOSE = False
 
 # Sessions: signed out after 30 idle minutes, and 12 hours after sign-in whatever happens.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)

@@ -147,7 +147,10 @@ def deliver(delivery_id: int) -> str:
     try:
         _message(delivery, raw, token).send()
     except Exception as error:  # any failure of the mail server or the connection to it
-        logger.warning("Email %s: attempt %s failed: %s", delivery.pk, delivery.attempts, error)
+        # The error's kind only: a mail server's refusal quotes the parent's address.
+        logger.warning(
+            "Email %s: attempt %s failed: %s", delivery.pk, delivery.attempts, type(error).__name__
+        )
         return _failed(delivery, token, error)
     delivery.status = EmailDelivery.Status.SENT
     delivery.sent_at = timezone.now()

@@ -203,6 +203,7 @@ def _libpq() -> tuple[list[str], dict]:
         args.append(f"--username={db['USER']}")
     args.append(f"--dbname={db['NAME']}")
     env = dict(os.environ)
+    env.pop(PASSPHRASE_VARIABLE, None)  # pg_dump and pg_restore have no use for it
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]  # not on the command line, where `ps` shows it
     for option, variable in _LIBPQ.items():

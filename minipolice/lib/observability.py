@@ -24,10 +24,22 @@ request_logger = logging.getLogger("minipolice.request")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A proxy's id is kept only when it is short and plain: it goes into logs and pages.
-_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 # URL parameters whose value is a secret or identifies a child; their values never reach a log.
 SECRET_URL_KWARGS = frozenset({"token", "key", "code", "uidb36", "uidb64"})
-_REDACTED = "{%s}"
+# Paths that carry a secret after these prefixes, for a path no URL matches (a link cut short by
+# a mail client, a typo): everything after the prefix is left out.
+SECRET_PATH_PREFIXES = (
+    "/portal/sign-in/",
+    "/portal/confirm-email/",
+    "/calendar/",
+    "/verify/",
+    "/V/",
+    "/accounts/password/reset/key/",
+    "/accounts/confirm-email/",
+)
+_ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+_REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "current_request_id", default="-"
@@ -35,23 +47,30 @@ current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
 
 
 def new_request_id(proposed: str | None) -> str:
-    if proposed and _VALID_REQUEST_ID.match(proposed):
+    if proposed and _VALID_REQUEST_ID.fullmatch(proposed):
         return proposed
     return uuid.uuid4().hex
 
 
 def redact_path(path: str, resolver_match=None) -> str:
-    """The path with each secret URL parameter's value replaced by `{name}`."""
+    """The path, or, when it carries a secret URL parameter, its route with every parameter
+    written `{name}` (e.g. /portal/sign-in/{token}/). Built from the route, not by replacing
+    values in the path: a short value (a user number "1") also occurs inside a longer one."""
     if resolver_match is None:
         try:
             resolver_match = resolve(path)
         except Resolver404:
-            return path
-    redacted = path
-    for name, value in resolver_match.kwargs.items():
-        if name in SECRET_URL_KWARGS and value:
-            redacted = redacted.replace(str(value), _REDACTED % name)
-    return redacted
+            resolver_match = None
+    if resolver_match is None:
+        for prefix in SECRET_PATH_PREFIXES:
+            if path.startswith(prefix):
+                return prefix + "{redacted}"
+        return path
+    if not SECRET_URL_KWARGS.intersection(resolver_match.kwargs):
+        return path
+    route = _REGEX_GROUP.sub(r"{\1}", resolver_match.route or "")
+    route = _ROUTE_PARAMETER.sub(r"{\1}", route).lstrip("^").rstrip("$")
+    return "/" + route.replace("\\", "")
 
 
 def _user_id(request) -> int | None:

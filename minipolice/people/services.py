@@ -452,8 +452,17 @@ def resume_interrupted_class_list_imports() -> int:
         task_path=apply_class_list_import.module_path, started_at__lt=cutoff
     )
     resumed = 0
-    for task_result in stalled:
+    for stalled_task in stalled:
         with transaction.atomic():
+            # Locked and checked again: of two workers' housekeeping at the same moment, one
+            # resumes it; the other skips it.
+            task_result = (
+                DBTaskResult.objects.select_for_update(skip_locked=True)
+                .filter(pk=stalled_task.pk, status="RUNNING")
+                .first()
+            )
+            if task_result is None:
+                continue
             job = (
                 ClassListImport.objects.select_for_update()
                 .filter(task_id=str(task_result.id)[:64], status=ClassListImport.Status.RUNNING)
@@ -462,10 +471,12 @@ def resume_interrupted_class_list_imports() -> int:
             task_result.set_failed(ImportWorkerStopped(IMPORT_INTERRUPTED))
             if job is None:
                 continue
+            # Enqueued in the same transaction (the queue is a table of this database): the
+            # job and its new task are committed together, or neither is.
+            result = apply_class_list_import.enqueue(job.pk)
             job.status, job.rows_done = ClassListImport.Status.QUEUED, 0
-            job.save(update_fields=["status", "rows_done"])
-        result = apply_class_list_import.enqueue(job.pk)
-        ClassListImport.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+            job.task_id = str(result.id)[:64]
+            job.save(update_fields=["status", "rows_done", "task_id"])
         resumed += 1
     if resumed:
         logger.warning(

@@ -124,8 +124,17 @@ def resume_interrupted_reports() -> int:
         task_path=draw_impact_report_task.module_path, started_at__lt=cutoff
     )
     resumed = 0
-    for task_result in stalled:
+    for stalled_task in stalled:
         with transaction.atomic():
+            # Locked and checked again: of two workers' housekeeping at the same moment, one
+            # resumes it; the other skips it.
+            task_result = (
+                DBTaskResult.objects.select_for_update(skip_locked=True)
+                .filter(pk=stalled_task.pk, status="RUNNING")
+                .first()
+            )
+            if task_result is None:
+                continue
             report = (
                 ImpactReport.objects.select_for_update()
                 .filter(task_id=str(task_result.id)[:64], status=ImpactReport.Status.RUNNING)
@@ -134,10 +143,12 @@ def resume_interrupted_reports() -> int:
             task_result.set_failed(ReportWorkerStopped(REPORT_INTERRUPTED))
             if report is None:
                 continue
+            # Enqueued in the same transaction (the queue is a table of this database): the
+            # report and its new task are committed together, or neither is.
+            result = draw_impact_report_task.enqueue(report.pk)
             report.status, report.done = ImpactReport.Status.QUEUED, 0
-            report.save(update_fields=["status", "done"])
-        result = draw_impact_report_task.enqueue(report.pk)
-        ImpactReport.objects.filter(pk=report.pk).update(task_id=str(result.id)[:64])
+            report.task_id = str(result.id)[:64]
+            report.save(update_fields=["status", "done", "task_id"])
         resumed += 1
     return resumed
 

@@ -37,6 +37,7 @@ def test_every_response_carries_a_new_request_id(client):
         ("a" * 65, False),
         ("has space 12345", False),
         ("<script>alert(1)</script>", False),
+        ("abcdefgh\n", False),
     ],
 )
 def test_a_proxys_request_id_is_kept_only_when_it_is_short_and_plain(client, proposed, kept):
@@ -88,6 +89,13 @@ def test_an_anonymous_request_is_logged_without_a_user(client, caplog):
             "/accounts/password/reset/key/1a-s3cr3t-t0ken-value/",
             "/accounts/password/reset/key/{uidb36}-{key}/",
         ),
+        # A one-character user number also occurs inside the key: the route, not a replace.
+        (
+            "/accounts/password/reset/key/1-s3cr3t1-t0ken1/",
+            "/accounts/password/reset/key/{uidb36}-{key}/",
+        ),
+        # A link cut short by a mail client matches no URL: still nothing after the prefix.
+        ("/portal/sign-in/s3cr3t-t0ken-value", "/portal/sign-in/{redacted}"),
     ],
 )
 def test_a_secret_in_the_path_never_reaches_the_log(client, caplog, path, logged):
