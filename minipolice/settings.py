@@ -330,6 +330,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mini Police Hub <no-reply@lo
 
 # Background work: Django's tasks API, database backend, `manage.py task_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task still "running" this long after it started is taken to have lost its worker (killed):
+# the worker's housekeeping then marks an email it was sending interrupted and queues a class
+# list it was applying again (docs/crash-safety.md). The crash tests shorten it.
+TASK_INTERRUPTED_AFTER = timedelta(seconds=env_int("TASK_INTERRUPTED_AFTER_SECONDS", 15 * 60))
 
 # Content Security Policy: no inline script or style; the one inline script carries a nonce.
 CONTENT_SECURITY_POLICY = {

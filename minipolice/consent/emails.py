@@ -182,7 +182,8 @@ def _failed(delivery: EmailDelivery, token: PortalToken, error: Exception) -> st
 def reclaim_interrupted_deliveries() -> int:
     """Emails left "sending" for longer than SENDING_TIMEOUT by a worker that stopped: mark them
     interrupted, and fail the stopped worker's task, which would otherwise show running for ever.
-    Returns how many emails were reclaimed."""
+    An email that task had not yet claimed (still queued) is queued again: it was never sent.
+    Returns how many emails were marked interrupted."""
     from django_tasks_db.models import DBTaskResult
 
     cutoff = timezone.now() - EmailDelivery.SENDING_TIMEOUT
@@ -199,7 +200,16 @@ def reclaim_interrupted_deliveries() -> int:
         task_path=send_email_delivery.module_path, started_at__lt=cutoff
     )
     for task_result in stale_tasks:
-        task_result.set_failed(WorkerStopped(INTERRUPTED_ERROR))
+        with transaction.atomic():
+            task_result.set_failed(WorkerStopped(INTERRUPTED_ERROR))
+            # Killed after taking the task but before claiming the email: the email is still
+            # queued, and no task would ever send it. Nothing was sent, so it is safe to queue
+            # it again (a second task for it, if there is one, finds it sent and does nothing).
+            delivery = EmailDelivery.objects.filter(
+                pk=task_result.args_kwargs["args"][0], status=EmailDelivery.Status.QUEUED
+            ).first()
+            if delivery is not None:
+                schedule(delivery, run_after=delivery.next_attempt_at)
     return reclaimed
 
 

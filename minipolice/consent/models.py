@@ -121,7 +121,7 @@ class EmailDelivery(models.Model):
     """
 
     MAX_ATTEMPTS = 3
-    SENDING_TIMEOUT = datetime.timedelta(minutes=15)
+    SENDING_TIMEOUT = settings.TASK_INTERRUPTED_AFTER  # 15 minutes unless set otherwise
 
     class Kind(models.TextChoices):
         PORTAL_LINK = "portal_link", "Sign-in link to the parent portal"

@@ -171,6 +171,27 @@ def test_an_email_left_sending_by_a_killed_worker_is_reclaimed_and_sent_once(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_an_email_whose_worker_was_killed_before_claiming_it_is_sent_once(queued):
+    """The worker took the task and was killed before it claimed the email: the email is still
+    queued and its only task shows running. It used to wait in the outbox for ever."""
+    delivery = queued.delivery
+    DBTaskResult.objects.get().claim("killed-worker")
+    minutes_pass(1)
+    run_worker()
+    delivery.refresh_from_db()
+    assert delivery.status == "queued" and mail.outbox == []  # not before the timeout
+
+    minutes_pass(EmailDelivery.SENDING_TIMEOUT.total_seconds() // 60 + 1)
+    run_worker()
+
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and delivery.attempts == 1
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [queued.guardian.email]
+    statuses = sorted(DBTaskResult.objects.values_list("status", flat=True))
+    assert statuses == ["FAILED", "SUCCESSFUL"]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_email_being_sent_is_not_reclaimed_before_the_timeout(queued, settings, client_for):
     delivery = queued.delivery
     kill_worker_while_sending(delivery, settings)
