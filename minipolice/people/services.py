@@ -13,6 +13,7 @@ from minipolice.accounts.services import create_user
 from minipolice.audit.models import AuditEntry
 from minipolice.audit.services import audit_entry, changed_fields, record_audit, snapshot
 from minipolice.lib.privacy import hooks
+from minipolice.lib.stalled import requeue_stalled
 from minipolice.lib.users import signed_in_or_none
 from minipolice.organisations.models import Cohort, Force
 from minipolice.organisations.services import assign_unit_leader
@@ -445,39 +446,13 @@ def resume_interrupted_class_list_imports() -> int:
     still "running" wrote nothing, and its rows are still kept. The stopped worker's task is
     recorded as failed. Run by the task worker's housekeeping (people.tasks). Returns how many.
     """
-    from django_tasks_db.models import DBTaskResult
-
-    cutoff = timezone.now() - IMPORT_STALLED_AFTER
-    stalled = DBTaskResult.objects.running().filter(
-        task_path=apply_class_list_import.module_path, started_at__lt=cutoff
+    resumed = requeue_stalled(
+        task=apply_class_list_import,
+        model=ClassListImport,
+        stalled_after=IMPORT_STALLED_AFTER,
+        progress_field="rows_done",
+        reason=IMPORT_INTERRUPTED,
     )
-    resumed = 0
-    for stalled_task in stalled:
-        with transaction.atomic():
-            # Locked and checked again: of two workers' housekeeping at the same moment, one
-            # resumes it; the other skips it.
-            task_result = (
-                DBTaskResult.objects.select_for_update(skip_locked=True)
-                .filter(pk=stalled_task.pk, status="RUNNING")
-                .first()
-            )
-            if task_result is None:
-                continue
-            job = (
-                ClassListImport.objects.select_for_update()
-                .filter(task_id=str(task_result.id)[:64], status=ClassListImport.Status.RUNNING)
-                .first()
-            )
-            task_result.set_failed(ImportWorkerStopped(IMPORT_INTERRUPTED))
-            if job is None:
-                continue
-            # Enqueued in the same transaction (the queue is a table of this database): the
-            # job and its new task are committed together, or neither is.
-            result = apply_class_list_import.enqueue(job.pk)
-            job.status, job.rows_done = ClassListImport.Status.QUEUED, 0
-            job.task_id = str(result.id)[:64]
-            job.save(update_fields=["status", "rows_done", "task_id"])
-        resumed += 1
     if resumed:
         logger.warning(
             "%s class list import(s) interrupted by a stopped worker: queued again", resumed
@@ -486,10 +461,6 @@ def resume_interrupted_class_list_imports() -> int:
 
 
 IMPORT_INTERRUPTED = "The task worker stopped during the import; nothing was saved, queued again."
-
-
-class ImportWorkerStopped(Exception):
-    """Recorded on the task of an import whose worker stopped while it ran."""
 
 
 IMPORT_FAILED = "The import stopped because of an unexpected error. Nothing was saved."

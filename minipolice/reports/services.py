@@ -14,6 +14,7 @@ from django.utils import timezone
 from minipolice.audit.services import record_audit
 from minipolice.impact import results as survey_results
 from minipolice.lib.disclosure import BASE, CAPTION
+from minipolice.lib.stalled import requeue_stalled
 from minipolice.organisations.models import Force, UnitStatus
 from minipolice.reports import pdf, selectors
 from minipolice.reports.models import ImpactReport
@@ -106,51 +107,20 @@ REPORT_STALLED_AFTER = datetime.timedelta(minutes=10)
 REPORT_INTERRUPTED = "The task worker stopped while drawing the report: queued again."
 
 
-class ReportWorkerStopped(Exception):
-    """Recorded on the task of a report whose worker stopped while it drew it."""
-
-
 def resume_interrupted_reports() -> int:
     """Queue again every report whose worker stopped while drawing it (its task has shown
     "running" for REPORT_STALLED_AFTER; a report takes seconds). Drawing writes nothing but the
     report's own row, so drawing again is safe. The stopped worker's task is recorded as
     failed. Run by the task worker's housekeeping (reports.tasks). Returns how many."""
-    from django_tasks_db.models import DBTaskResult
-
     from minipolice.reports.tasks import draw_impact_report_task
 
-    cutoff = timezone.now() - REPORT_STALLED_AFTER
-    stalled = DBTaskResult.objects.running().filter(
-        task_path=draw_impact_report_task.module_path, started_at__lt=cutoff
+    return requeue_stalled(
+        task=draw_impact_report_task,
+        model=ImpactReport,
+        stalled_after=REPORT_STALLED_AFTER,
+        progress_field="done",
+        reason=REPORT_INTERRUPTED,
     )
-    resumed = 0
-    for stalled_task in stalled:
-        with transaction.atomic():
-            # Locked and checked again: of two workers' housekeeping at the same moment, one
-            # resumes it; the other skips it.
-            task_result = (
-                DBTaskResult.objects.select_for_update(skip_locked=True)
-                .filter(pk=stalled_task.pk, status="RUNNING")
-                .first()
-            )
-            if task_result is None:
-                continue
-            report = (
-                ImpactReport.objects.select_for_update()
-                .filter(task_id=str(task_result.id)[:64], status=ImpactReport.Status.RUNNING)
-                .first()
-            )
-            task_result.set_failed(ReportWorkerStopped(REPORT_INTERRUPTED))
-            if report is None:
-                continue
-            # Enqueued in the same transaction (the queue is a table of this database): the
-            # report and its new task are committed together, or neither is.
-            result = draw_impact_report_task.enqueue(report.pk)
-            report.status, report.done = ImpactReport.Status.QUEUED, 0
-            report.task_id = str(result.id)[:64]
-            report.save(update_fields=["status", "done", "task_id"])
-        resumed += 1
-    return resumed
 
 
 def _progress(report: ImpactReport):
