@@ -6,10 +6,17 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.setup-stamp
 FRONT_STAMP := minipolice/static/build/.stamp
+# Welsh catalogues: one per app (minipolice/<app>/locale) and one for the project-wide
+# templates (minipolice/locale). Compiled (.mo, not committed) at setup.
+APPS := $(patsubst minipolice/%/apps.py,%,$(wildcard minipolice/*/apps.py))
+PO_FILES := $(wildcard minipolice/locale/cy/LC_MESSAGES/django.po minipolice/*/locale/cy/LC_MESSAGES/django.po)
+MO_STAMP := minipolice/locale/.compiled
+MAKEMESSAGES := DEBUG=true PYTHONPATH=$(CURDIR) DJANGO_SETTINGS_MODULE=minipolice.settings \
+  $(CURDIR)/$(VENV)/bin/django-admin makemessages -l cy --no-obsolete --no-location --no-wrap -i tests -i migrations
 
-.PHONY: setup run test lint format migrate demo worker browser-deps check-deploy clean
+.PHONY: setup run test lint format migrate demo worker browser-deps check-deploy clean messages translations
 
-setup: $(STAMP) $(FRONT_STAMP) ## install Python and npm dependencies, build the front end
+setup: $(STAMP) $(FRONT_STAMP) $(MO_STAMP) ## install Python and npm dependencies, build the front end, compile the translations
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -22,6 +29,22 @@ $(FRONT_STAMP): frontend/package.json frontend/package-lock.json frontend/build.
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	cd frontend && npm run --silent build
 	touch $(FRONT_STAMP)
+
+$(MO_STAMP): $(STAMP) $(PO_FILES)
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (apt-get install gettext)"; exit 1; }
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=frontend --ignore=staticfiles -v 0
+	mkdir -p $(dir $(MO_STAMP)) && touch $(MO_STAMP)
+
+translations: ## compile the Welsh catalogues again (make setup does it when a .po changes)
+	rm -f $(MO_STAMP)
+	$(MAKE) $(MO_STAMP)
+
+messages: setup ## gather every translatable string into the Welsh catalogues, keeping translations
+	@for app in $(APPS); do \
+	  mkdir -p minipolice/$$app/locale && (cd minipolice/$$app && $(MAKEMESSAGES) -v 0) || exit 1; \
+	done
+	mkdir -p minipolice/locale && cd minipolice && $(MAKEMESSAGES) -v 0 -i static $(foreach app,$(APPS),-i $(app))
+	$(MAKE) translations
 
 migrate: setup
 	DEBUG=true $(PY) manage.py migrate --no-input

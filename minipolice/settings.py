@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions (a signed-in user's language is kept in the session), before common.
+    "minipolice.accounts.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -287,6 +289,17 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "en-gb"
+# English and Welsh on equal terms: forces in Wales must offer Welsh. A visitor gets the
+# browser's Accept-Language; a choice made with the switch on every page is kept in a cookie,
+# and for a signed-in user on their account too (accounts.middleware.LanguageMiddleware).
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+# Project-wide templates (base, sign-in, errors); each app keeps its own catalogue in
+# <app>/locale, which Django finds by itself.
+LOCALE_PATHS = [BASE_DIR / "minipolice" / "locale"]
+LANGUAGE_COOKIE_NAME = "mp_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

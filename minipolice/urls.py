@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("manage/", account_views.manage, name="manage"),
+    path("language/", account_views.switch_language, name="switch_language"),
     # The email address is the sign-in name and is changed by a coordinator, never by its owner:
     # allauth's page for adding addresses is switched off.
     path("accounts/email/", account_views.email_addresses_closed, name="account_email_closed"),

@@ -13,10 +13,13 @@ from allauth.mfa.signals import authenticator_removed
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect, resolve_url
+from django.utils import translation
 
 from minipolice.accounts.models import Role
 from minipolice.accounts.scoping import get_scope
@@ -145,3 +148,30 @@ def forget_enrolment(sender, request, user, authenticator, **kwargs):
     """Removing the authenticator app sends its owner back to set one up on the next page."""
     if request is not None and hasattr(request, "session"):
         request.session.pop(MFA_ENROLLED, None)
+
+
+# The language a signed-in user chose, copied into their session when they sign in so that
+# no request has to read it from the database (accounts.views.switch_language keeps both).
+SESSION_LANGUAGE = "language"
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware (cookie, then Accept-Language), except that a signed-in
+    user's own choice wins: it follows them to a new browser."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        language = request.session.get(SESSION_LANGUAGE)
+        if language and translation.check_for_language(language):
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+
+
+@receiver(user_logged_in, dispatch_uid="minipolice_language_on_sign_in")
+def _remember_language_on_sign_in(sender, request, user, **kwargs):
+    if request is None or not hasattr(request, "session"):
+        return
+    if user.language:
+        request.session[SESSION_LANGUAGE] = user.language
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -30,6 +31,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(auto_now_add=True)
     # Demo accounts may skip the second factor, and only while settings.DEBUG is on.
     is_demo = models.BooleanField(default=False)
+    # The language chosen with the switch on every page ("" until one is chosen: then the
+    # browser's). Kept so that it follows the user to another browser.
+    language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)
 
     objects = UserManager()
 

@@ -1,8 +1,12 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from minipolice.accounts.context_processors import manage_sections, visible_navigation
+from minipolice.accounts.middleware import SESSION_LANGUAGE
 
 
 def email_addresses_closed(request):
@@ -14,3 +18,17 @@ def manage(request):
     """Admin and reference pages, grouped, for what the signed-in user may open."""
     sections = manage_sections(visible_navigation(request))
     return render(request, "accounts/manage.html", {"sections": sections})
+
+
+@require_POST
+def switch_language(request):
+    """The language switch on every page. Django's set_language checks the language and the
+    page to go back to and sets the cookie; a signed-in user's choice is also kept on their
+    account, so it follows them to another browser."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES) and request.user.is_authenticated:
+        request.session[SESSION_LANGUAGE] = language
+        if request.user.language != language:
+            type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+    return response
