@@ -420,16 +420,12 @@ def start_class_list_import(*, acting_user, class_list_import):
             raise ValidationError([str(error) for error in errors])
         locked.status = ClassListImport.Status.QUEUED
         locked.rows_total, locked.rows_done = len(locked.rows), 0
+        # The task row is written in this transaction (the queue is a table of the same
+        # database): "queued" and its task commit together or not at all. Committed apart, a
+        # server stopped between the two left an import "waiting to start" with no task, for ever.
         locked.save(update_fields=["status", "rows_total", "rows_done"])
-    # Enqueued once the status is committed, so a worker always finds the import queued.
-    try:
         result = apply_class_list_import.enqueue(locked.pk)
-    except Exception:
-        ClassListImport.objects.filter(pk=locked.pk, status=ClassListImport.Status.QUEUED).update(
-            status=ClassListImport.Status.PREVIEWED
-        )
-        raise
-    ClassListImport.objects.filter(pk=locked.pk).update(task_id=str(result.id)[:64])
+        ClassListImport.objects.filter(pk=locked.pk).update(task_id=str(result.id)[:64])
     locked.refresh_from_db()
     return locked
 

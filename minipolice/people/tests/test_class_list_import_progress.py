@@ -398,3 +398,37 @@ def test_erasing_a_child_named_in_a_queued_import_discards_the_import(world, cli
     assert not ClassListImport.objects.exists()
     # The task then finds nothing to do.
     assert services.run_class_list_import(class_list_import_id=pending.pk) == {"status": "missing"}
+
+
+@pytest.mark.logs_errors
+def test_a_confirm_stopped_before_it_commits_leaves_neither_the_status_nor_a_task(
+    world, client_for, database
+):
+    """The status and the task row commit together: a server stopped after the task row was
+    written but before the commit (simulated by the request failing there) leaves the preview
+    as it was and no task, so the next confirm starts it; never "waiting to start" for ever."""
+    client = client_for(world.users["teacher"])
+    pending = _upload(client, world.cohort, HEADER + _rows(3))
+    real_update = ClassListImport.objects.filter
+
+    def stop_after_the_task_row(*args, **kwargs):
+        queryset = real_update(*args, **kwargs)
+        if DBTaskResult.objects.filter(args_kwargs__args=[pending.pk]).exists():
+            raise ConnectionError("server stopped")
+        return queryset
+
+    with (
+        mock.patch.object(ClassListImport.objects, "filter", side_effect=stop_after_the_task_row),
+        pytest.raises(ConnectionError),
+    ):
+        _confirm(client, world.cohort, pending)
+    pending.refresh_from_db()
+    assert pending.status == "previewed" and not pending.task_id
+    assert not DBTaskResult.objects.exists()
+
+    _confirm(client, world.cohort, pending)
+    pending.refresh_from_db()
+    assert pending.status == "queued"
+    assert [str(task) for task in DBTaskResult.objects.values_list("id", flat=True)] == [
+        pending.task_id
+    ]
