@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 # Crockford's base 32 without the letters people misread (no I, L, O, U).
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -55,7 +56,7 @@ class AwardSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(completion_threshold__gte=1, completion_threshold__lte=100),
                 name="award_threshold_is_a_percentage",
-                violation_error_message="Enter a percentage from 1 to 100.",
+                violation_error_message=_("Enter a percentage from 1 to 100."),
             )
         ]
 
@@ -64,8 +65,8 @@ class AwardSettings(models.Model):
 
 
 class AwardKind(models.TextChoices):
-    COMPLETION = "completion", "Completion"
-    SPECIAL = "special", "Special award"
+    COMPLETION = "completion", _("Completion")
+    SPECIAL = "special", _("Special award")
 
 
 COMPLETION_TITLE = "Mini Police completion"
@@ -106,9 +107,9 @@ class Award(models.Model):
 
 
 class CertificateStatus(models.TextChoices):
-    VALID = "valid", "Valid"
-    REPLACED = "replaced", "Replaced"
-    REVOKED = "revoked", "Revoked"
+    VALID = "valid", _("Valid")
+    REPLACED = "replaced", _("Replaced")
+    REVOKED = "revoked", _("Revoked")
 
 
 class Certificate(models.Model):
@@ -166,10 +167,10 @@ class BulkIssue(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        RUNNING = "running", "Issuing"
-        DONE = "done", "Issued"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Issuing")
+        DONE = "done", _("Issued")
+        FAILED = "failed", _("Failed")
 
     force = models.ForeignKey("organisations.Force", on_delete=models.CASCADE, related_name="+")
     # The source: a cohort, or an event (the children checked in there, with their cohort).

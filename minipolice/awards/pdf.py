@@ -7,13 +7,20 @@ Speed matters (a celebration day prints 150 or more at once, DESIGN.md; bench/ce
 - the signature image is drawn once into a form XObject that every page refers to (drawImage
   on each page would decode and hash the image each time, even though it embeds it once);
 - no platypus layout: fixed positions, with long names shrunk to fit.
+
+A Welsh-language force's certificates are bilingual: every printed phrase in Welsh first and
+English beside it ("Heddlu Bach · Mini Police"); the wording for a set of languages is looked
+up once per PDF, not once per page.
 """
 
 import io
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import segno
+from django.utils import formats, translation
+from django.utils.translation import gettext_noop
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -21,12 +28,26 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
+from minipolice.lib import pdf_fonts
+
 PAGE = landscape(A4)
 WIDTH, HEIGHT = PAGE
 INK = HexColor("#0b0c0c")
 GREY = HexColor("#505a5f")
 SIGNATURE_FORM = "signature"
 SIGNATURE_SIZE = (60 * mm, 22 * mm)
+BILINGUAL = ("cy", "en-gb")  # Welsh first, English beside
+ENGLISH = ("en-gb",)
+
+# The phrases every certificate prints, translated in each of its languages.
+PHRASES = {
+    "programme": gettext_noop("Mini Police"),
+    "presented_to": gettext_noop("presented to"),
+    "chief_constable": gettext_noop("Chief Constable"),
+    "check_at": gettext_noop("Check this certificate at"),
+    "code": gettext_noop("Code"),
+    "completion": gettext_noop("Mini Police completion"),
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +67,28 @@ class CertificateContent:
     code: str  # as shown, e.g. "7KQ2-M9XD"
     verify_url: str  # printed
     qr_url: str  # in the QR code
+    languages: tuple[str, ...] = ENGLISH
+    is_completion: bool = False  # the programme's own award: its title is translated too
+
+
+def wording(languages: tuple[str, ...]) -> dict[str, list[str]]:
+    """Each phrase in each of `languages`, in order."""
+    translated = {key: [] for key in PHRASES}
+    for language in languages:
+        with translation.override(language):
+            for key, phrase in PHRASES.items():
+                translated[key].append(translation.gettext(phrase))
+    return translated
+
+
+@lru_cache(maxsize=64)
+def date_in(languages: tuple[str, ...], day: date) -> str:
+    """The day in each language, Welsh first: one award day is drawn on every page."""
+    out = []
+    for language in languages:
+        with translation.override(language):
+            out.append(formats.date_format(day, "j F Y"))
+    return _both(out)
 
 
 def render(certificates: list[CertificateContent], signature=None, title="Certificates") -> bytes:
@@ -71,14 +114,19 @@ def render(certificates: list[CertificateContent], signature=None, title="Certif
         )
         pdf.endForm()
         has_signature = True
+    wordings = {}
     for content in certificates:
-        _page(pdf, content, has_signature)
+        if content.languages not in wordings:
+            wordings[content.languages] = wording(content.languages)
+        _page(pdf, content, has_signature, wordings[content.languages])
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()
 
 
+@lru_cache(maxsize=1024)
 def _fit(text: str, font: str, size: float, width: float, smallest: float = 10) -> float:
+    # Cached: most lines (the force, the phrases, the unit) are the same on every page.
     while size > smallest and stringWidth(text, font, size) > width:
         size -= 1
     return size
@@ -90,7 +138,13 @@ def _centred(pdf, text, font, size, y, width=WIDTH - 60 * mm):
     pdf.drawCentredString(WIDTH / 2, y, text)
 
 
-def _page(pdf, c: CertificateContent, has_signature: bool) -> None:
+def _both(texts: list[str]) -> str:
+    """Welsh first, English beside; one language as it is. Equal phrases are printed once."""
+    unique = list(dict.fromkeys(texts))
+    return " · ".join(unique)
+
+
+def _page(pdf, c: CertificateContent, has_signature: bool, words: dict[str, list[str]]) -> None:
     brand = HexColor(c.brand_colour)
     # Border and header band in the force's colour.
     pdf.setStrokeColor(brand)
@@ -99,19 +153,28 @@ def _page(pdf, c: CertificateContent, has_signature: bool) -> None:
     pdf.setFillColor(brand)
     pdf.rect(10 * mm, HEIGHT - 42 * mm, WIDTH - 20 * mm, 32 * mm, stroke=0, fill=1)
     pdf.setFillColor(white)
-    _centred(pdf, c.force_name, "Helvetica-Bold", 26, HEIGHT - 30 * mm)
+    _centred(pdf, c.force_name, pdf_fonts.bold(), 26, HEIGHT - 30 * mm)
     pdf.setFillColor(INK)
-    _centred(pdf, "Mini Police", "Helvetica", 18, HEIGHT - 56 * mm)
-    _centred(pdf, c.award_title, "Helvetica-Bold", 34, HEIGHT - 74 * mm)
+    _centred(pdf, _both(words["programme"]), pdf_fonts.regular(), 18, HEIGHT - 56 * mm)
+    if c.is_completion and len(c.languages) > 1:
+        # The title in Welsh, large, with the English under it.
+        first, *others = words["completion"]
+        _centred(pdf, first, pdf_fonts.bold(), 30, HEIGHT - 72 * mm)
+        pdf.setFillColor(GREY)
+        _centred(pdf, _both(others), pdf_fonts.regular(), 14, HEIGHT - 80 * mm)
+        pdf.setFillColor(INK)
+    else:
+        title = words["completion"][0] if c.is_completion else c.award_title
+        _centred(pdf, title, pdf_fonts.bold(), 34, HEIGHT - 74 * mm)
     pdf.setFillColor(GREY)
-    _centred(pdf, "presented to", "Helvetica", 14, HEIGHT - 88 * mm)
+    _centred(pdf, _both(words["presented_to"]), pdf_fonts.regular(), 14, HEIGHT - 88 * mm)
     pdf.setFillColor(brand)
-    _centred(pdf, f"{c.first_name} {c.last_name}", "Helvetica-Bold", 40, HEIGHT - 106 * mm)
+    _centred(pdf, f"{c.first_name} {c.last_name}", pdf_fonts.bold(), 40, HEIGHT - 106 * mm)
     pdf.setFillColor(INK)
-    _centred(pdf, f"{c.unit_name}, {c.school_name}", "Helvetica", 16, HEIGHT - 120 * mm)
+    _centred(pdf, f"{c.unit_name}, {c.school_name}", pdf_fonts.regular(), 16, HEIGHT - 120 * mm)
     if c.citation:
-        _centred(pdf, c.citation, "Helvetica-Oblique", 14, HEIGHT - 132 * mm)
-    _centred(pdf, f"{c.awarded_on:%-d %B %Y}", "Helvetica", 14, HEIGHT - 144 * mm)
+        _centred(pdf, c.citation, pdf_fonts.oblique(), 14, HEIGHT - 132 * mm)
+    _centred(pdf, date_in(c.languages, c.awarded_on), pdf_fonts.regular(), 14, HEIGHT - 144 * mm)
     # Signature, name and role of the Chief Constable, bottom left.
     left = 30 * mm
     if has_signature:
@@ -122,22 +185,22 @@ def _page(pdf, c: CertificateContent, has_signature: bool) -> None:
     pdf.setStrokeColor(GREY)
     pdf.setLineWidth(0.5)
     pdf.line(left, 27 * mm, left + 80 * mm, 27 * mm)
-    pdf.setFont("Helvetica-Bold", 12)
+    pdf.setFont(pdf_fonts.bold(), 12)
     pdf.drawString(left, 21 * mm, c.chief_constable_name or "")
-    pdf.setFont("Helvetica", 11)
-    pdf.drawString(left, 16 * mm, "Chief Constable")
+    pdf.setFont(pdf_fonts.regular(), 11)
+    pdf.drawString(left, 16 * mm, _both(words["chief_constable"]))
     # Verification: QR code and the short code, bottom right.
     size = 30 * mm
     qr_x, qr_y = WIDTH - 30 * mm - size, 18 * mm
     draw_qr(pdf, c.qr_url, qr_x, qr_y, size)
     pdf.setFillColor(INK)
-    pdf.setFont("Helvetica", 9)
+    pdf.setFont(pdf_fonts.regular(), 9)
     # Text keeps clear of the code's quiet zone (4 modules, about 4 mm here).
     text_x = qr_x - 7 * mm
-    pdf.drawRightString(text_x, qr_y + 14 * mm, "Check this certificate at")
+    pdf.drawRightString(text_x, qr_y + 14 * mm, _both(words["check_at"]))
     pdf.drawRightString(text_x, qr_y + 9 * mm, c.verify_url.split("/verify/")[0] + "/verify/")
     pdf.setFont("Courier-Bold", 12)
-    pdf.drawRightString(text_x, qr_y + 3 * mm, f"Code {c.code}")
+    pdf.drawRightString(text_x, qr_y + 3 * mm, f"{_both(words['code'])} {c.code}")
 
 
 def qr_operators(data: str) -> tuple[str, int]:

@@ -23,6 +23,8 @@ from django.db.models import (
 )
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from minipolice.audit.models import AuditEntry
 from minipolice.audit.services import audit_entry, record_audit
@@ -250,6 +252,9 @@ def certificate_content(certificate: Certificate, base_url: str) -> pdf.Certific
         code=certificate.display_code,
         verify_url=verify_url(base_url, certificate.code),
         qr_url=qr_url(base_url, certificate.code),
+        # A Welsh-language force's certificates are bilingual, Welsh first.
+        languages=pdf.BILINGUAL if force.welsh_language else pdf.ENGLISH,
+        is_completion=award.kind == AwardKind.COMPLETION and award.title == COMPLETION_TITLE,
     )
 
 
@@ -280,7 +285,7 @@ def _new_certificate(award: Award, child: Child, cohort: Cohort, acting_user, no
 
 def _issue_one(award: Award, acting_user, now) -> Certificate:
     """A new valid certificate for `award` (the caller has made sure none is valid)."""
-    for _ in range(5):  # a clash of random codes is astronomically rare; try again if so
+    for _attempt in range(5):  # a clash of random codes is astronomically rare; try again if so
         certificate = _new_certificate(award, award.child, award.cohort, acting_user, now)
         try:
             with transaction.atomic():
@@ -309,7 +314,7 @@ def give_special_award(
 ) -> Award:
     """A named award a leader gives a child of the cohort, with its certificate at once."""
     if not Enrolment.objects.filter(cohort=cohort, child=child, left__isnull=True).exists():
-        raise ValidationError({"child": "Choose a child who is in this cohort."})
+        raise ValidationError({"child": _("Choose a child who is in this cohort.")})
     now = timezone.now()
     award = Award(
         child=child,
@@ -353,7 +358,7 @@ def reissue_certificate(*, acting_user, award: Award) -> Certificate:
     )
     if award.child.anonymised_at is not None:
         raise ValidationError(
-            "This child's details have been removed: the award cannot be issued again."
+            _("This child's details have been removed: the award cannot be issued again.")
         )
     old = Certificate.objects.filter(award=award, status=CertificateStatus.VALID).first()
     now = timezone.now()
@@ -385,10 +390,10 @@ def revoke_certificate(*, acting_user, certificate: Certificate, reason: str) ->
     again)."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Enter why the certificate is being revoked."})
+        raise ValidationError({"reason": _("Enter why the certificate is being revoked.")})
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if locked.status != CertificateStatus.VALID:
-        raise ValidationError("Only a valid certificate can be revoked.")
+        raise ValidationError(_("Only a valid certificate can be revoked."))
     locked.status = CertificateStatus.REVOKED
     locked.revoked_at = timezone.now()
     locked.revoked_by = acting_user
@@ -420,7 +425,7 @@ def start_event_bulk_issue(*, acting_user, event: Event, base_url: str) -> BulkI
     """Queue the completion certificates of the children checked in at `event` (those who
     reached the threshold in their cohort); as for a cohort, one active job per event."""
     if event.status == EventStatus.CANCELLED:
-        raise ValidationError("This event was cancelled: no certificates are issued for it.")
+        raise ValidationError(_("This event was cancelled: no certificates are issued for it."))
     return _start(acting_user, base_url, event=event)
 
 
@@ -483,7 +488,8 @@ def _enqueue(job_id: int, task) -> None:
     BulkIssue.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
 
 
-BULK_FAILED = (
+# Stored on the job in English; its page shows it in the reader's language.
+BULK_FAILED = gettext_noop(
     "Issuing stopped because of an unexpected error. Start it again: nothing is issued twice."
 )
 

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -42,13 +44,15 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 # The columns of the award list's download: what its table shows.
 AWARD_COLUMNS = [
-    ("Date", "awarded_on"),
-    ("Child", "child.full_name"),
-    ("Award", "title"),
-    ("Unit", "cohort.unit.name"),
+    (_lazy("Date"), "awarded_on"),
+    (_lazy("Child"), "child.full_name"),
+    (_lazy("Award"), "title"),
+    (_lazy("Unit"), "cohort.unit.name"),
     (
-        "Certificate",
-        lambda award: ", ".join(c.display_code for c in award.valid_certificates) or "None valid",
+        _lazy("Certificate"),
+        lambda award: (
+            ", ".join(c.display_code for c in award.valid_certificates) or _("None valid")
+        ),
     ),
 ]
 
@@ -65,17 +69,17 @@ def award_list(request):
         awards,
         search_fields=["child__first_name", "child__last_name", "title", "cohort__unit__name"],
         sort_fields={
-            "date": ("Date", "awarded_on"),
-            "child": ("Child", ("child__last_name", "child__first_name")),
-            "award": ("Award", "title"),
-            "unit": ("Unit", "cohort__unit__name"),
+            "date": (_("Date"), "awarded_on"),
+            "child": (_("Child"), ("child__last_name", "child__first_name")),
+            "award": (_("Award"), "title"),
+            "unit": (_("Unit"), "cohort__unit__name"),
         },
         default_sort="-date",
     )
     if export := export_listing(
         request,
         listing,
-        title="Awards",
+        title=_("Awards"),
         columns=AWARD_COLUMNS,
         audit=record_list_export,
     ):
@@ -87,7 +91,7 @@ def award_list(request):
             "listing": listing,
             "kinds": AwardKind.choices,
             "kind": kind,
-            "extra_headers": ["Certificate"],
+            "extra_headers": [_("Certificate")],
         },
     )
 
@@ -97,8 +101,8 @@ def award_totals(request):
     rows = selectors.award_totals(request.user)
     if fmt := wants_export(request):
         table = ExportTable(
-            "Award totals",
-            ["Force", "Award", "Awards", "Children"],
+            _("Award totals"),
+            [_("Force"), _("Award"), _("Awards"), _("Children")],
             [[r["force"], r["title"], _shown(r["awards"]), _shown(r["children"])] for r in rows],
         )
         return export_response(filename="award-totals", fmt=fmt, tables=[table])
@@ -110,7 +114,7 @@ def award_totals(request):
 
 
 def _shown(count):
-    return "fewer than 5" if count is None else count
+    return _("fewer than 5") if count is None else count
 
 
 @require_permission(Perm.AWARDS_READ)
@@ -361,7 +365,10 @@ def certificate_reissue(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Certificate issued again with code {certificate.display_code}.")
+        messages.success(
+            request,
+            _("Certificate issued again with code %(code)s.") % {"code": certificate.display_code},
+        )
     return redirect(award)
 
 
@@ -380,7 +387,9 @@ def certificate_revoke(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Certificate {certificate.display_code} revoked.")
+            messages.success(
+                request, _("Certificate %(code)s revoked.") % {"code": certificate.display_code}
+            )
             return redirect(award)
     return render(
         request,
@@ -418,7 +427,7 @@ def certificate_settings(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Certificate and event settings saved.")
+            messages.success(request, _("Certificate and event settings saved."))
             return redirect("awards:certificate_settings")
     return render(request, "awards/settings.html", {"force": force, "form": form})
 
@@ -432,7 +441,7 @@ def verify_lookup(request):
         code = normalise_code(form.cleaned_data["code"])
         if code:
             return redirect("awards:verify", code=code)
-        form.add_error("code", "Enter the code printed on the certificate")
+        form.add_error("code", _("Enter the code printed on the certificate"))
     return render(request, "awards/verify_lookup.html", {"form": form})
 
 

@@ -286,3 +286,33 @@ def test_only_the_coordinator_changes_the_event_ratio(world, client_for, role):
     assert response.status_code == 403
     world.force.refresh_from_db()
     assert world.force.event_children_per_adult == 6
+
+
+@pytest.mark.parametrize("welsh_force", [True, False])
+def test_a_welsh_forces_certificates_are_bilingual_welsh_first(world, client_for, welsh_force):
+    """A force flagged Welsh-language prints every certificate in Welsh with English beside it,
+    whoever downloads it and in whatever language their pages are."""
+    from minipolice.lib.tests.pdf_text import pdf_text
+
+    world.force.welsh_language = welsh_force
+    world.force.save(update_fields=["welsh_language"])
+    award = _special(world, world.child)
+    client = client_for(world.users["coordinator"])
+    download = client.get(reverse("awards:certificate_pdf", args=[award.pk]))
+    assert download.status_code == 200
+    text = pdf_text(download.content)
+    assert "Community Champion" in text  # typed by the leader: printed as typed
+    if welsh_force:
+        assert "Heddlu Bach · Mini Police" in text and "cyflwynwyd i · presented to" in text
+    else:
+        assert "presented to" in text and "Heddlu" not in text
+
+
+def test_the_awards_pages_are_in_welsh_for_a_welsh_speaker(world, client_for):
+    _special(world, world.child)
+    client = client_for(world.users["coordinator"])
+    page = client.get(
+        reverse("awards:cohort_awards", args=[world.cohort.pk]), HTTP_ACCEPT_LANGUAGE="cy"
+    ).content.decode()
+    assert "Gwobrau a thystysgrifau" in page and "Awards and certificates" not in page
+    assert '<html lang="cy"' in page

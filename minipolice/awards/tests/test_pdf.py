@@ -11,6 +11,7 @@ from PIL import Image
 from reportlab.lib.rl_accel import asciiBase85Decode
 
 from minipolice.awards import pdf
+from minipolice.lib.tests.pdf_text import pdf_pages_text
 
 
 def _content(i=0, **changes):
@@ -76,17 +77,18 @@ def test_a_page_per_certificate_in_a4_landscape_with_the_signature_embedded_once
     assert b"/MediaBox [ 0 0 841.8898 595.2756 ]" in document
     # The image and its transparency mask, once for three pages as for one.
     assert document.count(b"/Subtype /Image") == single.count(b"/Subtype /Image") == 2
-    text = b"".join(_streams(document))
+    pages = pdf_pages_text(document)
     for expected in (
-        b"Ada0 Lovelace",
-        b"Ada2 Lovelace",
-        b"Hilltop Mini Police, Hilltop Primary",
-        b"Testshire Police",
-        b"Chief Constable Test",
-        b"Code 7KQ2-M9XD",
-        b"1 July 2026",
+        "Ada0 Lovelace",
+        "Hilltop Mini Police, Hilltop Primary",
+        "Testshire Police",
+        "Chief Constable Test",
+        "Code 7KQ2-M9XD",
+        "1 July 2026",
     ):
-        assert expected in text
+        assert expected in pages[0]
+    assert "Ada2 Lovelace" in pages[2]
+    text = b"".join(_streams(document))
     ops, _ = pdf.qr_operators("HTTP://TESTSERVER/V/7KQ2M9XD")
     assert text.count(ops.encode()) == 3
 
@@ -97,3 +99,33 @@ def test_a_long_name_is_shrunk_to_fit_the_page():
     text = b"".join(_streams(document))
     sizes = [float(s) for s in re.findall(rb"/F\d+ ([\d.]+) Tf", text)]
     assert min(sizes) < 40
+
+
+def test_a_welsh_forces_certificate_is_in_welsh_first_with_english_beside():
+    document = pdf.render(
+        [
+            _content(
+                first_name="Gwenllian",
+                last_name="Rhŷs",
+                languages=pdf.BILINGUAL,
+                is_completion=True,
+                awarded_on=datetime.date(2026, 6, 12),
+            )
+        ]
+    )
+    text = pdf_pages_text(document)[0]
+    assert "Gwenllian Rhŷs" in text  # ŵ and ŷ need a TrueType font: Helvetica has neither
+    for welsh, english in (
+        ("Heddlu Bach", "Mini Police"),
+        ("cyflwynwyd i", "presented to"),
+        ("Prif Gwnstabl", "Chief Constable"),
+        ("12 Mehefin 2026", "12 June 2026"),
+    ):
+        assert f"{welsh} · {english}" in text
+    assert text.index("Cwblhau Heddlu Bach") < text.index("Mini Police completion")
+
+
+def test_an_english_forces_certificate_is_in_english_only():
+    text = pdf_pages_text(pdf.render([_content(is_completion=True)]))[0]
+    assert "Mini Police completion" in text and "presented to" in text
+    assert "Heddlu" not in text and "·" not in text
