@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from minipolice.lib.forms import GovukDateField
 from minipolice.public.models import Story
@@ -15,7 +16,7 @@ class StoryForm(forms.ModelForm):
 
 
 class NewStoryForm(StoryForm):
-    unit = forms.ModelChoiceField(queryset=None, empty_label="Choose a unit")
+    unit = forms.ModelChoiceField(queryset=None, empty_label=_("Choose a unit"))
 
     class Meta(StoryForm.Meta):
         fields = ["unit", "title", "happened_on", "body"]
@@ -29,13 +30,13 @@ class PhotoTagsForm(forms.Form):
     """Who is in a photo: ticked from the children who may be shown, and confirmed."""
 
     children = forms.ModelMultipleChoiceField(
-        label="Children in the photo",
+        label=_("Children in the photo"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     everyone_tagged = forms.BooleanField(
-        label="Every child who can be recognised in this photo is ticked above",
+        label=_("Every child who can be recognised in this photo is ticked above"),
         error_messages={
             "required": "Tick every child in the photo. If a child in it cannot be ticked, do not "
             "use the photo."
@@ -49,10 +50,12 @@ class PhotoTagsForm(forms.Form):
 
 class PhotoForm(PhotoTagsForm):
     image = forms.FileField(
-        label="Photo", help_text="A JPEG or PNG file, smaller than 10 MB.", allow_empty_file=False
+        label=_("Photo"),
+        help_text=_("A JPEG or PNG file, smaller than 10 MB."),
+        allow_empty_file=False,
     )
     caption = forms.CharField(
-        label="Description of the photo",
+        label=_("Description of the photo"),
         max_length=200,
         help_text="For people who cannot see it, for example “Two Mini Police officers posting a "
         "leaflet”. Do not name children.",
@@ -62,9 +65,9 @@ class PhotoForm(PhotoTagsForm):
 
 class SendBackForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you sending the story back?",
-        help_text="The story's writers read this beside it. Do not name children.",
+        label=_("Why are you sending the story back?"),
+        help_text=_("The story's writers read this beside it. Do not name children."),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=2000,
-        error_messages={"required": "Enter why the story is sent back"},
+        error_messages={"required": _("Enter why the story is sent back")},
     )

@@ -13,6 +13,7 @@ from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -23,9 +24,9 @@ CONTENT_TYPES = {extension: content_type for extension, content_type in FORMATS.
 
 def prepare_photo(upload) -> ContentFile:
     """A clean JPEG or PNG copy of `upload`, with a random name, or a ValidationError."""
-    refused = ValidationError({"image": "Choose a photo in JPEG or PNG format."})
+    refused = ValidationError({"image": _("Choose a photo in JPEG or PNG format.")})
     if upload.size > MAX_BYTES:
-        raise ValidationError({"image": "The photo must be smaller than 10 MB."})
+        raise ValidationError({"image": _("The photo must be smaller than 10 MB.")})
     try:
         upload.seek(0)
         with Image.open(upload) as image:
@@ -33,7 +34,9 @@ def prepare_photo(upload) -> ContentFile:
             if image_format not in FORMATS:
                 raise refused
             if image.width * image.height > MAX_PIXELS:
-                raise ValidationError({"image": "The photo is too large: at most 40 megapixels."})
+                raise ValidationError(
+                    {"image": _("The photo is too large: at most 40 megapixels.")}
+                )
             image.verify()
         upload.seek(0)
         with Image.open(upload) as image:

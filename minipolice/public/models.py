@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class StoryStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Waiting for review"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for review")
+    PUBLISHED = "published", _("Published")
 
 
 class Story(models.Model):
@@ -19,10 +20,12 @@ class Story(models.Model):
     unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="stories")
     title = models.CharField(max_length=160)
     body = models.TextField(
-        "Story",
-        help_text="Blank lines start new paragraphs. Do not name children here: tag them in photos.",
+        _("Story"),
+        help_text=_(
+            "Blank lines start new paragraphs. Do not name children here: tag them in photos."
+        ),
     )
-    happened_on = models.DateField("Date of the activity", null=True, blank=True)
+    happened_on = models.DateField(_("Date of the activity"), null=True, blank=True)
     status = models.CharField(max_length=10, choices=StoryStatus.choices, default=StoryStatus.DRAFT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -37,7 +40,7 @@ class Story(models.Model):
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    returned_reason = models.TextField("Why it was sent back", blank=True)
+    returned_reason = models.TextField(_("Why it was sent back"), blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -89,7 +92,7 @@ class StoryPhoto(models.Model):
     height = models.PositiveIntegerField(default=0)
     caption = models.CharField(
         max_length=200,
-        help_text="Describe the photo for people who cannot see it. Do not name children.",
+        help_text=_("Describe the photo for people who cannot see it. Do not name children."),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

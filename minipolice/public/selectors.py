@@ -63,8 +63,9 @@ def count_waiting_for_review(user) -> int:
     ).count()
 
 
-def story_reviewers(force) -> list[str]:
-    """The addresses of the force's coordinators (who publish its stories), active accounts."""
+def story_reviewers(force) -> list[tuple[str, str]]:
+    """The addresses of the force's coordinators (who publish its stories), active accounts,
+    each with the language they chose ("" if none)."""
     return list(
         User.objects.filter(
             is_active=True,
@@ -73,7 +74,7 @@ def story_reviewers(force) -> list[str]:
         )
         .distinct()
         .order_by("email")
-        .values_list("email", flat=True)
+        .values_list("email", "language")
     )
 
 

@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from minipolice.audit.services import changed_fields, record_audit, snapshot
 from minipolice.consent.enforcement import media_decisions
@@ -40,8 +42,8 @@ def _force(story: Story):
 
 
 LOCKED = {
-    StoryStatus.PUBLISHED: "Unpublish the story before changing it.",
-    StoryStatus.SUBMITTED: "Withdraw the story from review before changing it.",
+    StoryStatus.PUBLISHED: _lazy("Unpublish the story before changing it."),
+    StoryStatus.SUBMITTED: _lazy("Withdraw the story from review before changing it."),
 }
 
 
@@ -85,9 +87,9 @@ def submit_story(*, acting_user, story: Story, base_url: str) -> Story:
     (the site's address, from the request) makes the links in the email."""
     story = _locked(story)
     if story.is_submitted:
-        raise ValidationError("The story is already waiting for review.")
+        raise ValidationError(_("The story is already waiting for review."))
     if not story.is_draft:
-        raise ValidationError("Only a draft can be submitted for review.")
+        raise ValidationError(_("Only a draft can be submitted for review."))
     _set_status(
         acting_user=acting_user,
         story=story,
@@ -107,7 +109,7 @@ def withdraw_story(*, acting_user, story: Story) -> Story:
     """The writer takes a story back from review, to change it: it is a draft again."""
     story = _locked(story)
     if not story.is_submitted:
-        raise ValidationError("The story is not waiting for review.")
+        raise ValidationError(_("The story is not waiting for review."))
     return _set_status(acting_user=acting_user, story=story, status=StoryStatus.DRAFT)
 
 
@@ -116,10 +118,10 @@ def return_story(*, acting_user, story: Story, reason: str) -> Story:
     """A coordinator sends a story waiting for review back to draft, saying why."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Enter why the story is sent back"})
+        raise ValidationError({"reason": _("Enter why the story is sent back")})
     story = _locked(story)
     if not story.is_submitted:
-        raise ValidationError("The story is not waiting for review.")
+        raise ValidationError(_("The story is not waiting for review."))
     return _set_status(
         acting_user=acting_user,
         story=story,
@@ -194,7 +196,9 @@ def add_story_photo(*, acting_user, story: Story, image, caption: str, children=
     """Add a photo, tagging the children in it. Each must have media consent for the website."""
     _require_draft(story)
     if story.photos.count() >= MAX_PHOTOS:
-        raise ValidationError(f"A story can have at most {MAX_PHOTOS} photos.")
+        raise ValidationError(
+            _("A story can have at most %(count)s photos.") % {"count": MAX_PHOTOS}
+        )
     children = list(children)
     force = _force(story)
     _require_taggable(children, force)
@@ -229,13 +233,16 @@ def _require_taggable(children, force) -> None:
     """Each child must be of `force` and have media consent for the website."""
     strangers = [child for child in children if child.force_id != force.pk]
     if strangers:
-        raise ValidationError({"children": "Only children of this force can be tagged."})
+        raise ValidationError({"children": _("Only children of this force can be tagged.")})
     decisions = media_decisions(children, MediaUse.FORCE_WEBSITE)
     refused = [child for child in children if not decisions.get(child.pk)]
     if refused:
         names = ", ".join(child.full_name for child in refused)
         raise ValidationError(
-            {"children": f"No consent for photos on the force's website: {names}."}
+            {
+                "children": _("No consent for photos on the force's website: %(names)s.")
+                % {"names": names}
+            }
         )
 
 

@@ -10,12 +10,14 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from minipolice.public.models import Story
 from minipolice.public.selectors import story_reviewers
 
-SUBJECT = "Mini Police: a story is waiting for review"
+SUBJECT = gettext_noop("Mini Police: a story is waiting for review")
 
 
 @task()
@@ -31,18 +33,22 @@ def send_story_submitted_email(story_id: int, base_url: str) -> int:
     if story is None or not story.is_submitted:
         return 0
     root = base_url.rstrip("/")
-    body = render_to_string(
-        "public/emails/story_submitted.txt",
-        {
-            "story": story,
-            "story_url": root + reverse("public:story_detail", args=[story.pk]),
-            "review_url": root + reverse("public:story_review"),
-        },
-    )
-    messages = [
-        EmailMessage(subject=SUBJECT, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email])
-        for email in story_reviewers(story.unit.school.area.force)
-    ]
+    context = {
+        "story": story,
+        "story_url": root + reverse("public:story_detail", args=[story.pk]),
+        "review_url": root + reverse("public:story_review"),
+    }
+    messages = []
+    # Each coordinator reads it in the language they chose; English if none.
+    for email, language in story_reviewers(story.unit.school.area.force):
+        with translation.override(language or settings.LANGUAGE_CODE):
+            subject = translation.gettext(SUBJECT)
+            body = render_to_string("public/emails/story_submitted.txt", context)
+        messages.append(
+            EmailMessage(
+                subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email]
+            )
+        )
     if not messages:
         return 0
     return get_connection().send_messages(messages) or 0

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minipolice.accounts.permissions import Perm
@@ -137,10 +138,10 @@ def story_list(request):
         stories,
         search_fields=["title", "unit__name", "unit__school__name"],
         sort_fields={
-            "title": ("Title", "title"),
-            "unit": ("Unit", "unit__name"),
-            "status": ("Status", "status"),
-            "updated": ("Last changed", "updated_at"),
+            "title": (_("Title"), "title"),
+            "unit": (_("Unit"), "unit__name"),
+            "status": (_("Status"), "status"),
+            "updated": (_("Last changed"), "updated_at"),
         },
         default_sort="-updated",
     )
@@ -164,10 +165,10 @@ def story_review(request):
         selectors.stories_waiting_for_review(request.user),
         search_fields=["title", "unit__name", "unit__school__name"],
         sort_fields={
-            "title": ("Title", "title"),
-            "unit": ("Unit", "unit__name"),
-            "submitted_by": ("Submitted by", "submitted_by__full_name"),
-            "submitted": ("Submitted", "submitted_at"),
+            "title": (_("Title"), "title"),
+            "unit": (_("Unit"), "unit__name"),
+            "submitted_by": (_("Submitted by"), "submitted_by__full_name"),
+            "submitted": (_("Submitted"), "submitted_at"),
         },
         default_sort="submitted",
     )
@@ -185,13 +186,13 @@ def story_create(request):
             apply_service_errors(form, error)
         else:
             messages.success(
-                request, "Story saved as a draft. Add photos, then submit it for review."
+                request, _("Story saved as a draft. Add photos, then submit it for review.")
             )
             return redirect("public:story_detail", pk=story.pk)
     return render(
         request,
         "public/form.html",
-        {"form": form, "title": "Write a story", "cancel_href": reverse("public:story_list")},
+        {"form": form, "title": _("Write a story"), "cancel_href": reverse("public:story_list")},
     )
 
 
@@ -226,12 +227,12 @@ def story_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Story saved.")
+            messages.success(request, _("Story saved."))
             return redirect("public:story_detail", pk=story.pk)
     return render(
         request,
         "public/form.html",
-        {"form": form, "title": "Change the story", "cancel_href": story.get_absolute_url()},
+        {"form": form, "title": _("Change the story"), "cancel_href": story.get_absolute_url()},
     )
 
 
@@ -268,7 +269,7 @@ def photo_add(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Photo added.")
+            messages.success(request, _("Photo added."))
             return redirect("public:story_detail", pk=story.pk)
     return render(
         request,
@@ -305,7 +306,7 @@ def photo_tags(request, pk, photo_pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Children in the photo saved.")
+            messages.success(request, _("Children in the photo saved."))
             return redirect("public:story_detail", pk=story.pk)
     return render(
         request,
@@ -320,14 +321,14 @@ def photo_remove(request, pk, photo_pk):
     story = selectors.get_story_for_user(request.user, pk)
     photo = story.photos.filter(pk=photo_pk).first()
     if photo is None:  # already removed (a double click): say so rather than 404
-        messages.info(request, "That photo has already been removed.")
+        messages.info(request, _("That photo has already been removed."))
         return redirect("public:story_detail", pk=story.pk)
     try:
         services.remove_story_photo(acting_user=request.user, photo=photo)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Photo removed.")
+        messages.success(request, _("Photo removed."))
     return redirect("public:story_detail", pk=pk)
 
 
@@ -343,7 +344,7 @@ def story_publish(request, pk):
             f"held back: the reason is beside {'each' if len(held_back) != 1 else 'it'} below.",
         )
     else:
-        messages.success(request, "Story published.")
+        messages.success(request, _("Story published."))
     return redirect("public:story_detail", pk=story.pk)
 
 
@@ -352,7 +353,7 @@ def story_publish(request, pk):
 def story_unpublish(request, pk):
     story = selectors.get_story_for_user(request.user, pk, Perm.STORY_PUBLISH)
     services.unpublish_story(acting_user=request.user, story=story)
-    messages.success(request, "Story unpublished: it is a draft again.")
+    messages.success(request, _("Story unpublished: it is a draft again."))
     return redirect("public:story_detail", pk=story.pk)
 
 
@@ -384,7 +385,7 @@ def story_withdraw(request, pk):
     except ValidationError as error:
         messages.info(request, " ".join(error.messages))
     else:
-        messages.success(request, "Story withdrawn from review: it is a draft again.")
+        messages.success(request, _("Story withdrawn from review: it is a draft again."))
     return redirect("public:story_detail", pk=story.pk)
 
 
@@ -393,7 +394,7 @@ def story_send_back(request, pk):
     """Send a story waiting for review back to its writers, with the reason they will read."""
     story = selectors.get_story_for_user(request.user, pk, Perm.STORY_PUBLISH)
     if not story.is_submitted:
-        messages.info(request, "The story is not waiting for review.")
+        messages.info(request, _("The story is not waiting for review."))
         return redirect("public:story_detail", pk=story.pk)
     form = SendBackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -404,7 +405,7 @@ def story_send_back(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Story sent back: its writers see your reason.")
+            messages.success(request, _("Story sent back: its writers see your reason."))
             return redirect("public:story_review")
     return render(
         request,
