@@ -2,6 +2,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.accounts.scoping import is_cleared
 from minipolice.lib.forms import GovukDateField
@@ -15,23 +17,24 @@ from minipolice.organisations.models import (
     UnitStatus,
 )
 
-DATE_INVALID = "Enter a real date"
-NUMBER_INVALID = "Enter a number, like 51.50722"
+DATE_INVALID = gettext_lazy("Enter a real date")
+NUMBER_INVALID = gettext_lazy("Enter a number, like 51.50722")
 
 
 class AreaForm(forms.ModelForm):
     class Meta:
         model = Area
         fields = ["name"]
-        error_messages = {"name": {"required": "Enter the name of the area"}}
+        labels = {"name": gettext_lazy("Name")}
+        error_messages = {"name": {"required": gettext_lazy("Enter the name of the area")}}
 
 
 class SchoolForm(forms.ModelForm):
     postcode = forms.CharField(
-        label="Postcode",
+        label=gettext_lazy("Postcode"),
         required=False,
         max_length=40,  # long enough that a browser never cuts what was typed
-        help_text="For example BS4 2RX, or only its district, like BS4",
+        help_text=gettext_lazy("For example BS4 2RX, or only its district, like BS4"),
         widget=forms.TextInput(
             attrs={"class": "govuk-input govuk-input--width-10", "autocomplete": "postal-code"}
         ),
@@ -40,19 +43,28 @@ class SchoolForm(forms.ModelForm):
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas
-        self.fields["latitude"].help_text = "Optional, for the map of units"
-        self.fields["longitude"].help_text = "Optional"
+        self.fields["latitude"].help_text = _("Optional, for the map of units")
+        self.fields["longitude"].help_text = _("Optional")
 
     class Meta:
         model = School
         fields = ["name", "area", "urn", "address", "town", "postcode", "latitude", "longitude"]
+        labels = {
+            "name": gettext_lazy("Name"),
+            "area": gettext_lazy("Area"),
+            "urn": gettext_lazy("URN"),
+            "address": gettext_lazy("Address"),
+            "town": gettext_lazy("Town"),
+            "latitude": gettext_lazy("Latitude"),
+            "longitude": gettext_lazy("Longitude"),
+        }
         error_messages = {
-            "name": {"required": "Enter the name of the school"},
+            "name": {"required": gettext_lazy("Enter the name of the school")},
             "area": {
-                "required": "Select the area the school is in",
+                "required": gettext_lazy("Select the area the school is in"),
             },
             "latitude": {"invalid": NUMBER_INVALID},
-            "longitude": {"invalid": "Enter a number, like -0.12750"},
+            "longitude": {"invalid": gettext_lazy("Enter a number, like -0.12750")},
         }
 
     def clean_postcode(self):
@@ -62,7 +74,9 @@ class SchoolForm(forms.ModelForm):
             return ""
         if len(compact) > 7:
             raise forms.ValidationError(
-                "A postcode has at most 7 letters and numbers, like BS4 2RX. Check what you typed."
+                _(
+                    "A postcode has at most 7 letters and numbers, like BS4 2RX. Check what you typed."
+                )
             )
         postcode = compact
         if len(compact) >= 5 and compact[-3].isdigit():
@@ -82,28 +96,36 @@ class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "school", "funding_source"]
+        labels = {
+            "name": gettext_lazy("Name"),
+            "school": gettext_lazy("School"),
+            "funding_source": gettext_lazy("Funding source"),
+        }
         error_messages = {
-            "name": {"required": "Enter the name of the unit"},
+            "name": {"required": gettext_lazy("Enter the name of the unit")},
             "school": {
-                "required": "Select the school the unit meets at",
+                "required": gettext_lazy("Select the school the unit meets at"),
             },
         }
 
 
 class UnitStatusForm(forms.Form):
     to_status = forms.ChoiceField(
-        label="New status",
+        label=gettext_lazy("New status"),
         choices=(),
         error_messages={
-            "required": "Select the new status",
+            "required": gettext_lazy("Select the new status"),
         },
     )
     changed_on = GovukDateField(
-        label="Date of the change",
+        label=gettext_lazy("Date of the change"),
         validators=[validate_date_in_range],
-        error_messages={"required": "Enter the date of the change", "invalid": DATE_INVALID},
+        error_messages={
+            "required": gettext_lazy("Enter the date of the change"),
+            "invalid": DATE_INVALID,
+        },
     )
-    note = forms.CharField(label="Note (optional)", required=False, max_length=255)
+    note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False, max_length=255)
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,12 +137,20 @@ class UnitStatusForm(forms.Form):
         )
 
 
-def _expiry(what: str, expires, today) -> str:
+def _vetting(expires, today) -> str:
     if expires is None:
-        return f"no {what} recorded"
+        return _("no vetting recorded")
     if expires < today:
-        return f"{what} expired"
-    return f"{what} until {date_format(expires, 'j M Y')}"
+        return _("vetting expired")
+    return _("vetting until %(date)s") % {"date": date_format(expires, "j M Y")}
+
+
+def _training(expires, today) -> str:
+    if expires is None:
+        return _("no safeguarding training recorded")
+    if expires < today:
+        return _("safeguarding training expired")
+    return _("safeguarding training until %(date)s") % {"date": date_format(expires, "j M Y")}
 
 
 class LeaderChoiceField(forms.ModelChoiceField):
@@ -128,20 +158,22 @@ class LeaderChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         today = timezone.localdate()
-        label = f"{obj.full_name} – {_expiry('vetting', obj.vetting_expires, today)}"
+        label = f"{obj.full_name} – {_vetting(obj.vetting_expires, today)}"
         if obj.training_expires is None or obj.training_expires < today:
-            label += f", {_expiry('safeguarding training', obj.training_expires, today)}"
+            label += f", {_training(obj.training_expires, today)}"
         return label
 
 
 class AssignLeaderForm(forms.Form):
     leader = LeaderChoiceField(
-        label="Leader",
+        label=gettext_lazy("Leader"),
         queryset=None,
-        empty_label="Choose a leader",
-        help_text="Only leaders with in-date vetting and safeguarding training can be added",
+        empty_label=gettext_lazy("Choose a leader"),
+        help_text=gettext_lazy(
+            "Only leaders with in-date vetting and safeguarding training can be added"
+        ),
         error_messages={
-            "required": "Select a leader",
+            "required": gettext_lazy("Select a leader"),
         },
     )
 
@@ -157,24 +189,28 @@ class AssignLeaderForm(forms.Form):
         name = leader.full_name or leader.email
         if leader.vetting_expires is None:
             raise forms.ValidationError(
-                f"{name} has no vetting recorded: record their vetting first"
+                _("%(name)s has no vetting recorded: record their vetting first") % {"name": name}
             )
         if leader.vetting_expires < today:
             raise forms.ValidationError(
-                f"{name}'s vetting expired on {date_format(leader.vetting_expires, 'j F Y')}: "
-                "record their renewal first"
+                _("%(name)s's vetting expired on %(date)s: record their renewal first")
+                % {"name": name, "date": date_format(leader.vetting_expires, "j F Y")}
             )
         if leader.training_expires is None:
             raise forms.ValidationError(
-                f"{name} has no safeguarding training recorded: record their training first"
+                _("%(name)s has no safeguarding training recorded: record their training first")
+                % {"name": name}
             )
         if leader.training_expires < today:
             raise forms.ValidationError(
-                f"{name}'s safeguarding training expired on "
-                f"{date_format(leader.training_expires, 'j F Y')}: record their renewal first"
+                _(
+                    "%(name)s's safeguarding training expired on %(date)s: record their renewal first"
+                )
+                % {"name": name, "date": date_format(leader.training_expires, "j F Y")}
             )
         raise forms.ValidationError(
-            f"{name}'s vetting does not start until later: record vetting that is in date first"
+            _("%(name)s's vetting does not start until later: record vetting that is in date first")
+            % {"name": name}
         )
 
 
@@ -183,15 +219,28 @@ class CohortForm(forms.ModelForm):
         model = Cohort
         fields = ["name", "start_date", "end_date", "programme_template"]
         field_classes = {"start_date": GovukDateField, "end_date": GovukDateField}
-        labels = {"programme_template": "Programme format (optional)"}
+        labels = {
+            "name": gettext_lazy("Name"),
+            "start_date": gettext_lazy("Start date"),
+            "end_date": gettext_lazy("End date"),
+            "programme_template": gettext_lazy("Programme format (optional)"),
+        }
         help_texts = {
-            "programme_template": "The programme template the cohort follows. Planning its "
-            "sessions from a template sets it. Survey results compare formats."
+            "programme_template": gettext_lazy(
+                "The programme template the cohort follows. Planning its "
+                "sessions from a template sets it. Survey results compare formats."
+            )
         }
         error_messages = {
-            "name": {"required": "Enter the name of the cohort"},
-            "start_date": {"required": "Enter the date the cohort starts", "invalid": DATE_INVALID},
-            "end_date": {"required": "Enter the date the cohort ends", "invalid": DATE_INVALID},
+            "name": {"required": gettext_lazy("Enter the name of the cohort")},
+            "start_date": {
+                "required": gettext_lazy("Enter the date the cohort starts"),
+                "invalid": DATE_INVALID,
+            },
+            "end_date": {
+                "required": gettext_lazy("Enter the date the cohort ends"),
+                "invalid": DATE_INVALID,
+            },
         }
 
     def __init__(self, *args, unit=None, **kwargs):
@@ -204,13 +253,13 @@ class CohortForm(forms.ModelForm):
         self.fields["programme_template"].queryset = templates.objects.filter(
             Q(force__isnull=True) | Q(force_id=force_id)
         ).order_by("force", "name")
-        self.fields["programme_template"].empty_label = "Not chosen"
+        self.fields["programme_template"].empty_label = _("Not chosen")
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "The end date must be on or after the start date.")
+            self.add_error("end_date", _("The end date must be on or after the start date."))
         return cleaned
 
 

@@ -2,17 +2,20 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from minipolice.lib.models import UniqueErrorsOnFieldMixin
 from minipolice.lib.validators import validate_date_in_range
 
-URN_VALIDATOR = RegexValidator(r"^\d{6}$", "A URN is the school's 6-digit Unique Reference Number.")
+URN_VALIDATOR = RegexValidator(
+    r"^\d{6}$", _("A URN is the school's 6-digit Unique Reference Number.")
+)
 # A full postcode, or only its district (outward code) when that is all that is known.
 POSTCODE_VALIDATOR = RegexValidator(
     r"^[A-Za-z]{1,2}\d[A-Za-z\d]?( ?\d[A-Za-z]{2})?$",
-    "Enter a real postcode, like BS4 2RX, or its district, like BS4.",
+    _("Enter a real postcode, like BS4 2RX, or its district, like BS4."),
 )
-COLOUR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour like #1d3f73.")
+COLOUR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #1d3f73."))
 
 
 class Force(models.Model):
@@ -21,13 +24,13 @@ class Force(models.Model):
     welsh_language = models.BooleanField(default=False)
     chief_constable_name = models.CharField(max_length=120, blank=True)
     chief_constable_signature = models.ImageField(upload_to="signatures/", blank=True)
-    pcc_name = models.CharField("Police and Crime Commissioner", max_length=120, blank=True)
+    pcc_name = models.CharField(_("Police and Crime Commissioner"), max_length=120, blank=True)
     brand_colour = models.CharField(max_length=7, default="#1d3f73", validators=[COLOUR_VALIDATOR])
     retention_months = models.PositiveSmallIntegerField(default=settings.RETENTION_MONTHS_DEFAULT)
     event_children_per_adult = models.PositiveSmallIntegerField(
-        "Children per adult at events",
+        _("Children per adult at events"),
         default=6,
-        help_text="The adult-to-child ratio events must meet: 1 adult to this many children.",
+        help_text=_("The adult-to-child ratio events must meet: 1 adult to this many children."),
     )
 
     class Meta:
@@ -48,7 +51,7 @@ class Area(UniqueErrorsOnFieldMixin, models.Model):
                 fields=["force", "name"],
                 name="area_name_unique_in_force",
                 violation_error_code="unique",
-                violation_error_message="Your force already has an area with this name.",
+                violation_error_message=_("Your force already has an area with this name."),
             )
         ]
 
@@ -63,7 +66,7 @@ class School(UniqueErrorsOnFieldMixin, models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="schools")
     name = models.CharField(max_length=160)
     urn = models.CharField(
-        "URN", max_length=6, blank=True, validators=[URN_VALIDATOR], help_text="6 digits"
+        _("URN"), max_length=6, blank=True, validators=[URN_VALIDATOR], help_text=_("6 digits")
     )
     address = models.CharField(max_length=255, blank=True)
     town = models.CharField(max_length=120, blank=True)
@@ -79,13 +82,13 @@ class School(UniqueErrorsOnFieldMixin, models.Model):
                 condition=~models.Q(urn=""),
                 name="school_urn_unique",
                 violation_error_code="unique",
-                violation_error_message="Another school already has this URN.",
+                violation_error_message=_("Another school already has this URN."),
             ),
             models.UniqueConstraint(
                 fields=["area", "name"],
                 name="school_name_unique_in_area",
                 violation_error_code="unique",
-                violation_error_message="This area already has a school with this name.",
+                violation_error_message=_("This area already has a school with this name."),
             ),
         ]
 
@@ -101,11 +104,11 @@ class School(UniqueErrorsOnFieldMixin, models.Model):
 
 
 class UnitStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    TRIAL = "trial", "Trial"
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    CLOSED = "closed", "Closed"
+    PROPOSED = "proposed", _("Proposed")
+    TRIAL = "trial", _("Trial")
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")
 
 
 # proposed → trial → active ⇄ paused → closed; any open unit may close.
@@ -160,7 +163,7 @@ class UnitStatusChange(models.Model):
 
 class Cohort(UniqueErrorsOnFieldMixin, models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cohorts")
-    name = models.CharField(max_length=120, help_text='For example "2018/19 Year 5"')
+    name = models.CharField(max_length=120, help_text=_('For example "2018/19 Year 5"'))
     start_date = models.DateField(validators=[validate_date_in_range])
     end_date = models.DateField(validators=[validate_date_in_range])
     # The programme format the cohort follows (set when its sessions are planned from a
@@ -179,13 +182,13 @@ class Cohort(UniqueErrorsOnFieldMixin, models.Model):
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
                 name="cohort_ends_after_start",
-                violation_error_message="The end date must be on or after the start date.",
+                violation_error_message=_("The end date must be on or after the start date."),
             ),
             models.UniqueConstraint(
                 fields=["unit", "name"],
                 name="cohort_name_unique_in_unit",
                 violation_error_code="unique",
-                violation_error_message="This unit already has a cohort with this name.",
+                violation_error_message=_("This unit already has a cohort with this name."),
             ),
         ]
 

@@ -5,6 +5,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from minipolice.accounts.models import Role, RoleAssignment
 from minipolice.accounts.scoping import is_cleared
@@ -141,7 +143,12 @@ def change_unit_status(
             UnitStatus(to_status).label.lower() if to_status in UnitStatus.values else to_status
         )
         refused = ValidationError(
-            f"{_article(current.label)} {current.label.lower()} unit cannot become {target}.",
+            (
+                _("An %(current)s unit cannot become %(target)s.")
+                if _article(str(current.label)) == "An"
+                else _("A %(current)s unit cannot become %(target)s.")
+            )
+            % {"current": current.label.lower(), "target": target},
             code=INVALID_TRANSITION,
         )
         raise ValidationError({"to_status": refused})
@@ -149,7 +156,13 @@ def change_unit_status(
     if on < unit.status_since:
         raise ValidationError(
             {
-                "changed_on": f"The date cannot be before {unit.status_since:%-d %B %Y}, when the unit became {current.label.lower()}."
+                "changed_on": _(
+                    "The date cannot be before %(date)s, when the unit became %(status)s."
+                )
+                % {
+                    "date": date_format(unit.status_since, "j F Y"),
+                    "status": current.label.lower(),
+                }
             }
         )
     change = UnitStatusChange(
@@ -183,7 +196,11 @@ def assign_unit_leader(
     if require_clearance and not is_cleared(leader):
         raise ValidationError(
             {
-                "leader": f"{leader} has no in-date vetting and safeguarding training: record their renewal first."
+                "leader": _(
+                    "%(leader)s has no in-date vetting and safeguarding training: record their "
+                    "renewal first."
+                )
+                % {"leader": leader}
             }
         )
     force = unit.school.area.force

@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minipolice.accounts.permissions import Perm
@@ -21,29 +23,30 @@ from minipolice.organisations.forms import (
 from minipolice.organisations.models import UnitStatus
 from minipolice.people.selectors import cohort_enrolments
 
-# The columns of each list's download: what its table shows.
+# The columns of each list's download: what its table shows. Headings are in the reader's
+# language; a list's title (the file name) stays in English.
 SCHOOL_COLUMNS = [
-    ("Name", "name"),
-    ("URN", "urn"),
-    ("Area", "area.name"),
-    ("Town", "town"),
-    ("Units", "unit_count"),
+    (gettext_lazy("Name"), "name"),
+    (gettext_lazy("URN"), "urn"),
+    (gettext_lazy("Area"), "area.name"),
+    (gettext_lazy("Town"), "town"),
+    (gettext_lazy("Units"), "unit_count"),
 ]
 UNIT_COLUMNS = [
-    ("Unit", "name"),
-    ("Status", "get_status_display"),
-    ("Since", "status_since"),
-    ("School", "school.name"),
-    ("Area", "school.area.name"),
-    ("Has a leader", "has_leader"),
+    (gettext_lazy("Unit"), "name"),
+    (gettext_lazy("Status"), "get_status_display"),
+    (gettext_lazy("Since"), "status_since"),
+    (gettext_lazy("School"), "school.name"),
+    (gettext_lazy("Area"), "school.area.name"),
+    (gettext_lazy("Has a leader"), "has_leader"),
 ]
 COHORT_COLUMNS = [
-    ("Cohort", "name"),
-    ("Unit", "unit.name"),
-    ("School", "unit.school.name"),
-    ("Starts", "start_date"),
-    ("Ends", "end_date"),
-    ("Children", "children_count"),
+    (gettext_lazy("Cohort"), "name"),
+    (gettext_lazy("Unit"), "unit.name"),
+    (gettext_lazy("School"), "unit.school.name"),
+    (gettext_lazy("Starts"), "start_date"),
+    (gettext_lazy("Ends"), "end_date"),
+    (gettext_lazy("Children"), "children_count"),
 ]
 
 
@@ -54,11 +57,14 @@ def area_list(request):
         request,
         selectors.visible_areas(request.user),
         search_fields=["name"],
-        sort_fields={"name": ("Name", "name"), "schools": ("Schools", "school_count")},
+        sort_fields={"name": (_("Name"), "name"), "schools": (_("Schools"), "school_count")},
         default_sort="name",
     )
     if export := export_listing(
-        request, listing, title="Areas", columns=[("Name", "name"), ("Schools", "school_count")]
+        request,
+        listing,
+        title="Areas",
+        columns=[(_("Name"), "name"), (_("Schools"), "school_count")],
     ):
         return export
     can_add = get_scope(request.user).has(Perm.AREA_MANAGE)
@@ -77,12 +83,12 @@ def area_create(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{area.name} added.")
+            messages.success(request, _("%(name)s added.") % {"name": area.name})
             return redirect("organisations:area_detail", pk=area.pk)
     return render(
         request,
         "organisations/form.html",
-        {"form": form, "title": "Add an area", "cancel_url": "organisations:area_list"},
+        {"form": form, "title": _("Add an area"), "cancel_url": "organisations:area_list"},
     )
 
 
@@ -110,12 +116,16 @@ def area_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Area saved.")
+            messages.success(request, _("Area saved."))
             return redirect("organisations:area_detail", pk=area.pk)
     return render(
         request,
         "organisations/form.html",
-        {"form": form, "title": f"Change {area.name}", "cancel_url": "organisations:area_list"},
+        {
+            "form": form,
+            "title": _("Change %(name)s") % {"name": area.name},
+            "cancel_url": "organisations:area_list",
+        },
     )
 
 
@@ -127,11 +137,11 @@ def school_list(request):
         selectors.visible_schools(request.user),
         search_fields=["name", "urn", "town", "postcode", "area__name"],
         sort_fields={
-            "name": ("Name", "name"),
-            "urn": ("URN", "urn"),
-            "area": ("Area", "area__name"),
-            "town": ("Town", "town"),
-            "units": ("Units", "unit_count"),
+            "name": (_("Name"), "name"),
+            "urn": (_("URN"), "urn"),
+            "area": (_("Area"), "area__name"),
+            "town": (_("Town"), "town"),
+            "units": (_("Units"), "unit_count"),
         },
         default_sort="name",
     )
@@ -155,12 +165,12 @@ def school_create(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{school.name} added.")
+            messages.success(request, _("%(name)s added.") % {"name": school.name})
             return redirect("organisations:school_detail", pk=school.pk)
     return render(
         request,
         "organisations/form.html",
-        {"form": form, "title": "Add a school", "cancel_url": "organisations:school_list"},
+        {"form": form, "title": _("Add a school"), "cancel_url": "organisations:school_list"},
     )
 
 
@@ -190,12 +200,16 @@ def school_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "School saved.")
+            messages.success(request, _("School saved."))
             return redirect("organisations:school_detail", pk=school.pk)
     return render(
         request,
         "organisations/form.html",
-        {"form": form, "title": f"Change {school.name}", "cancel_url": "organisations:school_list"},
+        {
+            "form": form,
+            "title": _("Change %(name)s") % {"name": school.name},
+            "cancel_url": "organisations:school_list",
+        },
     )
 
 
@@ -212,11 +226,11 @@ def unit_list(request):
         search_fields=["name", "school__name", "school__area__name"],
         sort_fields={
             # Status first after the name: on a phone it is what a reader looks for.
-            "name": ("Unit", "name"),
-            "status": ("Status", "status"),
-            "since": ("Since", "status_since"),
-            "school": ("School", "school__name"),
-            "area": ("Area", "school__area__name"),
+            "name": (_("Unit"), "name"),
+            "status": (_("Status"), "status"),
+            "since": (_("Since"), "status_since"),
+            "school": (_("School"), "school__name"),
+            "area": (_("Area"), "school__area__name"),
         },
         default_sort="name",
     )
@@ -241,12 +255,12 @@ def unit_create(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{unit.name} added as a proposed unit.")
+            messages.success(request, _("%(name)s added as a proposed unit.") % {"name": unit.name})
             return redirect("organisations:unit_detail", pk=unit.pk)
     return render(
         request,
         "organisations/form.html",
-        {"form": form, "title": "Add a unit", "cancel_url": "organisations:unit_list"},
+        {"form": form, "title": _("Add a unit"), "cancel_url": "organisations:unit_list"},
     )
 
 
@@ -275,12 +289,16 @@ def unit_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Unit saved.")
+            messages.success(request, _("Unit saved."))
             return redirect("organisations:unit_detail", pk=unit.pk)
     return render(
         request,
         "organisations/form.html",
-        {"form": form, "title": f"Change {unit.name}", "cancel_url": "organisations:unit_list"},
+        {
+            "form": form,
+            "title": _("Change %(name)s") % {"name": unit.name},
+            "cancel_url": "organisations:unit_list",
+        },
     )
 
 
@@ -298,7 +316,11 @@ def unit_status(request, pk):
         else:
             messages.success(
                 request,
-                f"{unit.name} is now {UnitStatus(form.cleaned_data['to_status']).label.lower()}.",
+                _("%(name)s is now %(status)s.")
+                % {
+                    "name": unit.name,
+                    "status": UnitStatus(form.cleaned_data["to_status"]).label.lower(),
+                },
             )
             return redirect("organisations:unit_detail", pk=unit.pk)
     return render(request, "organisations/unit_status.html", {"form": form, "unit": unit})
@@ -315,7 +337,9 @@ def unit_leaders(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{leader} now leads {unit.name}.")
+            messages.success(
+                request, _("%(leader)s now leads %(unit)s.") % {"leader": leader, "unit": unit.name}
+            )
             return redirect("organisations:unit_detail", pk=unit.pk)
     return render(
         request,
@@ -331,7 +355,11 @@ def unit_leader_remove(request, pk, user_pk):
     assignment = selectors.unit_leaders(unit).filter(user_id=user_pk).first()
     if assignment is not None:
         services.remove_unit_leader(acting_user=request.user, unit=unit, leader=assignment.user)
-        messages.success(request, f"{assignment.user} no longer leads {unit.name}.")
+        messages.success(
+            request,
+            _("%(leader)s no longer leads %(unit)s.")
+            % {"leader": assignment.user, "unit": unit.name},
+        )
     return redirect("organisations:unit_leaders", pk=unit.pk)
 
 
@@ -343,11 +371,11 @@ def cohort_list(request):
         selectors.visible_cohorts(request.user),
         search_fields=["name", "unit__name", "unit__school__name"],
         sort_fields={
-            "name": ("Cohort", "name"),
-            "unit": ("Unit", "unit__name"),
-            "start": ("Starts", "start_date"),
-            "end": ("Ends", "end_date"),
-            "children": ("Children", "children_count"),
+            "name": (_("Cohort"), "name"),
+            "unit": (_("Unit"), "unit__name"),
+            "start": (_("Starts"), "start_date"),
+            "end": (_("Ends"), "end_date"),
+            "children": (_("Children"), "children_count"),
         },
         default_sort="-start",
     )
@@ -368,14 +396,14 @@ def cohort_create(request, unit_pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Cohort {cohort.name} added.")
+            messages.success(request, _("Cohort %(name)s added.") % {"name": cohort.name})
             return redirect("organisations:cohort_detail", pk=cohort.pk)
     return render(
         request,
         "organisations/form.html",
         {
             "form": form,
-            "title": f"Add a cohort to {unit.name}",
+            "title": _("Add a cohort to %(name)s") % {"name": unit.name},
             "cancel_url": "organisations:unit_list",
         },
     )
@@ -410,10 +438,14 @@ def cohort_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Cohort saved.")
+            messages.success(request, _("Cohort saved."))
             return redirect("organisations:cohort_detail", pk=cohort.pk)
     return render(
         request,
         "organisations/form.html",
-        {"form": form, "title": f"Change {cohort.name}", "cancel_url": "organisations:cohort_list"},
+        {
+            "form": form,
+            "title": _("Change %(name)s") % {"name": cohort.name},
+            "cancel_url": "organisations:cohort_list",
+        },
     )

@@ -11,9 +11,13 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.lib.validators import clean_name, phone_digits, validate_name, validate_phone
 from minipolice.people import selectors
@@ -27,15 +31,36 @@ MAX_COLUMNS = 50
 MAX_XLSX_UNPACKED_BYTES = 20 * 1024 * 1024
 
 # Column key -> (name shown in the template and in errors, other headings accepted for it).
+# The name is accepted in every language of the site (a Welsh template comes back in Welsh).
 COLUMNS = {
-    "first_name": ("First name", {"forename", "given name"}),
-    "last_name": ("Last name", {"surname", "family name"}),
-    "year_group": ("Year group", {"year"}),
-    "guardian_name": ("Guardian name", {"parent name", "parent or guardian name"}),
-    "guardian_email": ("Guardian email", {"guardian email address", "parent email"}),
-    "guardian_phone": ("Guardian phone", {"guardian phone number", "parent phone"}),
+    "first_name": (gettext_lazy("First name"), {"forename", "given name"}),
+    "last_name": (gettext_lazy("Last name"), {"surname", "family name"}),
+    "year_group": (gettext_lazy("Year group"), {"year"}),
+    "guardian_name": (gettext_lazy("Guardian name"), {"parent name", "parent or guardian name"}),
+    "guardian_email": (
+        gettext_lazy("Guardian email"),
+        {"guardian email address", "parent email"},
+    ),
+    "guardian_phone": (
+        gettext_lazy("Guardian phone"),
+        {"guardian phone number", "parent phone"},
+    ),
 }
-TEMPLATE_HEADINGS = [label for label, _ in COLUMNS.values()]
+
+
+def template_headings() -> list[str]:
+    """The columns' names in the current language, as the blank template and the page show them."""
+    return [str(label) for label, _aliases in COLUMNS.values()]
+
+
+def _names_in_every_language(label) -> set[str]:
+    names = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(normalise_heading(str(label)))
+    return names
+
+
 MAX_LENGTHS = {
     "first_name": 60,
     "last_name": 60,
@@ -46,10 +71,11 @@ MAX_LENGTHS = {
 YEAR_GROUP = re.compile(r"^(?:year|yr|y)?(\d+)(?:\.0+)?$")
 YEAR_IN_NAME = re.compile(r"\b(?:year|yr|y)\s*([56])\b", re.IGNORECASE)
 FORMULA_START = ("=", "+", "-", "@")
+# The name columns, with the message for an empty one.
 NAME_COLUMNS = {
-    "first_name": "the child's first name",
-    "last_name": "the child's last name",
-    "guardian_name": "the guardian's name",
+    "first_name": gettext_lazy("enter the child's first name"),
+    "last_name": gettext_lazy("enter the child's last name"),
+    "guardian_name": gettext_lazy("enter the guardian's name"),
 }
 
 
@@ -64,7 +90,11 @@ class RowError:
     message: str
 
     def __str__(self):
-        return f"Row {self.row}, {self.column}: {self.message}"
+        return _("Row %(row)s, %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -77,23 +107,26 @@ class ParsedClassList:
 def parse_class_list(file_name: str, data: bytes) -> ParsedClassList:
     """Read and check a whole file. Raises ClassListError for a problem with the file itself."""
     if len(data) > MAX_FILE_BYTES:
-        raise ClassListError(f"The file must be smaller than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        raise ClassListError(
+            _("The file must be smaller than %(size)s MB.")
+            % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+        )
     if not data.strip():
-        raise ClassListError("The file is empty.")
+        raise ClassListError(_("The file is empty."))
     extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     if extension == "csv":
         table = read_csv(data)
     elif extension == "xlsx":
         table = read_xlsx(data)
     else:
-        raise ClassListError("The file must be a CSV or XLSX file.")
+        raise ClassListError(_("The file must be a CSV or XLSX file."))
     return check_table(table)
 
 
 def read_csv(data: bytes) -> list[tuple[int, list[str]]]:
     """(row number, cells) for each row that is not blank, heading included."""
     if b"\0" in data:
-        raise ClassListError("The file must be a CSV or XLSX file.")
+        raise ClassListError(_("The file must be a CSV or XLSX file."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -101,7 +134,7 @@ def read_csv(data: bytes) -> list[tuple[int, list[str]]]:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise ClassListError("The file must be a CSV file saved as UTF-8.") from None
+            raise ClassListError(_("The file must be a CSV file saved as UTF-8.")) from None
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count) if first_line else ","
     table = []
@@ -110,7 +143,7 @@ def read_csv(data: bytes) -> list[tuple[int, list[str]]]:
             if _collect(table, number, [cell.strip() for cell in cells[:MAX_COLUMNS]]):
                 break
     except csv.Error:
-        raise ClassListError("The file could not be read as a CSV file.") from None
+        raise ClassListError(_("The file could not be read as a CSV file.")) from None
     return table
 
 
@@ -122,9 +155,9 @@ def read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise ClassListError("The file could not be read as an XLSX file.") from None
+        raise ClassListError(_("The file could not be read as an XLSX file.")) from None
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise ClassListError("The spreadsheet is too large to be a class list.")
+        raise ClassListError(_("The spreadsheet is too large to be a class list."))
     table = []
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -141,7 +174,7 @@ def read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
     except ClassListError:
         raise
     except Exception:  # openpyxl raises many kinds of error for a damaged file
-        raise ClassListError("The file could not be read as an XLSX file.") from None
+        raise ClassListError(_("The file could not be read as an XLSX file.")) from None
     return table
 
 
@@ -149,7 +182,8 @@ def _collect(table: list, number: int, cells: list[str]) -> bool:
     """Keep a row that is not blank; True once there are more rows than a class list may have."""
     if number > MAX_SHEET_ROWS:
         raise ClassListError(
-            f"The file has too many rows. A class list may have up to {MAX_ROWS:,} children."
+            _("The file has too many rows. A class list may have up to %(max)s children.")
+            % {"max": f"{MAX_ROWS:,}"}
         )
     if any(cells):
         table.append((number, cells))
@@ -171,28 +205,34 @@ def normalise_heading(text: str) -> str:
 def check_table(table: list[tuple[int, list[str]]]) -> ParsedClassList:
     """Map the heading row to columns, then check every data row."""
     if not table:
-        raise ClassListError("The file is empty.")
+        raise ClassListError(_("The file is empty."))
     heading_number, headings = table[0]
     positions: dict[str, int] = {}
     for index, heading in enumerate(headings):
         name = normalise_heading(heading)
         for key, (label, aliases) in COLUMNS.items():
-            if name == label.lower() or name in aliases:
+            if name in aliases or name in _names_in_every_language(label):
                 if key in positions:
-                    raise ClassListError(f"The column “{label}” appears more than once.")
+                    raise ClassListError(
+                        _("The column “%(column)s” appears more than once.") % {"column": label}
+                    )
                 positions[key] = index
-    missing = [label for key, (label, _) in COLUMNS.items() if key not in positions]
+    missing = [str(label) for key, (label, _aliases) in COLUMNS.items() if key not in positions]
     if missing:
         raise ClassListError(
-            "The first row must name the columns. Missing: " + ", ".join(missing) + "."
+            _("The first row must name the columns. Missing: %(columns)s.")
+            % {"columns": ", ".join(missing)}
         )
     data_rows = table[1:]
     if not data_rows:
-        raise ClassListError("The file has no children in it, only the headings.")
+        raise ClassListError(_("The file has no children in it, only the headings."))
     if len(data_rows) > MAX_ROWS:
         raise ClassListError(
-            f"The file has more than {MAX_ROWS:,} children. A class list may have up to "
-            f"{MAX_ROWS:,} (a whole school): split it into smaller files."
+            _(
+                "The file has more than %(max)s children. A class list may have up to "
+                "%(max)s (a whole school): split it into smaller files."
+            )
+            % {"max": f"{MAX_ROWS:,}"}
         )
     parsed = ParsedClassList()
     for number, cells in data_rows:
@@ -210,7 +250,7 @@ def clean_row(number: int, raw: dict) -> tuple[dict, list[RowError]]:
     errors = []
 
     def error(key, message):
-        errors.append(RowError(number, COLUMNS[key][0].lower(), message))
+        errors.append(RowError(number, str(COLUMNS[key][0]).lower(), str(message)))
 
     values = {key: " ".join(str(raw.get(key) or "").split()) for key in COLUMNS}
     # Names as forms and the API keep them: invisible characters removed (lib/validators.py).
@@ -218,21 +258,21 @@ def clean_row(number: int, raw: dict) -> tuple[dict, list[RowError]]:
         values[key] = clean_name(values[key])
     for key, limit in MAX_LENGTHS.items():
         if len(values[key]) > limit:
-            error(key, f"must be {limit} characters or fewer")
-    for key, what in NAME_COLUMNS.items():
+            error(key, _("must be %(limit)s characters or fewer") % {"limit": limit})
+    for key, empty in NAME_COLUMNS.items():
         if not values[key]:
-            error(key, f"enter {what}")
+            error(key, empty)
         elif values[key].startswith(FORMULA_START):
-            error(key, "must start with a letter")
+            error(key, _("must start with a letter"))
         else:
             _check(error, key, validate_name, values[key])
 
     year_group = None
     match = YEAR_GROUP.match(values["year_group"].lower().replace(" ", ""))
     if not values["year_group"]:
-        error("year_group", "enter the year group, 5 or 6")
+        error("year_group", _("enter the year group, 5 or 6"))
     elif match is None or int(match.group(1)) not in (5, 6):
-        error("year_group", "must be 5 or 6")
+        error("year_group", _("must be 5 or 6"))
     else:
         year_group = int(match.group(1))
 
@@ -241,11 +281,11 @@ def clean_row(number: int, raw: dict) -> tuple[dict, list[RowError]]:
         try:
             validate_email(email)
         except ValidationError:
-            error("guardian_email", "enter an email address like name@example.com")
+            error("guardian_email", _("enter an email address like name@example.com"))
     phone = values["guardian_phone"]
     _check(error, "guardian_phone", validate_phone, phone)
     if not email and not phone:
-        error("guardian_email", "give the guardian's email address or phone number")
+        error("guardian_email", _("give the guardian's email address or phone number"))
 
     row = {
         "row": number,
@@ -308,20 +348,24 @@ class PlannedRow:
     new_link: bool = False
 
     @property
+    def adds_child(self) -> bool:
+        return self.child is None and self.same_child_as is None
+
+    @property
     def child_action(self) -> str:
         if self.child is not None:
-            return "Already in this cohort: skipped"
+            return _("Already in this cohort: skipped")
         if self.same_child_as is not None:
-            return f"Same child as row {self.same_child_as}"
-        return "Add"
+            return _("Same child as row %(row)s") % {"row": self.same_child_as}
+        return _("Add")
 
     @property
     def guardian_action(self) -> str:
         if self.guardian is not None:
-            return "Already linked" if self.link_exists else "Already on record: link"
+            return _("Already linked") if self.link_exists else _("Already on record: link")
         if self.same_guardian_as is not None:
-            return f"Same guardian as row {self.same_guardian_as}"
-        return "Add"
+            return _("Same guardian as row %(row)s") % {"row": self.same_guardian_as}
+        return _("Add")
 
 
 @dataclass(frozen=True)
@@ -332,10 +376,14 @@ class YearWarning:
     cohort_year: int
 
     def __str__(self):
-        return (
-            f"Row {self.row}: {self.name} is in Year {self.year_group}, "
-            f"but this cohort is Year {self.cohort_year}"
-        )
+        return _(
+            "Row %(row)s: %(name)s is in Year %(year)s, but this cohort is Year %(cohort_year)s"
+        ) % {
+            "row": self.row,
+            "name": self.name,
+            "year": self.year_group,
+            "cohort_year": self.cohort_year,
+        }
 
 
 @dataclass

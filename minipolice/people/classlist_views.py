@@ -21,6 +21,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from minipolice.accounts.permissions import Perm
@@ -31,15 +33,11 @@ from minipolice.people import classlist, selectors, services
 
 class ClassListForm(forms.Form):
     file = forms.FileField(
-        label="Upload a class list",
-        help_text=(
-            f"A CSV or XLSX file smaller than {classlist.MAX_FILE_BYTES // (1024 * 1024)} MB, "
-            f"with up to {classlist.MAX_ROWS:,} children."
-        ),
+        label=gettext_lazy("Upload a class list"),
         error_messages={
-            "required": "Select a CSV or XLSX file",
-            "empty": "The file is empty.",
-            "invalid": "Select a CSV or XLSX file",
+            "required": gettext_lazy("Select a CSV or XLSX file"),
+            "empty": gettext_lazy("The file is empty."),
+            "invalid": gettext_lazy("Select a CSV or XLSX file"),
         },
         widget=forms.ClearableFileInput(
             attrs={
@@ -51,11 +49,18 @@ class ClassListForm(forms.Form):
 
     row_errors: list = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "A CSV or XLSX file smaller than %(size)s MB, with up to %(rows)s children."
+        ) % {"size": classlist.MAX_FILE_BYTES // (1024 * 1024), "rows": f"{classlist.MAX_ROWS:,}"}
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > classlist.MAX_FILE_BYTES:
             raise forms.ValidationError(
-                f"The file must be smaller than {classlist.MAX_FILE_BYTES // (1024 * 1024)} MB."
+                _("The file must be smaller than %(size)s MB.")
+                % {"size": classlist.MAX_FILE_BYTES // (1024 * 1024)}
             )
         try:
             parsed = classlist.parse_class_list(
@@ -67,8 +72,14 @@ class ClassListForm(forms.Form):
         if parsed.errors:
             count = len(parsed.errors)
             raise forms.ValidationError(
-                f"The file has {count} problem{'s' if count != 1 else ''}. "
-                "Fix them and upload the file again. Nothing has been imported."
+                ngettext(
+                    "The file has %(count)s problem. "
+                    "Fix it and upload the file again. Nothing has been imported.",
+                    "The file has %(count)s problems. "
+                    "Fix them and upload the file again. Nothing has been imported.",
+                    count,
+                )
+                % {"count": count}
             )
         return parsed
 
@@ -98,7 +109,7 @@ def cohort_import(request, pk):
             "cohort": cohort,
             "form": form,
             "row_errors": form.row_errors,
-            "columns": classlist.TEMPLATE_HEADINGS,
+            "columns": classlist.template_headings(),
         },
     )
 
@@ -110,13 +121,13 @@ def _preview(request, cohort, import_id):
         return redirect(_progress_url(cohort, pending))
     if pending.is_expired(timezone.now()):
         services.cancel_class_list_import(acting_user=request.user, class_list_import=pending)
-        messages.info(request, "That preview has expired. Upload the file again.")
+        messages.info(request, _("That preview has expired. Upload the file again."))
         return redirect("people:cohort_import", pk=cohort.pk)
     errors = []
     if request.method == "POST":
         if request.POST.get("action") == "cancel":
             services.cancel_class_list_import(acting_user=request.user, class_list_import=pending)
-            messages.info(request, "Import cancelled. Nothing was saved.")
+            messages.info(request, _("Import cancelled. Nothing was saved."))
             return redirect(cohort)
         try:
             started = services.start_class_list_import(
@@ -175,12 +186,12 @@ def cohort_import_template(request, pk):
     get_cohort_for_user(request.user, pk, Perm.CHILDREN_MANAGE)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="class-list-template.csv"'
-    csv.writer(response).writerow(classlist.TEMPLATE_HEADINGS)
+    csv.writer(response).writerow(classlist.template_headings())
     return response
 
 
-GONE = "That class list is no longer waiting to be imported. Nothing was added."
-NOTHING_TO_ADD = (
+GONE = gettext_lazy("That class list is no longer waiting to be imported. Nothing was added.")
+NOTHING_TO_ADD = gettext_lazy(
     "Everyone on this class list is already in the cohort with these guardians. Nothing was added."
 )
 
@@ -192,14 +203,18 @@ def _added_anything(counts: dict) -> bool:
 def _result(job) -> str:
     counts = job.summary
     if not _added_anything(counts):
-        return NOTHING_TO_ADD
-
-    def n(count, one, many):
-        return f"{count:,} {one if count == 1 else many}"
-
-    return (
-        f"{n(counts['children_added'], 'child', 'children')} added, "
-        f"{counts['children_skipped']:,} already in the cohort, "
-        f"{n(counts['guardians_added'], 'guardian', 'guardians')} added, "
-        f"{counts['guardians_reused']:,} already on record."
-    )
+        return str(NOTHING_TO_ADD)
+    children, guardians = counts["children_added"], counts["guardians_added"]
+    return _(
+        "%(children_added)s, %(children_skipped)s already in the cohort, "
+        "%(guardians_added)s, %(guardians_reused)s already on record."
+    ) % {
+        "children_added": ngettext("%(count)s child added", "%(count)s children added", children)
+        % {"count": f"{children:,}"},
+        "children_skipped": f"{counts['children_skipped']:,}",
+        "guardians_added": ngettext(
+            "%(count)s guardian added", "%(count)s guardians added", guardians
+        )
+        % {"count": f"{guardians:,}"},
+        "guardians_reused": f"{counts['guardians_reused']:,}",
+    }

@@ -1,11 +1,12 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from minipolice.accounts.models import User
 from minipolice.lib.forms import GovukDateField, NameField
 from minipolice.lib.validators import validate_date_in_range
 from minipolice.people.models import Child, Guardian, Guardianship, Vetting, YearGroup
 
-DATE_INVALID = "Enter a real date"
+DATE_INVALID = _("Enter a real date")
 
 
 class ChildForm(forms.ModelForm):
@@ -13,15 +14,20 @@ class ChildForm(forms.ModelForm):
         model = Child
         fields = ["first_name", "last_name", "year_group", "leader_notes"]
         field_classes = {"first_name": NameField, "last_name": NameField}
+        labels = {
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "year_group": _("Year group"),
+        }
         widgets = {
             "year_group": forms.RadioSelect,
             "leader_notes": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
-            "first_name": {"required": "Enter the child's first name"},
-            "last_name": {"required": "Enter the child's last name"},
+            "first_name": {"required": _("Enter the child's first name")},
+            "last_name": {"required": _("Enter the child's last name")},
             "year_group": {
-                "required": "Select the child's year group",
+                "required": _("Select the child's year group"),
             },
         }
 
@@ -38,10 +44,11 @@ class GuardianForm(forms.ModelForm):
         model = Guardian
         fields = ["name", "email", "phone"]
         field_classes = {"name": NameField}
+        labels = {"name": _("Name"), "email": _("Email"), "phone": _("Phone")}
         error_messages = {
-            "name": {"required": "Enter the parent or carer's name"},
+            "name": {"required": _("Enter the parent or carer's name")},
             "email": {
-                "invalid": "Enter an email address in the correct format, like name@example.com"
+                "invalid": _("Enter an email address in the correct format, like name@example.com")
             },
         }
 
@@ -49,37 +56,38 @@ class GuardianForm(forms.ModelForm):
         cleaned = super().clean()
         if not cleaned.get("email") and not cleaned.get("phone"):
             raise forms.ValidationError(
-                "Give an email address or a phone number, so we can ask for consent."
+                _("Give an email address or a phone number, so we can ask for consent.")
             )
         return cleaned
 
 
 class AddGuardianForm(GuardianForm):
     relationship = forms.ChoiceField(
+        label=_("Relationship"),
         choices=Guardianship.Relationship.choices,
         widget=forms.RadioSelect,
         initial="parent",
         error_messages={
-            "required": "Select how they are related to the child",
+            "required": _("Select how they are related to the child"),
         },
     )
 
 
 class MoveChildForm(forms.Form):
     from_cohort = forms.ModelChoiceField(
-        label="From cohort",
+        label=_("From cohort"),
         queryset=None,
         empty_label=None,
         error_messages={
-            "required": "Select the cohort they are moving from",
+            "required": _("Select the cohort they are moving from"),
         },
     )
     to_cohort = forms.ModelChoiceField(
-        label="To cohort",
+        label=_("To cohort"),
         queryset=None,
-        empty_label="Choose a cohort",
+        empty_label=_("Choose a cohort"),
         error_messages={
-            "required": "Select the cohort they are moving to",
+            "required": _("Select the cohort they are moving to"),
         },
     )
 
@@ -91,17 +99,17 @@ class MoveChildForm(forms.Form):
 
 class LeaveForm(forms.Form):
     cohort = forms.ModelChoiceField(
-        label="Cohort they are leaving",
+        label=_("Cohort they are leaving"),
         queryset=None,
         empty_label=None,
         error_messages={
-            "required": "Select the cohort they are leaving",
+            "required": _("Select the cohort they are leaving"),
         },
     )
     left = GovukDateField(
-        label="Date they left",
+        label=_("Date they left"),
         validators=[validate_date_in_range],
-        error_messages={"required": "Enter the date they left", "invalid": DATE_INVALID},
+        error_messages={"required": _("Enter the date they left"), "invalid": DATE_INVALID},
     )
 
     def __init__(self, *args, current, **kwargs):
@@ -111,39 +119,47 @@ class LeaveForm(forms.Form):
 
 class VettingForm(forms.Form):
     level = forms.ChoiceField(
+        label=_("Level"),
         choices=Vetting.Level.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select the level of vetting",
+            "required": _("Select the level of vetting"),
         },
     )
     granted = GovukDateField(
+        label=_("Granted"),
         error_messages={
-            "required": "Enter the date the vetting was granted",
+            "required": _("Enter the date the vetting was granted"),
             "invalid": DATE_INVALID,
         },
     )
     expires = GovukDateField(
-        error_messages={"required": "Enter the date the vetting expires", "invalid": DATE_INVALID},
+        label=_("Expires"),
+        error_messages={
+            "required": _("Enter the date the vetting expires"),
+            "invalid": DATE_INVALID,
+        },
     )
 
 
 class TrainingForm(forms.Form):
     completed = GovukDateField(
+        label=_("Completed"),
         error_messages={
-            "required": "Enter the date the training was completed",
+            "required": _("Enter the date the training was completed"),
             "invalid": DATE_INVALID,
         },
     )
     expires = GovukDateField(
+        label=_("Expires"),
         error_messages={
-            "required": "Enter the date the training expires",
+            "required": _("Enter the date the training expires"),
             "invalid": DATE_INVALID,
         },
     )
 
 
-ADDRESS_IN_USE = (
+ADDRESS_IN_USE = _(
     "This email address cannot be used for a new leader. If they already lead a unit of your "
     "force, add them from that unit's page; otherwise ask them for their work email address."
 )
@@ -151,14 +167,16 @@ ADDRESS_IN_USE = (
 
 class NewLeaderForm(forms.Form):
     full_name = NameField(
-        label="Full name",
+        label=_("Full name"),
         max_length=120,
-        help_text="For example, PCSO Sam Rivers",
-        error_messages={"required": "Enter the leader's full name"},
+        help_text=_("For example, PCSO Sam Rivers"),
+        error_messages={"required": _("Enter the leader's full name")},
     )
-    email = forms.EmailField(label="Work email address", help_text="They sign in with this address")
+    email = forms.EmailField(
+        label=_("Work email address"), help_text=_("They sign in with this address")
+    )
     unit = forms.ModelChoiceField(
-        label="Unit they will lead", queryset=None, empty_label="Choose a unit"
+        label=_("Unit they will lead"), queryset=None, empty_label=_("Choose a unit")
     )
 
     def __init__(self, *args, units, **kwargs):

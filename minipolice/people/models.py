@@ -4,13 +4,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.lib.validators import validate_date_in_range, validate_name, validate_phone
 
 
 class YearGroup(models.IntegerChoices):
-    YEAR_5 = 5, "Year 5"
-    YEAR_6 = 6, "Year 6"
+    YEAR_5 = 5, gettext_lazy("Year 5")
+    YEAR_6 = 6, gettext_lazy("Year 6")
 
 
 class Child(models.Model):
@@ -21,9 +23,11 @@ class Child(models.Model):
     last_name = models.CharField(max_length=60, validators=[validate_name])
     year_group = models.PositiveSmallIntegerField(choices=YearGroup.choices)
     leader_notes = models.TextField(
-        "Notes for leaders",
+        gettext_lazy("Notes for leaders"),
         blank=True,
-        help_text="Additional needs leaders should know. Seen only by unit leaders and coordinators.",
+        help_text=gettext_lazy(
+            "Additional needs leaders should know. Seen only by unit leaders and coordinators."
+        ),
     )
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
@@ -73,10 +77,10 @@ class Guardian(models.Model):
 
 class Guardianship(models.Model):
     class Relationship(models.TextChoices):
-        PARENT = "parent", "Parent"
-        CARER = "carer", "Carer"
-        GRANDPARENT = "grandparent", "Grandparent"
-        OTHER = "other", "Other"
+        PARENT = "parent", gettext_lazy("Parent")
+        CARER = "carer", gettext_lazy("Carer")
+        GRANDPARENT = "grandparent", gettext_lazy("Grandparent")
+        OTHER = "other", gettext_lazy("Other")
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardianships")
     guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="guardianships")
@@ -117,10 +121,10 @@ class Enrolment(models.Model):
 
 class Vetting(models.Model):
     class Level(models.TextChoices):
-        NPPV1 = "nppv1", "NPPV level 1"
-        NPPV2 = "nppv2", "NPPV level 2"
-        NPPV3 = "nppv3", "NPPV level 3"
-        ENHANCED_DBS = "enhanced_dbs", "Enhanced DBS"
+        NPPV1 = "nppv1", gettext_lazy("NPPV level 1")
+        NPPV2 = "nppv2", gettext_lazy("NPPV level 2")
+        NPPV3 = "nppv3", gettext_lazy("NPPV level 3")
+        ENHANCED_DBS = "enhanced_dbs", gettext_lazy("Enhanced DBS")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vettings"
@@ -138,7 +142,7 @@ class Vetting(models.Model):
 
     def clean(self):
         _expires_after(
-            self.granted, self.expires, "The expiry date must be after the date it was granted."
+            self.granted, self.expires, _("The expiry date must be after the date it was granted.")
         )
 
 
@@ -158,7 +162,9 @@ class SafeguardingTraining(models.Model):
 
     def clean(self):
         _expires_after(
-            self.completed, self.expires, "The expiry date must be after the date it was completed."
+            self.completed,
+            self.expires,
+            _("The expiry date must be after the date it was completed."),
         )
 
 
@@ -186,11 +192,11 @@ class ClassListImport(models.Model):
     LIFETIME = datetime.timedelta(hours=1)
 
     class Status(models.TextChoices):
-        PREVIEWED = "previewed", "Previewed"
-        QUEUED = "queued", "Waiting to start"
-        RUNNING = "running", "Importing"
-        APPLIED = "applied", "Imported"
-        FAILED = "failed", "Failed"
+        PREVIEWED = "previewed", gettext_lazy("Previewed")
+        QUEUED = "queued", gettext_lazy("Waiting to start")
+        RUNNING = "running", gettext_lazy("Importing")
+        APPLIED = "applied", gettext_lazy("Imported")
+        FAILED = "failed", gettext_lazy("Failed")
 
     cohort = models.ForeignKey(
         "organisations.Cohort", on_delete=models.CASCADE, related_name="class_list_imports"

@@ -23,6 +23,8 @@ places for the subject access export.
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from minipolice.accounts.models import Role, RoleAssignment, User
 from minipolice.audit.privacy import audit_section
@@ -145,14 +147,14 @@ def remove_identifiers(identifiers: Identifiers) -> list[str]:
         others,
         ["leader_notes"],
         identifiers,
-        lambda child, _: f"notes for leaders of child #{child.pk}",
+        lambda child, _fields: f"notes for leaders of child #{child.pk}",
     )
     status = ClassListImport.Status
     waiting = [status.PREVIEWED, status.QUEUED, status.RUNNING]  # rows not applied yet
     pending = ClassListImport.objects.filter(
         status__in=waiting, cohort__unit_id__in=identifiers.unit_ids
     )
-    for upload, _ in mentions(pending, ["rows"], identifiers):
+    for upload, _found in mentions(pending, ["rows"], identifiers):
         upload.delete()
         changed.append(f"class list upload #{upload.pk} waiting for confirmation (discarded)")
     return changed
@@ -164,7 +166,7 @@ def mention_section(key: str, title: str, found) -> Section:
         key,
         title,
         [
-            {"Record": label, **{heading: text(value) for heading, value in values.items()}}
+            {_("Record"): label, **{heading: text(value) for heading, value in values.items()}}
             for label, values in found
         ],
     )
@@ -185,43 +187,46 @@ def child_sections(child) -> list[Section]:
     attendance_ids = [str(pk) for pk in child.attendances.values_list("pk", flat=True)]
     action_ids = [str(pk) for pk in child.participations.values_list("action_id", flat=True)]
     photo_ids = [str(pk) for pk in child.photo_tags.values_list("photo_id", flat=True)]
+    # The titles and labels are in the language of the request (a Welsh export when asked for
+    # in Welsh); the keys stay the same in every language.
     return [
         Section(
             "child",
-            "Child",
+            _("Child"),
             {
-                "Record number": str(child.pk),
-                "First name": child.first_name,
-                "Last name": child.last_name,
-                "Year group": child.get_year_group_display(),
-                "Notes for leaders": child.leader_notes,
-                "Police force": child.force.name,
+                _("Record number"): str(child.pk),
+                _("First name"): child.first_name,
+                _("Last name"): child.last_name,
+                _("Year group"): child.get_year_group_display(),
+                _("Notes for leaders"): child.leader_notes,
+                _("Police force"): child.force.name,
             },
         ),
         Section(
             "cohorts",
-            "Mini Police groups (cohorts)",
+            _("Mini Police groups (cohorts)"),
             [
                 {
-                    "Cohort": e.cohort.name,
-                    "Unit": e.cohort.unit.name,
-                    "School": e.cohort.unit.school.name,
-                    "Cohort runs": f"{text(e.cohort.start_date)} to {text(e.cohort.end_date)}",
-                    "Joined": text(e.joined),
-                    "Left": text(e.left),
+                    _("Cohort"): e.cohort.name,
+                    _("Unit"): e.cohort.unit.name,
+                    _("School"): e.cohort.unit.school.name,
+                    _("Cohort runs"): _("%(start)s to %(end)s")
+                    % {"start": text(e.cohort.start_date), "end": text(e.cohort.end_date)},
+                    _("Joined"): text(e.joined),
+                    pgettext("left a cohort", "Left"): text(e.left),
                 }
                 for e in enrolments
             ],
         ),
         Section(
             "guardians",
-            "Parents and carers",
+            _("Parents and carers"),
             [
                 {
-                    "Name": link.guardian.name,
-                    "Relationship": link.get_relationship_display(),
-                    "Email": link.guardian.email,
-                    "Phone": link.guardian.phone,
+                    _("Name"): link.guardian.name,
+                    _("Relationship"): link.get_relationship_display(),
+                    _("Email"): link.guardian.email,
+                    _("Phone"): link.guardian.phone,
                 }
                 for link in links
             ],
@@ -238,10 +243,13 @@ def child_sections(child) -> list[Section]:
         ),
         mention_section(
             "leader_notes_mentions",
-            "Notes for leaders about other children that name them",
+            _("Notes for leaders about other children that name them"),
             (
-                (f"Child #{other.pk}", {"Notes for leaders": other.leader_notes})
-                for other, _ in mentions(
+                (
+                    _("Child #%(number)s") % {"number": other.pk},
+                    {_("Notes for leaders"): other.leader_notes},
+                )
+                for other, _found in mentions(
                     Child.objects.filter(
                         anonymised_at__isnull=True,
                         enrolments__cohort__unit_id__in=child_identifiers(child).unit_ids,
@@ -261,24 +269,26 @@ def guardian_sections(guardian) -> list[Section]:
     return [
         Section(
             "guardian",
-            "Parent or carer",
+            _("Parent or carer"),
             {
-                "Record number": str(guardian.pk),
-                "Name": guardian.name,
-                "Email": guardian.email,
-                "New email waiting for confirmation": guardian.pending_email,
-                "Phone": guardian.phone,
-                "Police force": guardian.force.name,
-                "Signs in to the parent portal as": guardian.user.email if guardian.user else "",
+                _("Record number"): str(guardian.pk),
+                _("Name"): guardian.name,
+                _("Email"): guardian.email,
+                _("New email waiting for confirmation"): guardian.pending_email,
+                _("Phone"): guardian.phone,
+                _("Police force"): guardian.force.name,
+                _("Signs in to the parent portal as"): (
+                    guardian.user.email if guardian.user else ""
+                ),
             },
         ),
         Section(
             "children",
-            "Children",
+            _("Children"),
             [
                 {
-                    "Name": link.child.full_name,
-                    "Relationship": link.get_relationship_display(),
+                    _("Name"): link.child.full_name,
+                    _("Relationship"): link.get_relationship_display(),
                 }
                 for link in links
             ],

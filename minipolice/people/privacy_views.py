@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.accounts.permissions import Perm
 from minipolice.lib.access import require_permission
@@ -25,11 +27,13 @@ def _posted(request):
 
 class ErasureForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you erasing this data?",
-        help_text="For example: request from the parent by email on 3 March. This goes in the audit log.",
+        label=gettext_lazy("Why are you erasing this data?"),
+        help_text=gettext_lazy(
+            "For example: request from the parent by email on 3 March. This goes in the audit log."
+        ),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter the reason for erasing this data"},
+        error_messages={"required": gettext_lazy("Enter the reason for erasing this data")},
     )
 
 
@@ -85,22 +89,32 @@ def guardian_export_pdf(request, pk):
 
 
 # Erasure on request --------------------------------------------------------------------------
-def _say_erased(request, record: str, erasure) -> None:
+def _say_erased(request, record: str, erasure, *, is_child: bool) -> None:
     """The result, without the names just erased (messages may be kept in the session), and
     every place where text naming them was changed."""
-    also = ", ".join(f"parent or carer #{guardian.pk}" for guardian in erasure.guardians)
-    erased = f"{record}'s personal data has been erased"
-    if also and not record.startswith("Parent"):
-        erased += f", and so has that of {also}"
-    messages.success(request, f"{erased}.")
+    also = ", ".join(
+        _("parent or carer #%(number)s") % {"number": guardian.pk} for guardian in erasure.guardians
+    )
+    if also and is_child:
+        erased = _("%(record)s's personal data has been erased, and so has that of %(also)s.") % {
+            "record": record,
+            "also": also,
+        }
+    else:
+        erased = _("%(record)s's personal data has been erased.") % {"record": record}
+    messages.success(request, erased)
     if erasure.text_changed:
+        # Where the text was changed comes from each app in English, as the audit log keeps it.
         messages.info(
             request,
-            "Names and email addresses were replaced with “[name removed]” or "
-            "“[email removed]” in: " + "; ".join(erasure.text_changed) + ".",
+            _(
+                "Names and email addresses were replaced with “[name removed]” or "
+                "“[email removed]” in: %(places)s."
+            )
+            % {"places": "; ".join(erasure.text_changed)},
         )
     else:
-        messages.info(request, "No other text named them.")
+        messages.info(request, _("No other text named them."))
 
 
 @require_permission(Perm.DATA_PROTECTION)
@@ -116,7 +130,9 @@ def child_erase(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            _say_erased(request, f"Child #{child.pk}", erasure)
+            _say_erased(
+                request, _("Child #%(number)s") % {"number": child.pk}, erasure, is_child=True
+            )
             return redirect("people:child_list")
     return render(
         request,
@@ -143,7 +159,12 @@ def guardian_erase(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            _say_erased(request, f"Parent or carer #{guardian.pk}", erasure)
+            _say_erased(
+                request,
+                _("Parent or carer #%(number)s") % {"number": guardian.pk},
+                erasure,
+                is_child=False,
+            )
             return redirect("people:guardian_list")
     return render(
         request,

@@ -4,9 +4,12 @@ import datetime
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.accounts.models import Role, RoleAssignment
 from minipolice.accounts.services import create_user
@@ -101,7 +104,7 @@ def enrol_child(
     *, acting_user, child: Child, cohort: Cohort, joined: datetime.date | None = None
 ) -> Enrolment:
     if _force_of(cohort).pk != child.force_id:
-        raise ValidationError("A child can only join a cohort in their own force.")
+        raise ValidationError(_("A child can only join a cohort in their own force."))
     enrolment = Enrolment.objects.filter(child=child, cohort=cohort).first()
     if enrolment is not None:
         if enrolment.left is None:
@@ -129,10 +132,12 @@ def leave_cohort(
     *, acting_user, enrolment: Enrolment, left: datetime.date | None = None
 ) -> Enrolment:
     if enrolment.left is not None:
-        raise ValidationError("This child has already left that cohort.")
+        raise ValidationError(_("This child has already left that cohort."))
     on = left or timezone.localdate()
     if on < enrolment.joined:
-        raise ValidationError({"left": "The leaving date cannot be before the date they joined."})
+        raise ValidationError(
+            {"left": _("The leaving date cannot be before the date they joined.")}
+        )
     enrolment.left = on
     enrolment.full_clean(validate_constraints=False)
     enrolment.save(update_fields=["left"])
@@ -149,10 +154,10 @@ def leave_cohort(
 @transaction.atomic
 def move_child(*, acting_user, child: Child, from_cohort: Cohort, to_cohort: Cohort) -> Enrolment:
     if from_cohort.pk == to_cohort.pk:
-        raise ValidationError({"to_cohort": "Choose a different cohort."})
+        raise ValidationError({"to_cohort": _("Choose a different cohort.")})
     current = Enrolment.objects.filter(child=child, cohort=from_cohort, left__isnull=True).first()
     if current is None:
-        raise ValidationError("This child is not in that cohort now.")
+        raise ValidationError(_("This child is not in that cohort now."))
     today = timezone.localdate()
     leave_cohort(acting_user=acting_user, enrolment=current, left=max(today, current.joined))
     return enrol_child(acting_user=acting_user, child=child, cohort=to_cohort)
@@ -175,7 +180,7 @@ def create_guardian(*, acting_user, force, name: str, email: str = "", phone: st
     return guardian
 
 
-EMAIL_CHANGE_REFUSED = (
+EMAIL_CHANGE_REFUSED = gettext_lazy(
     "You cannot change this email address: this parent or carer also has children you cannot "
     "see. Ask your force coordinator to change it."
 )
@@ -247,7 +252,7 @@ def apply_confirmed_email(*, guardian: Guardian, email: str, acting_user=None) -
     Whoever signed in through the old address loses the records."""
     guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)
     if guardian.anonymised_at is not None or not email or guardian.pending_email != email:
-        raise ValidationError("This address is no longer waiting for confirmation.")
+        raise ValidationError(_("This address is no longer waiting for confirmation."))
     guardian.email, guardian.pending_email = email, ""
     guardian.save(update_fields=["email", "pending_email"])
     record_audit(
@@ -280,7 +285,7 @@ def link_guardian(
     *, acting_user, child: Child, guardian: Guardian, relationship: str = "parent"
 ) -> Guardianship:
     if guardian.force_id != child.force_id:
-        raise ValidationError("A guardian and child must belong to the same force.")
+        raise ValidationError(_("A guardian and child must belong to the same force."))
     link, created = Guardianship.objects.get_or_create(
         child=child, guardian=guardian, defaults={"relationship": relationship}
     )
@@ -405,7 +410,7 @@ def start_class_list_import(*, acting_user, class_list_import):
     when the preview has expired or its stored rows no longer pass the checks.
     """
     if class_list_import.uploaded_by_id != acting_user.pk:
-        raise ValidationError("Only the person who uploaded a class list can confirm it.")
+        raise ValidationError(_("Only the person who uploaded a class list can confirm it."))
     with transaction.atomic():
         Cohort.objects.select_for_update().filter(pk=class_list_import.cohort_id).first()
         locked = ClassListImport.objects.select_for_update().filter(pk=class_list_import.pk).first()
@@ -414,7 +419,7 @@ def start_class_list_import(*, acting_user, class_list_import):
         if locked.is_started:
             return locked
         if locked.is_expired(timezone.now()):
-            raise ValidationError("This preview has expired. Upload the file again.")
+            raise ValidationError(_("This preview has expired. Upload the file again."))
         errors = classlist.recheck_rows(locked.rows)
         if errors:
             raise ValidationError([str(error) for error in errors])
@@ -424,7 +429,8 @@ def start_class_list_import(*, acting_user, class_list_import):
         # database): "queued" and its task commit together or not at all. Committed apart, a
         # server stopped between the two left an import "waiting to start" with no task, for ever.
         locked.save(update_fields=["status", "rows_total", "rows_done"])
-        result = apply_class_list_import.enqueue(locked.pk)
+        # The task says what went wrong in the uploader's language (the page's, now).
+        result = apply_class_list_import.enqueue(locked.pk, translation.get_language() or "")
         ClassListImport.objects.filter(pk=locked.pk).update(task_id=str(result.id)[:64])
     locked.refresh_from_db()
     return locked
@@ -459,17 +465,23 @@ def resume_interrupted_class_list_imports() -> int:
 IMPORT_INTERRUPTED = "The task worker stopped during the import; nothing was saved, queued again."
 
 
-IMPORT_FAILED = "The import stopped because of an unexpected error. Nothing was saved."
+IMPORT_FAILED = gettext_lazy(
+    "The import stopped because of an unexpected error. Nothing was saved."
+)
+IMPORT_WITHDRAWN = gettext_lazy("The class list was withdrawn. Nothing was saved.")
 PROGRESS_EVERY = 100  # rows checked between two progress updates
 
 
-def run_class_list_import(*, class_list_import_id: int) -> dict:
+def run_class_list_import(*, class_list_import_id: int, language: str = "") -> dict:
     """The background task's work: check every row (progress saved as it goes), then write the
     whole list in one transaction. A failure writes nothing and says what went wrong.
 
     Progress counts rows checked. The writes cannot report progress: they are one transaction
     (all or nothing), and what it has not committed nobody else can read; they are bulk
     inserts, so a whole school (2,000 rows) takes a moment.
+
+    What went wrong is written in `language` (the uploader's when they confirmed), else in the
+    language the uploader chose for their account, else the site's.
     """
     with transaction.atomic():
         job = ClassListImport.objects.select_for_update().filter(pk=class_list_import_id).first()
@@ -477,18 +489,27 @@ def run_class_list_import(*, class_list_import_id: int) -> dict:
             return {"status": str(job.status) if job else "missing"}  # run already, or gone
         job.status = ClassListImport.Status.RUNNING
         job.save(update_fields=["status"])
-    try:
-        _check_class_list_rows(job)
-        counts = _apply_class_list_import(job)
-    except ValidationError as error:
-        return _class_list_import_failed(job, "\n".join(error.messages))
-    except ClassListAlreadyImported:
-        # Discarded meanwhile: it named someone whose personal data was being erased.
-        return _class_list_import_failed(job, "The class list was withdrawn. Nothing was saved.")
-    except Exception:
-        _class_list_import_failed(job, IMPORT_FAILED)
-        raise  # unexpected: the task result keeps the traceback for whoever runs the worker
+    with translation.override(_import_language(job, language)):
+        try:
+            _check_class_list_rows(job)
+            counts = _apply_class_list_import(job)
+        except ValidationError as error:
+            return _class_list_import_failed(job, "\n".join(error.messages))
+        except ClassListAlreadyImported:
+            # Discarded meanwhile: it named someone whose personal data was being erased.
+            return _class_list_import_failed(job, str(IMPORT_WITHDRAWN))
+        except Exception:
+            _class_list_import_failed(job, str(IMPORT_FAILED))
+            raise  # unexpected: the task result keeps the traceback for whoever runs the worker
     return {"status": "applied", **counts}
+
+
+def _import_language(job, language: str) -> str:
+    languages = dict(settings.LANGUAGES)
+    if language in languages:
+        return language
+    chosen = job.uploaded_by.language  # an import queued again after its worker was killed
+    return chosen if chosen in languages else settings.LANGUAGE_CODE
 
 
 def _class_list_import_failed(job, message: str) -> dict:
@@ -526,7 +547,10 @@ def _check_class_list_rows(job) -> None:
                 try:
                     instance.clean_fields(exclude=["force", "user"])
                 except ValidationError as error:
-                    errors.append(f"Row {row.get('row', 0)}: {' '.join(error.messages)}")
+                    errors.append(
+                        _("Row %(row)s: %(problem)s")
+                        % {"row": row.get("row", 0), "problem": " ".join(error.messages)}
+                    )
         if errors:
             raise ValidationError(errors)
         done = start + len(batch)
@@ -602,7 +626,7 @@ def import_class_list(*, acting_user, cohort: Cohort, rows: list[dict]) -> dict:
         [Enrolment(child=child, cohort=cohort, joined=joined) for child in new_children]
     )
     guardianships = Guardianship.objects.bulk_create(
-        [Guardianship(child=children[ckey], guardian=guardians[gkey]) for ckey, gkey, _ in links]
+        [Guardianship(child=children[ckey], guardian=guardians[gkey]) for ckey, gkey, _row in links]
     )
     entries = []
 
@@ -739,7 +763,7 @@ def erase_child(*, acting_user, child: Child, reason: str) -> Erasure:
     parents' names or addresses in it."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Enter the reason for erasing this child's data"})
+        raise ValidationError({"reason": _("Enter the reason for erasing this child's data")})
     guardians = guardians_erased_with(child)
     named = [child_identifiers(child)]
     named += [guardian_identifiers(link.guardian) for link in child.guardianships.all()]
@@ -763,7 +787,7 @@ def erase_guardian(*, acting_user, guardian: Guardian, reason: str) -> Erasure:
     goes in the audit log without their name or address."""
     reason = guardian_identifiers(guardian).redact(reason.strip())
     if not reason:
-        raise ValidationError({"reason": "Enter the reason for erasing this person's data"})
+        raise ValidationError({"reason": _("Enter the reason for erasing this person's data")})
     text_changed = anonymise_guardian(
         acting_user=acting_user, guardian=guardian, reason="erasure", details={"reason": reason}
     )

@@ -9,6 +9,7 @@ import json
 from xml.sax.saxutils import escape  # escapes text for ReportLab, parses no XML # nosec B406
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
@@ -20,12 +21,12 @@ from minipolice.lib.privacy import Section, hooks, text
 
 def child_export(child) -> tuple[str, list[Section]]:
     sections = [s for hook in hooks("child_sections") for s in hook(child)]
-    return f"Everything held about {child.full_name}", _audit_last(sections)
+    return _("Everything held about %(name)s") % {"name": child.full_name}, _audit_last(sections)
 
 
 def guardian_export(guardian) -> tuple[str, list[Section]]:
     sections = [s for hook in hooks("guardian_sections") for s in hook(guardian)]
-    return f"Everything held about {guardian.name}", _audit_last(sections)
+    return _("Everything held about %(name)s") % {"name": guardian.name}, _audit_last(sections)
 
 
 def _audit_last(sections: list[Section]) -> list[Section]:
@@ -43,7 +44,8 @@ def as_json(title: str, sections: list[Section], *, generated_by: str) -> bytes:
 
 
 def as_pdf(title: str, sections: list[Section], *, generated_by: str) -> bytes:
-    """A readable A4 document: each section a heading, each record a two-column table."""
+    """A readable A4 document: each section a heading, each record a two-column table, in the
+    language of the request (the sections' titles and labels are too)."""
     styles = getSampleStyleSheet()
     body, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=9, leading=11)
     buffer = io.BytesIO()
@@ -61,8 +63,11 @@ def as_pdf(title: str, sections: list[Section], *, generated_by: str) -> bytes:
         Paragraph(escape(title), styles["Title"]),
         Paragraph(
             escape(
-                f"Subject access export made on {text(timezone.now())} by {generated_by}. "
-                "It lists every record the Mini Police Hub holds about this person."
+                _(
+                    "Subject access export made on %(date)s by %(person)s. "
+                    "It lists every record the Mini Police Hub holds about this person."
+                )
+                % {"date": text(timezone.now()), "person": generated_by}
             ),
             small,
         ),
@@ -72,7 +77,7 @@ def as_pdf(title: str, sections: list[Section], *, generated_by: str) -> bytes:
         story.append(Paragraph(escape(section.title), styles["Heading2"]))
         records = section.data if isinstance(section.data, list) else [section.data]
         if not records:
-            story.append(Paragraph("None.", body))
+            story.append(Paragraph(escape(_("None.")), body))
         for record in records:
             rows = [
                 [Paragraph(escape(key), small), Paragraph(escape(str(value)) or "–", small)]

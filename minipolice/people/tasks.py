@@ -20,12 +20,12 @@ RUN_AT = datetime.time(2, 30)
 
 
 @task()
-def apply_class_list_import(class_list_import_id: int) -> dict:
+def apply_class_list_import(class_list_import_id: int, language: str = "") -> dict:
     # services.py queues these tasks (it imports this module), so each task reads services.py
     # when it runs: the imports here that are needed to break a cycle.
     from minipolice.people.services import run_class_list_import
 
-    return run_class_list_import(class_list_import_id=class_list_import_id)
+    return run_class_list_import(class_list_import_id=class_list_import_id, language=language)
 
 
 def housekeeping() -> None:

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
@@ -24,29 +26,37 @@ from minipolice.people.forms import (
 )
 
 # The columns of each list's download: what its table shows, never more (no notes).
+# Headings are in the reader's language; the list's title (the file name and the audit log's
+# record of the download) stays in English.
 CHILD_COLUMNS = [
-    ("Last name", "last_name"),
-    ("First name", "first_name"),
-    ("Year", "get_year_group_display"),
+    (gettext_lazy("Last name"), "last_name"),
+    (gettext_lazy("First name"), "first_name"),
+    (gettext_lazy("Year"), "get_year_group_display"),
     (
-        "Cohort",
+        gettext_lazy("Cohort"),
         lambda child: (
             "; ".join(f"{e.cohort.unit.name}: {e.cohort.name}" for e in child.current_enrolments)
-            or "Not in a cohort now"
+            or _("Not in a cohort now")
         ),
     ),
 ]
 GUARDIAN_COLUMNS = [
-    ("Name", "name"),
-    ("Email", "email"),
-    ("Phone", "phone"),
-    ("Children", lambda g: ", ".join(link.child.full_name for link in g.visible_links)),
+    (gettext_lazy("Name"), "name"),
+    (gettext_lazy("Email"), "email"),
+    (gettext_lazy("Phone"), "phone"),
+    (
+        gettext_lazy("Children"),
+        lambda g: ", ".join(link.child.full_name for link in g.visible_links),
+    ),
 ]
 LEADER_COLUMNS = [
-    ("Name", "full_name"),
-    ("Vetting expires", "vetting_expires"),
-    ("Training expires", "training_expires"),
-    ("Units", lambda leader: ", ".join(a.unit.name for a in leader.leader_assignments)),
+    (gettext_lazy("Name"), "full_name"),
+    (gettext_lazy("Vetting expires"), "vetting_expires"),
+    (gettext_lazy("Training expires"), "training_expires"),
+    (
+        gettext_lazy("Units"),
+        lambda leader: ", ".join(a.unit.name for a in leader.leader_assignments),
+    ),
 ]
 
 
@@ -62,8 +72,8 @@ def child_list(request):
         selectors.children_list(request.user),
         search_fields=["first_name", "last_name"],
         sort_fields={
-            "name": ("Name", ("last_name", "first_name")),
-            "year": ("Year", "year_group"),
+            "name": (_("Name"), ("last_name", "first_name")),
+            "year": (_("Year"), "year_group"),
         },
         default_sort="name",
     )
@@ -72,7 +82,7 @@ def child_list(request):
     ):
         return export
     return render(
-        request, "people/child_list.html", {"listing": listing, "extra_headers": ["Cohort"]}
+        request, "people/child_list.html", {"listing": listing, "extra_headers": [_("Cohort")]}
     )
 
 
@@ -88,14 +98,18 @@ def child_create(request, cohort_pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{child.full_name} added to {cohort.name}.")
+            messages.success(
+                request,
+                _("%(child)s added to %(cohort)s.")
+                % {"child": child.full_name, "cohort": cohort.name},
+            )
             return redirect("people:child_detail", pk=child.pk)
     return render(
         request,
         "people/form.html",
         {
             "form": form,
-            "title": f"Add a child to {cohort.name}",
+            "title": _("Add a child to %(cohort)s") % {"cohort": cohort.name},
             "cancel_href": cohort.get_absolute_url(),
         },
     )
@@ -126,14 +140,14 @@ def child_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Child's details saved.")
+            messages.success(request, _("Child's details saved."))
             return redirect("people:child_detail", pk=child.pk)
     return render(
         request,
         "people/form.html",
         {
             "form": form,
-            "title": f"Change {child.full_name}'s details",
+            "title": _("Change %(name)s's details") % {"name": child.full_name},
             "cancel_href": child.get_absolute_url(),
         },
     )
@@ -162,7 +176,9 @@ def child_move(request, pk):
             apply_service_errors(form, error)
         else:
             messages.success(
-                request, f"{child.full_name} moved to {form.cleaned_data['to_cohort'].name}."
+                request,
+                _("%(child)s moved to %(cohort)s.")
+                % {"child": child.full_name, "cohort": form.cleaned_data["to_cohort"].name},
             )
             return redirect("people:child_detail", pk=child.pk)
     return render(
@@ -170,8 +186,8 @@ def child_move(request, pk):
         "people/form.html",
         {
             "form": form,
-            "title": f"Move {child.full_name} to another cohort",
-            "submit_label": "Move",
+            "title": _("Move %(name)s to another cohort") % {"name": child.full_name},
+            "submit_label": _("Move"),
             "cancel_href": child.get_absolute_url(),
         },
     )
@@ -191,7 +207,11 @@ def child_leave(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{child.full_name} has left {enrolment.cohort.name}.")
+            messages.success(
+                request,
+                _("%(child)s has left %(cohort)s.")
+                % {"child": child.full_name, "cohort": enrolment.cohort.name},
+            )
             # A fresh read, not the scope: leaving changed the child's enrolments.
             if selectors.visible_children(request.user).filter(pk=child.pk).exists():
                 return redirect("people:child_detail", pk=child.pk)
@@ -202,8 +222,8 @@ def child_leave(request, pk):
         "people/form.html",
         {
             "form": form,
-            "title": f"{child.full_name} leaves a cohort",
-            "submit_label": "Record leaving",
+            "title": _("%(name)s leaves a cohort") % {"name": child.full_name},
+            "submit_label": _("Record leaving"),
             "cancel_href": child.get_absolute_url(),
         },
     )
@@ -227,14 +247,18 @@ def guardian_add(request, child_pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{guardian.name} added as {child.first_name}'s guardian.")
+            messages.success(
+                request,
+                _("%(guardian)s added as %(child)s's guardian.")
+                % {"guardian": guardian.name, "child": child.first_name},
+            )
             return redirect("people:child_detail", pk=child.pk)
     return render(
         request,
         "people/form.html",
         {
             "form": form,
-            "title": f"Add a guardian for {child.full_name}",
+            "title": _("Add a guardian for %(name)s") % {"name": child.full_name},
             "cancel_href": child.get_absolute_url(),
         },
     )
@@ -247,7 +271,7 @@ def guardian_list(request):
         request,
         selectors.guardians_list(request.user),
         search_fields=["name", "email", "phone"],
-        sort_fields={"name": ("Name", "name"), "email": ("Email", "email")},
+        sort_fields={"name": (_("Name"), "name"), "email": (_("Email"), "email")},
         default_sort="name",
     )
     if export := export_listing(
@@ -257,7 +281,7 @@ def guardian_list(request):
     return render(
         request,
         "people/guardian_list.html",
-        {"listing": listing, "extra_headers": ["Phone", "Children"]},
+        {"listing": listing, "extra_headers": [_("Phone"), _("Children")]},
     )
 
 
@@ -285,12 +309,12 @@ def guardian_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            message = "Guardian's details saved."
+            message = _("Guardian's details saved.")
             if guardian.pending_email:
-                message += (
-                    f" We have emailed {guardian.pending_email} a link to confirm the new address;"
-                    " until it is confirmed, sign-in links still go to the old one."
-                )
+                message += " " + _(
+                    "We have emailed %(email)s a link to confirm the new address; until it is "
+                    "confirmed, sign-in links still go to the old one."
+                ) % {"email": guardian.pending_email}
             messages.success(request, message)
             return redirect("people:guardian_detail", pk=guardian.pk)
     return render(
@@ -298,7 +322,7 @@ def guardian_edit(request, pk):
         "people/form.html",
         {
             "form": form,
-            "title": f"Change {guardian.name}'s details",
+            "title": _("Change %(name)s's details") % {"name": guardian.name},
             "cancel_href": guardian.get_absolute_url(),
         },
     )
@@ -312,9 +336,9 @@ def leader_list(request):
         selectors.leaders_list(request.user),
         search_fields=["full_name", "email"],
         sort_fields={
-            "name": ("Name", "full_name"),
-            "vetting": ("Vetting expires", "vetting_expires"),
-            "training": ("Training expires", "training_expires"),
+            "name": (_("Name"), "full_name"),
+            "vetting": (_("Vetting expires"), "vetting_expires"),
+            "training": (_("Training expires"), "training_expires"),
         },
         default_sort="name",
     )
@@ -328,7 +352,7 @@ def leader_list(request):
         "people/leader_list.html",
         {
             "listing": listing,
-            "extra_headers": ["Units"],
+            "extra_headers": [_("Units")],
             "today": timezone.localdate(),
             "can_add": can_add,
         },
@@ -349,8 +373,12 @@ def leader_create(request):
             send_set_password_email(request, leader.email)
             messages.success(
                 request,
-                f"{leader.full_name} added. We have emailed them a link to choose a password; "
-                "record their vetting and safeguarding training before they can see children's records.",
+                _(
+                    "%(name)s added. We have emailed them a link to choose a password; record "
+                    "their vetting and safeguarding training before they can see children's "
+                    "records."
+                )
+                % {"name": leader.full_name},
             )
             return redirect("people:leader_detail", pk=leader.pk)
     return render(
@@ -358,8 +386,8 @@ def leader_create(request):
         "people/form.html",
         {
             "form": form,
-            "title": "Add a leader",
-            "submit_label": "Add leader",
+            "title": _("Add a leader"),
+            "submit_label": _("Add leader"),
             "cancel_href": reverse("people:leader_list"),
         },
     )
@@ -410,14 +438,14 @@ def leader_vetting_add(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Vetting recorded.")
+            messages.success(request, _("Vetting recorded."))
             return redirect("people:leader_detail", pk=leader.pk)
     return render(
         request,
         "people/form.html",
         {
             "form": form,
-            "title": f"Record vetting for {leader.full_name}",
+            "title": _("Record vetting for %(name)s") % {"name": leader.full_name},
             "cancel_href": reverse("people:leader_detail", args=[leader.pk]),
         },
     )
@@ -438,14 +466,14 @@ def leader_training_add(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Safeguarding training recorded.")
+            messages.success(request, _("Safeguarding training recorded."))
             return redirect("people:leader_detail", pk=leader.pk)
     return render(
         request,
         "people/form.html",
         {
             "form": form,
-            "title": f"Record safeguarding training for {leader.full_name}",
+            "title": _("Record safeguarding training for %(name)s") % {"name": leader.full_name},
             "cancel_href": reverse("people:leader_detail", args=[leader.pk]),
         },
     )

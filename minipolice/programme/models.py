@@ -9,14 +9,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from minipolice.lib.models import UniqueErrorsOnFieldMixin
 
 
 class Pillar(models.TextChoices):
-    EDUCATION = "education", "Education"
-    COMMUNITY = "community", "Community"
-    REWARD = "reward", "Reward"
+    EDUCATION = "education", _("Education")
+    COMMUNITY = "community", _("Community")
+    REWARD = "reward", _("Reward")
 
 
 class Module(UniqueErrorsOnFieldMixin, models.Model):
@@ -26,13 +27,15 @@ class Module(UniqueErrorsOnFieldMixin, models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="modules",
-        help_text="Empty for the national library.",
+        help_text=_("Empty for the national library."),
     )
     pillar = models.CharField(max_length=10, choices=Pillar.choices)
     title = models.CharField(max_length=120)
-    aims = models.TextField(help_text="What the children should know or be able to do after it.")
-    activities = models.TextField("Suggested activities")
-    minutes = models.PositiveSmallIntegerField(default=60, help_text="How long it usually takes.")
+    aims = models.TextField(help_text=_("What the children should know or be able to do after it."))
+    activities = models.TextField(_("Suggested activities"))
+    minutes = models.PositiveSmallIntegerField(
+        default=60, help_text=_("How long it usually takes.")
+    )
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
     )
@@ -44,14 +47,16 @@ class Module(UniqueErrorsOnFieldMixin, models.Model):
                 fields=["force", "title"],
                 name="module_title_unique_in_force",
                 violation_error_code="unique",
-                violation_error_message="Your force already has a module with this title.",
+                violation_error_message=_("Your force already has a module with this title."),
             ),
             models.UniqueConstraint(
                 fields=["title"],
                 condition=Q(force__isnull=True),
                 name="module_title_unique_national",
                 violation_error_code="unique",
-                violation_error_message="The national library already has a module with this title.",
+                violation_error_message=_(
+                    "The national library already has a module with this title."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(minutes__gte=5, minutes__lte=600), name="module_minutes_sensible"
@@ -102,7 +107,7 @@ class ProgrammeTemplate(UniqueErrorsOnFieldMixin, models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="programme_templates",
-        help_text="Empty for the national library.",
+        help_text=_("Empty for the national library."),
     )
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
@@ -117,14 +122,18 @@ class ProgrammeTemplate(UniqueErrorsOnFieldMixin, models.Model):
                 fields=["force", "name"],
                 name="template_name_unique_in_force",
                 violation_error_code="unique",
-                violation_error_message="Your force already has a programme template with this name.",
+                violation_error_message=_(
+                    "Your force already has a programme template with this name."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["name"],
                 condition=Q(force__isnull=True),
                 name="template_name_unique_national",
                 violation_error_code="unique",
-                violation_error_message="The national library already has a programme template with this name.",
+                violation_error_message=_(
+                    "The national library already has a programme template with this name."
+                ),
             ),
         ]
 

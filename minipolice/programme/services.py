@@ -5,6 +5,8 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.lib.users import signed_in_or_none
 from minipolice.programme.models import Module, ModuleResource, ProgrammeTemplate, TemplateItem
@@ -31,7 +33,7 @@ RESOURCE_TYPES = {
     ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
     ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
 }
-ALLOWED_KINDS_TEXT = (
+ALLOWED_KINDS_TEXT = gettext_lazy(
     "PDF, Word (.docx), PowerPoint (.pptx), Excel (.xlsx), OpenDocument text (.odt), PNG or JPEG"
 )
 
@@ -39,7 +41,7 @@ ALLOWED_KINDS_TEXT = (
 def _refuse_national(obj) -> None:
     if obj.force_id is None:
         raise ValidationError(
-            "The national library cannot be changed. Copy it to your force first."
+            _("The national library cannot be changed. Copy it to your force first.")
         )
 
 
@@ -66,13 +68,13 @@ def update_module(*, acting_user, module: Module, **changes) -> Module:
 def copy_module(*, acting_user, module: Module, force) -> Module:
     """The force's own editable copy of a national module, with its resources (made once)."""
     if module.force_id is not None:
-        raise ValidationError("Only modules of the national library are copied.")
+        raise ValidationError(_("Only modules of the national library are copied."))
     existing = Module.objects.filter(force=force, copied_from=module).first()
     if existing is not None:
         return existing
     title = module.title
     if Module.objects.filter(force=force, title=title).exists():
-        title = f"{module.title} (copy)"[:120]
+        title = (_("%(title)s (copy)") % {"title": module.title})[:120]
     copy = Module(
         force=force,
         pillar=module.pillar,
@@ -106,11 +108,13 @@ def check_resource_file(upload) -> tuple[str, str]:
     name = PurePath(upload.name or "").name
     extension = PurePath(name).suffix.lower()
     if extension not in RESOURCE_TYPES:
-        raise ValidationError({"file": f"The file must be a {ALLOWED_KINDS_TEXT} file."})
+        raise ValidationError(
+            {"file": _("The file must be a %(kinds)s file.") % {"kinds": ALLOWED_KINDS_TEXT}}
+        )
     if upload.size > MAX_RESOURCE_BYTES:
-        raise ValidationError({"file": "The file must be smaller than 10 MB."})
+        raise ValidationError({"file": _("The file must be smaller than 10 MB.")})
     if upload.size == 0:
-        raise ValidationError({"file": "The file is empty."})
+        raise ValidationError({"file": _("The file is empty.")})
     content_type, signatures = RESOURCE_TYPES[extension]
     upload.seek(0)
     head = upload.read(16)
@@ -118,7 +122,8 @@ def check_resource_file(upload) -> tuple[str, str]:
     if not head.startswith(signatures):
         raise ValidationError(
             {
-                "file": f"The file is not a real {extension[1:].upper()} file. Save it again and upload it."
+                "file": _("The file is not a real %(kind)s file. Save it again and upload it.")
+                % {"kind": extension[1:].upper()}
             }
         )
     return name[:255], content_type
@@ -151,10 +156,12 @@ def remove_resource(*, acting_user, resource: ModuleResource) -> None:
 
 def _check_modules(force_id, modules: list[Module]) -> None:
     if not modules:
-        raise ValidationError("Choose at least one module.")
+        raise ValidationError(_("Choose at least one module."))
     for module in modules:
         if module.force_id not in (None, force_id):
-            raise ValidationError("A template can only use national modules and its force's own.")
+            raise ValidationError(
+                _("A template can only use national modules and its force's own.")
+            )
 
 
 @transaction.atomic
@@ -195,7 +202,7 @@ def copy_template(*, acting_user, template: ProgrammeTemplate, force) -> Program
     """The force's own copy of a national template. Weeks use the force's copies of modules
     where it has them, else the national modules (which it may read but not change)."""
     if template.force_id is not None:
-        raise ValidationError("Only templates of the national library are copied.")
+        raise ValidationError(_("Only templates of the national library are copied."))
     existing = ProgrammeTemplate.objects.filter(force=force, copied_from=template).first()
     if existing is not None:
         return existing
@@ -206,7 +213,7 @@ def copy_template(*, acting_user, template: ProgrammeTemplate, force) -> Program
     )
     name = template.name
     if ProgrammeTemplate.objects.filter(force=force, name=name).exists():
-        name = f"{template.name} (copy)"[:120]
+        name = (_("%(name)s (copy)") % {"name": template.name})[:120]
     copy = ProgrammeTemplate(
         force=force, name=name, description=template.description, copied_from=template
     )

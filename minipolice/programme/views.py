@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from minipolice.accounts.permissions import Perm
@@ -23,12 +25,13 @@ def _force_to_manage(user):
     return force
 
 
-# The columns of the module list's download: what its table shows.
+# The columns of the module list's download: what its table shows. Headings are in the
+# reader's language; the list's title (the file name) stays in English.
 MODULE_COLUMNS = [
-    ("Module", "title"),
-    ("Pillar", "get_pillar_display"),
-    ("Minutes", "minutes"),
-    ("Library", lambda module: module.force.name if module.force else "National"),
+    (gettext_lazy("Module"), "title"),
+    (gettext_lazy("Pillar"), "get_pillar_display"),
+    (gettext_lazy("Minutes"), "minutes"),
+    (gettext_lazy("Library"), lambda module: module.force.name if module.force else _("National")),
 ]
 
 
@@ -44,10 +47,10 @@ def module_list(request):
         modules,
         search_fields=["title", "aims", "activities"],
         sort_fields={
-            "title": ("Module", "title"),
-            "pillar": ("Pillar", "pillar"),
-            "minutes": ("Minutes", "minutes"),
-            "library": ("Library", "force__name"),
+            "title": (_("Module"), "title"),
+            "pillar": (_("Pillar"), "pillar"),
+            "minutes": (_("Minutes"), "minutes"),
+            "library": (_("Library"), "force__name"),
         },
         default_sort="title",
     )
@@ -77,12 +80,14 @@ def module_create(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{module.title} added to your force's library.")
+            messages.success(
+                request, _("%(title)s added to your force's library.") % {"title": module.title}
+            )
             return redirect(module)
     return render(
         request,
         "programme/form.html",
-        {"form": form, "title": "Add a module", "cancel_href": "/curriculum/"},
+        {"form": form, "title": _("Add a module"), "cancel_href": "/curriculum/"},
     )
 
 
@@ -115,12 +120,16 @@ def module_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Module saved.")
+            messages.success(request, _("Module saved."))
             return redirect(module)
     return render(
         request,
         "programme/form.html",
-        {"form": form, "title": f"Change {module.title}", "cancel_href": module.get_absolute_url()},
+        {
+            "form": form,
+            "title": _("Change %(name)s") % {"name": module.title},
+            "cancel_href": module.get_absolute_url(),
+        },
     )
 
 
@@ -134,7 +143,10 @@ def module_copy(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(module)
-    messages.success(request, f"Your force now has its own copy of {module.title} to change.")
+    messages.success(
+        request,
+        _("Your force now has its own copy of %(name)s to change.") % {"name": module.title},
+    )
     return redirect(copy)
 
 
@@ -145,9 +157,14 @@ def library_copy(request):
     counts = services.copy_national_library(acting_user=request.user, force=force)
     messages.success(
         request,
-        f"Copied {counts['modules']} module{'s' if counts['modules'] != 1 else ''} and "
-        f"{counts['templates']} template{'s' if counts['templates'] != 1 else ''} to {force.name}. "
-        "The national library is unchanged.",
+        _("Copied %(modules)s and %(templates)s to %(force)s. The national library is unchanged.")
+        % {
+            "modules": ngettext("%(count)s module", "%(count)s modules", counts["modules"])
+            % {"count": counts["modules"]},
+            "templates": ngettext("%(count)s template", "%(count)s templates", counts["templates"])
+            % {"count": counts["templates"]},
+            "force": force.name,
+        },
     )
     return redirect("programme:module_list")
 
@@ -168,17 +185,17 @@ def resource_add(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{resource.title} added.")
+            messages.success(request, _("%(title)s added.") % {"title": resource.title})
             return redirect(module)
     return render(
         request,
         "programme/form.html",
         {
             "form": form,
-            "title": f"Add a resource to {module.title}",
+            "title": _("Add a resource to %(name)s") % {"name": module.title},
             "cancel_href": module.get_absolute_url(),
             "multipart": True,
-            "submit_label": "Upload",
+            "submit_label": _("Upload"),
         },
     )
 
@@ -203,7 +220,7 @@ def resource_download(request, pk):
 def resource_remove(request, pk):
     resource = selectors.get_resource_for_user(request.user, pk, Perm.MODULE_MANAGE)
     services.remove_resource(acting_user=request.user, resource=resource)
-    messages.success(request, f"{resource.title} removed.")
+    messages.success(request, _("%(title)s removed.") % {"title": resource.title})
     return redirect(resource.module)
 
 
@@ -245,12 +262,16 @@ def template_create(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Template {template.name} added.")
+            messages.success(request, _("Template %(name)s added.") % {"name": template.name})
             return redirect(template)
     return render(
         request,
         "programme/template_form.html",
-        {"form": form, "title": "Add a programme template", "cancel_href": "/programme-templates/"},
+        {
+            "form": form,
+            "title": _("Add a programme template"),
+            "cancel_href": "/programme-templates/",
+        },
     )
 
 
@@ -288,14 +309,14 @@ def template_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Template saved.")
+            messages.success(request, _("Template saved."))
             return redirect(template)
     return render(
         request,
         "programme/template_form.html",
         {
             "form": form,
-            "title": f"Change {template.name}",
+            "title": _("Change %(name)s") % {"name": template.name},
             "cancel_href": template.get_absolute_url(),
         },
     )
@@ -311,5 +332,8 @@ def template_copy(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(template)
-    messages.success(request, f"Your force now has its own copy of {template.name} to change.")
+    messages.success(
+        request,
+        _("Your force now has its own copy of %(name)s to change.") % {"name": template.name},
+    )
     return redirect(copy)
