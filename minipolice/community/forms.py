@@ -1,5 +1,7 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.community.models import KIND_MEASURES, MEASURES, ActionKind, CommunityAction
 from minipolice.lib.forms import GovukDateField
@@ -7,12 +9,12 @@ from minipolice.lib.forms import GovukDateField
 
 class KindForm(forms.Form):
     kind = forms.ChoiceField(
-        label="What kind of community action was it?",
+        label=gettext_lazy("What kind of community action was it?"),
         choices=ActionKind.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select what kind of community action it was",
-            "invalid_choice": "Select a kind of community action from the list",
+            "required": gettext_lazy("Select what kind of community action it was"),
+            "invalid_choice": gettext_lazy("Select a kind of community action from the list"),
         },
     )
 
@@ -25,13 +27,15 @@ class ActionForm(forms.ModelForm):
     """
 
     participants = forms.TypedMultipleChoiceField(
-        label="Children who took part",
+        label=gettext_lazy("Children who took part"),
         coerce=int,
         required=False,
         error_messages={
-            "invalid_choice": "Select only children in one of the unit's cohorts running on the "
-            "date of the action, with consent to take part",
-            "invalid_list": "Select the children who took part",
+            "invalid_choice": gettext_lazy(
+                "Select only children in one of the unit's cohorts running on the "
+                "date of the action, with consent to take part"
+            ),
+            "invalid_list": gettext_lazy("Select the children who took part"),
         },
     )
 
@@ -53,11 +57,22 @@ class ActionForm(forms.ModelForm):
         ]
         error_messages = {
             "date": {
-                "required": "Enter the date of the action",
-                "invalid": "The date of the action must be a real date",
+                "required": gettext_lazy("Enter the date of the action"),
+                "invalid": gettext_lazy("The date of the action must be a real date"),
             },
-            "latitude": {"invalid": "Enter the latitude as a number, for example 51.12345"},
-            "longitude": {"invalid": "Enter the longitude as a number, for example -2.98765"},
+            "latitude": {
+                "invalid": gettext_lazy("Enter the latitude as a number, for example 51.12345")
+            },
+            "longitude": {
+                "invalid": gettext_lazy("Enter the longitude as a number, for example -2.98765")
+            },
+        }
+        labels = {
+            "date": gettext_lazy("Date"),
+            "place": gettext_lazy("Place"),
+            "latitude": gettext_lazy("Latitude"),
+            "longitude": gettext_lazy("Longitude"),
+            "partners": gettext_lazy("Partners"),
         }
         field_classes = {"date": GovukDateField}
         widgets = {
@@ -73,8 +88,10 @@ class ActionForm(forms.ModelForm):
     def __init__(self, *args, kind: str, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = ActionKind(kind)
-        what = "action" if self.kind == ActionKind.OTHER else self.kind.label.lower()
-        self.fields["place"].error_messages["required"] = f"Enter where the {what} took place"
+        what = _("action") if self.kind == ActionKind.OTHER else self.kind.label.lower()
+        self.fields["place"].error_messages["required"] = _(
+            "Enter where the %(what)s took place"
+        ) % {"what": what}
         fitting = KIND_MEASURES[self.kind]
         for name in [
             "homes_reached",
@@ -89,8 +106,9 @@ class ActionForm(forms.ModelForm):
             else:
                 words = MEASURES[name]
                 self.fields[name].error_messages.update(
-                    invalid=f"Enter the number of {words} as a whole number, for example 25",
-                    min_value=f"The number of {words} must be 0 or more",
+                    invalid=_("Enter the number of %(what)s as a whole number, for example 25")
+                    % {"what": words},
+                    min_value=_("The number of %(what)s must be 0 or more") % {"what": words},
                 )
                 self.fields[name].widget.attrs["class"] = "govuk-input--width-5"
                 self.fields[name].widget.attrs["inputmode"] = "numeric"
@@ -125,7 +143,7 @@ class ActionForm(forms.ModelForm):
         ):
             self.add_error(
                 "longitude" if lng is None else "latitude",
-                "Give both latitude and longitude, or neither.",
+                _("Give both latitude and longitude, or neither."),
             )
         by_id = {c.child.pk: c.child for c in self.candidates}
         cleaned["participants"] = [
@@ -136,26 +154,30 @@ class ActionForm(forms.ModelForm):
 
 class TotalsForm(forms.Form):
     start = GovukDateField(
-        label="From",
+        label=gettext_lazy("From"),
         error_messages={
-            "required": "Enter the first date to count from",
-            "invalid": "The first date must be a real date",
+            "required": gettext_lazy("Enter the first date to count from"),
+            "invalid": gettext_lazy("The first date must be a real date"),
         },
     )
     end = GovukDateField(
-        label="To",
+        label=gettext_lazy("To"),
         error_messages={
-            "required": "Enter the last date to count to",
-            "invalid": "The last date must be a real date",
+            "required": gettext_lazy("Enter the last date to count to"),
+            "invalid": gettext_lazy("The last date must be a real date"),
         },
     )
     level = forms.ChoiceField(
-        label="Totals for each",
-        choices=[("unit", "Unit"), ("area", "Area"), ("force", "Force")],
+        label=gettext_lazy("Totals for each"),
+        choices=[
+            ("unit", gettext_lazy("Unit")),
+            ("area", gettext_lazy("Area")),
+            ("force", gettext_lazy("Force")),
+        ],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select whether to total by unit, area or force",
-            "invalid_choice": "Select unit, area or force",
+            "required": gettext_lazy("Select whether to total by unit, area or force"),
+            "invalid_choice": gettext_lazy("Select unit, area or force"),
         },
     )
 
@@ -163,5 +185,5 @@ class TotalsForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
-            self.add_error("end", "The end date must be on or after the start date.")
+            self.add_error("end", _("The end date must be on or after the start date."))
         return cleaned

@@ -4,6 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, scope_paths, scope_q
@@ -90,16 +92,20 @@ def participant_candidates(user, unit, on: datetime.date, extra_ids=()) -> list[
     children = list(eligible_children(user, unit, on, extra_ids))
     decisions = attendance_decisions([c.pk for c in children], today=on)
     return [
-        Candidate(c, decisions.get(c.pk, Decision(False, "No consent recorded for taking part")))
+        Candidate(c, decisions.get(c.pk, Decision(False, _("No consent recorded for taking part"))))
         for c in children
     ]
 
 
 # Totals --------------------------------------------------------------------------------------
 LEVELS = {
-    "unit": ("unit_id", "unit__name", "Unit"),
-    "area": ("unit__school__area_id", "unit__school__area__name", "Area"),
-    "force": ("unit__school__area__force_id", "unit__school__area__force__name", "Force"),
+    "unit": ("unit_id", "unit__name", gettext_lazy("Unit")),
+    "area": ("unit__school__area_id", "unit__school__area__name", gettext_lazy("Area")),
+    "force": (
+        "unit__school__area__force_id",
+        "unit__school__area__force__name",
+        gettext_lazy("Force"),
+    ),
 }
 
 
@@ -153,18 +159,18 @@ def totals_table(result: dict) -> ExportTable:
     measures = [words.capitalize() for words in MEASURES.values()]
 
     def children(row):
-        return "fewer than 5" if row["children_hidden"] else row["children"]
+        return _("fewer than 5") if row["children_hidden"] else row["children"]
 
     rows = [
-        [row["name"], row["actions"], children(row), *(n for _, n in row["measures"])]
+        [row["name"], row["actions"], children(row), *(n for _n, n in row["measures"])]
         for row in result["rows"]
     ]
     overall = result["overall"]
     rows.append(
-        ["Total", overall["actions"], children(overall), *(n for _, n in overall["measures"])]
+        [_("Total"), overall["actions"], children(overall), *(n for _n, n in overall["measures"])]
     )
     return ExportTable(
-        f"Totals for each {result['heading'].lower()}",
-        [result["heading"], "Actions", "Children taking part", *measures],
+        _("Totals for each %(level)s") % {"level": result["heading"].lower()},
+        [str(result["heading"]), _("Actions"), _("Children taking part"), *measures],
         rows,
     )

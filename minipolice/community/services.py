@@ -2,7 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
 
 from minipolice.audit.services import record_audit
 from minipolice.community.models import (
@@ -16,13 +18,20 @@ from minipolice.community.selectors import enrolled_on
 from minipolice.consent.enforcement import attendance_decisions
 from minipolice.lib.users import signed_in_or_none
 
+
+def _audit_label(action: CommunityAction) -> str:
+    """The action as the audit log names it: in English whatever the page's language."""
+    with translation.override(None):
+        return f"{action} by {action.unit.name}"
+
+
 DETAIL_FIELDS = ["date", "place", "latitude", "longitude", "partners", "outcome"]
 
 
 def _apply(action: CommunityAction, kind: str, details: dict) -> None:
     """Set the details, and only the measures that fit the kind: the others are cleared."""
     if kind not in ActionKind.values:
-        raise ValidationError({"kind": "Choose what kind of action it was."})
+        raise ValidationError({"kind": _("Choose what kind of action it was.")})
     action.kind = kind
     for name in DETAIL_FIELDS:
         if name in details:
@@ -48,12 +57,23 @@ def _check_participants(action: CommunityAction, children) -> None:
     for child in children:
         if child.pk not in enrolled:
             problems.append(
-                f"{child} was not in a cohort of {action.unit.name} running on "
-                f"{action.date:%-d %B %Y}: choose only children in a current cohort."
+                _(
+                    "%(child)s was not in a cohort of %(unit)s running on %(date)s: choose only "
+                    "children in a current cohort."
+                )
+                % {
+                    "child": child,
+                    "unit": action.unit.name,
+                    "date": format_date(action.date, "j F Y"),
+                }
             )
         elif not decisions.get(child.pk):
-            reason = decisions[child.pk].reason if child.pk in decisions else "No consent recorded"
-            problems.append(f"{child} cannot take part: {reason}.")
+            reason = (
+                decisions[child.pk].reason if child.pk in decisions else _("No consent recorded")
+            )
+            problems.append(
+                _("%(child)s cannot take part: %(reason)s.") % {"child": child, "reason": reason}
+            )
     if problems:
         raise ValidationError({"participants": problems})
 
@@ -88,7 +108,7 @@ def record_action(*, acting_user, unit, kind: str, participants=(), **details) -
         action="create",
         obj=action,
         force=unit.school.area.force,
-        label=f"{action} by {unit.name}",
+        label=_audit_label(action),
         fields=_audit_fields(action, [c.pk for c in participants]),
     )
     return action
@@ -127,7 +147,7 @@ def update_action(
             action="update",
             obj=action,
             force=action.unit.school.area.force,
-            label=f"{action} by {action.unit.name}",
+            label=_audit_label(action),
             fields=changes,
         )
     return action

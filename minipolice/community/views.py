@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
@@ -17,15 +18,21 @@ from minipolice.lib.forms import apply_service_errors, posted_date
 from minipolice.lib.listing import build_listing, export_listing
 from minipolice.organisations.selectors import get_unit_for_user, visible_units
 
-# The columns of the action list's download: what its table shows.
-ACTION_COLUMNS = [
-    ("Date", "date"),
-    ("Kind", "get_kind_display"),
-    ("Unit", "unit.name"),
-    ("Place", "place"),
-    ("Reach", lambda action: ", ".join(f"{number} {words}" for words, number in action.reach())),
-    ("Children", "children_count"),
-]
+
+def _action_columns():
+    """The columns of the action list's download: what its table shows (headings in the
+    reader's language)."""
+    return [
+        (_("Date"), "date"),
+        (_("Kind"), "get_kind_display"),
+        (_("Unit"), "unit.name"),
+        (_("Place"), "place"),
+        (
+            _("Reach"),
+            lambda action: ", ".join(f"{number} {words}" for words, number in action.reach()),
+        ),
+        (_("Children"), "children_count"),
+    ]
 
 
 @require_permission(Perm.COMMUNITY_READ)
@@ -46,15 +53,15 @@ def action_list(request):
         actions,
         search_fields=["place", "partners", "unit__name", "outcome"],
         sort_fields={
-            "date": ("Date", "date"),
-            "kind": ("Kind", "kind"),
-            "unit": ("Unit", "unit__name"),
-            "place": ("Place", "place"),
+            "date": (_("Date"), "date"),
+            "kind": (_("Kind"), "kind"),
+            "unit": (_("Unit"), "unit__name"),
+            "place": (_("Place"), "place"),
         },
         default_sort="-date",
     )
     if export := export_listing(
-        request, listing, title="Community actions", columns=ACTION_COLUMNS
+        request, listing, title="Community actions", columns=_action_columns()
     ):
         return export
     return render(
@@ -65,7 +72,7 @@ def action_list(request):
             "unit": unit,
             "kinds": ActionKind.choices,
             "kind": kind,
-            "extra_headers": ["Reach"],
+            "extra_headers": [_("Reach")],
             "add_units": visible_units(request.user, Perm.COMMUNITY_MANAGE).order_by("name")[:50],
         },
     )
@@ -97,7 +104,10 @@ def action_create(request, unit_pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{action} recorded for {unit.name}.")
+            messages.success(
+                request,
+                _("%(action)s recorded for %(unit)s.") % {"action": action, "unit": unit.name},
+            )
             return redirect(action)
     return render(
         request,
@@ -106,7 +116,7 @@ def action_create(request, unit_pk):
             "form": form,
             "unit": unit,
             "kind_label": ActionKind(kind).label,
-            "title": f"Record a {ActionKind(kind).label.lower()}",
+            "title": _("Record a %(kind)s") % {"kind": ActionKind(kind).label.lower()},
             "change_kind_href": f"{reverse('community:action_create', args=[unit.pk])}?kind=",
             "cancel_href": reverse("organisations:unit_detail", args=[unit.pk]),
         },
@@ -156,7 +166,7 @@ def action_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Community action saved.")
+            messages.success(request, _("Community action saved."))
             return redirect(action)
     return render(
         request,
@@ -165,7 +175,7 @@ def action_edit(request, pk):
             "form": form,
             "unit": action.unit,
             "kind_label": ActionKind(kind).label,
-            "title": f"Change the {ActionKind(kind).label.lower()}",
+            "title": _("Change the %(kind)s") % {"kind": ActionKind(kind).label.lower()},
             "change_kind_href": f"{reverse('community:action_edit', args=[action.pk])}?kind=",
             "cancel_href": action.get_absolute_url(),
         },

@@ -2,6 +2,8 @@ import datetime
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from minipolice.delivery.models import SchoolHoliday, Session
 from minipolice.delivery.services import WEEKDAYS
@@ -9,49 +11,49 @@ from minipolice.lib.forms import GovukDateField, GovukTimeField
 
 # What each field says when it is left empty or filled in wrongly (GOV.UK error messages).
 START_TIME_ERRORS = {
-    "required": "Enter the start time",
-    "invalid": "Enter the start time as hours and minutes, for example 14:00",
+    "required": gettext_lazy("Enter the start time"),
+    "invalid": gettext_lazy("Enter the start time as hours and minutes, for example 14:00"),
 }
 MINUTES_ERRORS = {
-    "required": "Enter the length of the session in minutes",
-    "invalid": "Enter the length as a whole number of minutes, for example 60",
-    "min_value": "The session must be 5 minutes or longer",
-    "max_value": "The session must be 600 minutes (10 hours) or shorter",
+    "required": gettext_lazy("Enter the length of the session in minutes"),
+    "invalid": gettext_lazy("Enter the length as a whole number of minutes, for example 60"),
+    "min_value": gettext_lazy("The session must be 5 minutes or longer"),
+    "max_value": gettext_lazy("The session must be 600 minutes (10 hours) or shorter"),
 }
 
 
 class PlanForm(forms.Form):
     template = forms.ModelChoiceField(
-        label="Programme template",
+        label=gettext_lazy("Programme template"),
         queryset=None,
         empty_label=None,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select a programme template",
-            "invalid_choice": "Select a programme template from the list",
+            "required": gettext_lazy("Select a programme template"),
+            "invalid_choice": gettext_lazy("Select a programme template from the list"),
         },
     )
     first_date = GovukDateField(
-        label="Start from",
-        help_text="The first session is on the chosen weekday on or after this date.",
+        label=gettext_lazy("Start from"),
+        help_text=gettext_lazy("The first session is on the chosen weekday on or after this date."),
         error_messages={
-            "required": "Enter the date to start planning from",
-            "invalid": "The date to start from must be a real date",
+            "required": gettext_lazy("Enter the date to start planning from"),
+            "invalid": gettext_lazy("The date to start from must be a real date"),
         },
     )
     weekday = forms.TypedChoiceField(
-        label="Day of the week",
+        label=gettext_lazy("Day of the week"),
         coerce=int,
         choices=[(i, day) for i, day in enumerate(WEEKDAYS[:5])],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select the day of the week the sessions are on",
-            "invalid_choice": "Select a day of the week from Monday to Friday",
+            "required": gettext_lazy("Select the day of the week the sessions are on"),
+            "invalid_choice": gettext_lazy("Select a day of the week from Monday to Friday"),
         },
     )
-    start_time = GovukTimeField(label="Start time", error_messages=START_TIME_ERRORS)
+    start_time = GovukTimeField(label=gettext_lazy("Start time"), error_messages=START_TIME_ERRORS)
     minutes = forms.IntegerField(
-        label="Length in minutes",
+        label=gettext_lazy("Length in minutes"),
         min_value=5,
         max_value=600,
         initial=60,
@@ -59,35 +61,55 @@ class PlanForm(forms.Form):
         error_messages=MINUTES_ERRORS,
     )
     place = forms.CharField(
-        label="Place", max_length=160, required=False, help_text="For example, the school hall."
+        label=gettext_lazy("Place"),
+        max_length=160,
+        required=False,
+        help_text=gettext_lazy("For example, the school hall."),
     )
 
     def __init__(self, *args, templates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates
-        self.fields["template"].label_from_instance = lambda t: (
-            f"{t.name} ({t.weeks} week{'s' if t.weeks != 1 else ''}"
-            f"{', national' if t.force_id is None else ''})"
+        self.fields["template"].label_from_instance = _template_label
+
+
+def _template_label(template) -> str:
+    if template.force_id is None:
+        words = ngettext(
+            "%(name)s (%(weeks)s week, national)",
+            "%(name)s (%(weeks)s weeks, national)",
+            template.weeks,
         )
+    else:
+        words = ngettext("%(name)s (%(weeks)s week)", "%(name)s (%(weeks)s weeks)", template.weeks)
+    return words % {"name": template.name, "weeks": template.weeks}
 
 
 class SessionForm(forms.ModelForm):
     class Meta:
         model = Session
         fields = ["date", "start_time", "minutes", "place", "module"]
-        labels = {"minutes": "Length in minutes", "start_time": "Start time"}
+        labels = {
+            "date": gettext_lazy("Date"),
+            "minutes": gettext_lazy("Length in minutes"),
+            "start_time": gettext_lazy("Start time"),
+            "place": gettext_lazy("Place"),
+            "module": gettext_lazy("Module"),
+        }
         field_classes = {"date": GovukDateField, "start_time": GovukTimeField}
         widgets = {
             "minutes": forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
         }
         error_messages = {
             "date": {
-                "required": "Enter the date of the session",
-                "invalid": "The date of the session must be a real date",
+                "required": gettext_lazy("Enter the date of the session"),
+                "invalid": gettext_lazy("The date of the session must be a real date"),
             },
             "start_time": START_TIME_ERRORS,
             "minutes": MINUTES_ERRORS,
-            "module": {"invalid_choice": "Select a module from the list, or no module"},
+            "module": {
+                "invalid_choice": gettext_lazy("Select a module from the list, or no module")
+            },
         }
 
     def __init__(self, *args, modules, **kwargs):
@@ -97,31 +119,35 @@ class SessionForm(forms.ModelForm):
             MaxValueValidator(600, MINUTES_ERRORS["max_value"]),
         ]
         self.fields["module"].queryset = modules
-        self.fields["module"].empty_label = "No module"
+        self.fields["module"].empty_label = _("No module")
         self.fields["module"].required = False
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label="Why is the session cancelled?",
+        label=gettext_lazy("Why is the session cancelled?"),
         max_length=255,
-        help_text="For example: school trip, snow closure, leader called to an incident.",
+        help_text=gettext_lazy(
+            "For example: school trip, snow closure, leader called to an incident."
+        ),
         error_messages={
-            "required": "Enter why the session is cancelled",
-            "max_length": "The reason must be 255 characters or fewer",
+            "required": gettext_lazy("Enter why the session is cancelled"),
+            "max_length": gettext_lazy("The reason must be 255 characters or fewer"),
         },
     )
 
 
 class SessionDetailsForm(forms.Form):
     leaders_present = forms.ModelMultipleChoiceField(
-        label="Leaders present",
+        label=gettext_lazy("Leaders present"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Their time counts toward their volunteer hours.",
+        help_text=gettext_lazy("Their time counts toward their volunteer hours."),
     )
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, candidates, with_notes=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,20 +161,25 @@ class HolidayForm(forms.ModelForm):
     class Meta:
         model = SchoolHoliday
         fields = ["name", "area", "start_date", "end_date"]
+        labels = {"name": gettext_lazy("Name"), "area": gettext_lazy("Area")}
         field_classes = {"start_date": GovukDateField, "end_date": GovukDateField}
         error_messages = {
-            "name": {"required": "Enter the name of the holiday, for example Autumn half term"},
+            "name": {
+                "required": gettext_lazy(
+                    "Enter the name of the holiday, for example Autumn half term"
+                )
+            },
             "area": {
-                "required": "Select the area these dates apply to",
-                "invalid_choice": "Select an area from the list",
+                "required": gettext_lazy("Select the area these dates apply to"),
+                "invalid_choice": gettext_lazy("Select an area from the list"),
             },
             "start_date": {
-                "required": "Enter the first day of the holiday",
-                "invalid": "The first day must be a real date",
+                "required": gettext_lazy("Enter the first day of the holiday"),
+                "invalid": gettext_lazy("The first day must be a real date"),
             },
             "end_date": {
-                "required": "Enter the last day of the holiday",
-                "invalid": "The last day must be a real date",
+                "required": gettext_lazy("Enter the last day of the holiday"),
+                "invalid": gettext_lazy("The last day must be a real date"),
             },
         }
 
@@ -156,16 +187,16 @@ class HolidayForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas
         self.fields["area"].required = area_required
-        self.fields["area"].empty_label = "Every area of the force"
+        self.fields["area"].empty_label = _("Every area of the force")
         if area_required:
-            self.fields["area"].empty_label = "Choose an area"
-            self.fields["area"].help_text = "The area these dates apply to."
+            self.fields["area"].empty_label = _("Choose an area")
+            self.fields["area"].help_text = _("The area these dates apply to.")
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "The last day must be on or after the first day.")
+            self.add_error("end_date", _("The last day must be on or after the first day."))
         return cleaned
 
 

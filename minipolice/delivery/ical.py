@@ -9,6 +9,7 @@ no child's data and no leaders' notes: the address works without signing in.
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 PRODID = "-//Mini Police Hub//Sessions//EN"
 
@@ -58,12 +59,12 @@ def calendar(*, name: str, sessions, host: str, url_for) -> str:
     ]
     for session in sessions:
         unit = session.cohort.unit
-        summary = f"Mini Police: {session.title}"
+        summary = _("Mini Police: %(title)s") % {"title": session.title}
         description = f"{unit.name}, {session.cohort.name}."
         if session.is_cancelled:
-            summary = f"Cancelled: {summary}"
+            summary = _("Cancelled: %(summary)s") % {"summary": summary}
             # The reason is free text and could name a child: a feed needs no sign-in.
-            description += " This session is cancelled."
+            description += " " + _("This session is cancelled.")
         lines += [
             "BEGIN:VEVENT",
             f"UID:session-{session.pk}@{host}",

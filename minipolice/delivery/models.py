@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from minipolice.lib.tokens import new_token as new_feed_token  # noqa: F401  (migration 0001)
 from minipolice.lib.validators import validate_date_in_range
@@ -27,11 +29,13 @@ class SchoolHoliday(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="school_holidays",
-        help_text="Leave empty when the dates apply to every area of the force.",
+        help_text=gettext_lazy("Leave empty when the dates apply to every area of the force."),
     )
-    name = models.CharField(max_length=120, help_text='For example "Autumn half term"')
-    start_date = models.DateField("First day", validators=[validate_date_in_range])
-    end_date = models.DateField("Last day", validators=[validate_date_in_range])
+    name = models.CharField(
+        max_length=120, help_text=gettext_lazy('For example "Autumn half term"')
+    )
+    start_date = models.DateField(gettext_lazy("First day"), validators=[validate_date_in_range])
+    end_date = models.DateField(gettext_lazy("Last day"), validators=[validate_date_in_range])
 
     class Meta:
         ordering = ["start_date", "name"]
@@ -40,7 +44,9 @@ class SchoolHoliday(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="holiday_ends_after_start",
-                violation_error_message="The last day must be on or after the first day.",
+                violation_error_message=gettext_lazy(
+                    "The last day must be on or after the first day."
+                ),
             )
         ]
 
@@ -49,8 +55,8 @@ class SchoolHoliday(models.Model):
 
 
 class SessionStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    CANCELLED = "cancelled", "Cancelled"
+    PLANNED = "planned", pgettext_lazy("a session", "Planned")
+    CANCELLED = "cancelled", pgettext_lazy("a session", "Cancelled")
 
 
 class Session(models.Model):
@@ -110,7 +116,7 @@ class Session(models.Model):
 
     @property
     def title(self) -> str:
-        return self.module.title if self.module_id else "Session"
+        return self.module.title if self.module_id else _("Session")
 
     def starts_at(self) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(self.date, self.start_time))
@@ -120,9 +126,9 @@ class Session(models.Model):
 
 
 class AttendanceStatus(models.TextChoices):
-    PRESENT = "present", "Present"
-    ABSENT = "absent", "Absent"
-    EXCUSED = "excused", "Excused"
+    PRESENT = "present", pgettext_lazy("register mark", "Present")
+    ABSENT = "absent", pgettext_lazy("register mark", "Absent")
+    EXCUSED = "excused", pgettext_lazy("register mark", "Excused")
 
 
 class Attendance(models.Model):

@@ -18,6 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minipolice.accounts.models import Role, RoleAssignment, User
 from minipolice.accounts.permissions import Perm
@@ -247,7 +248,7 @@ class RegisterRow:
 
     @property
     def status_label(self) -> str:
-        return AttendanceStatus(self.status).label if self.status else "Not marked"
+        return AttendanceStatus(self.status).label if self.status else _("Not marked")
 
 
 def register_children(session: Session):
@@ -281,7 +282,7 @@ def register_rows(session: Session, children=None) -> list[RegisterRow]:
         RegisterRow(
             child=c,
             status=c.register_status,
-            decision=decisions.get(c.pk, Decision(False, "No consent recorded for taking part")),
+            decision=decisions.get(c.pk, Decision(False, _("No consent recorded for taking part"))),
         )
         for c in children
     ]

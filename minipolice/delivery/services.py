@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.audit.services import record_audit
 from minipolice.consent.enforcement import attendance_decisions
@@ -35,12 +38,20 @@ from minipolice.people.models import Child
 
 SESSION_FIELDS = ["date", "start_time", "minutes", "place", "module"]
 HOLIDAY_FIELDS = ["name", "area", "start_date", "end_date"]
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKDAYS = [
+    gettext_lazy("Monday"),
+    gettext_lazy("Tuesday"),
+    gettext_lazy("Wednesday"),
+    gettext_lazy("Thursday"),
+    gettext_lazy("Friday"),
+    gettext_lazy("Saturday"),
+    gettext_lazy("Sunday"),
+]
 
 
 # Planning ------------------------------------------------------------------------------------
-ALREADY_HAS_SESSION = "already has a session"
-IN_THE_PAST = "in the past"
+ALREADY_HAS_SESSION = gettext_lazy("already has a session")
+IN_THE_PAST = gettext_lazy("in the past")
 
 
 @dataclass(frozen=True)
@@ -115,15 +126,18 @@ def _skip_reason(day: datetime.date, holidays, taken: set, today: datetime.date)
 def _check_template_fits(cohort: Cohort, template) -> None:
     force_id = cohort.unit.school.area.force_id
     if template.force_id not in (None, force_id):
-        raise ValidationError({"template": "Choose a national template or one of your force's."})
+        raise ValidationError({"template": _("Choose a national template or one of your force's.")})
 
 
 def _check_in_cohort(cohort: Cohort, day: datetime.date, field: str = "date") -> None:
     if not cohort.start_date <= day <= cohort.end_date:
         raise ValidationError(
             {
-                field: f"The date must be within the cohort: {cohort.start_date:%-d %B %Y} to "
-                f"{cohort.end_date:%-d %B %Y}."
+                field: _("The date must be within the cohort: %(start)s to %(end)s.")
+                % {
+                    "start": format_date(cohort.start_date, "j F Y"),
+                    "end": format_date(cohort.end_date, "j F Y"),
+                }
             }
         )
 
@@ -150,12 +164,18 @@ def plan_sessions(
         cohort=cohort, template=template, first_date=first_date, weekday=weekday, today=today
     )
     if not plan.weeks:
-        raise ValidationError("No week of this template fits before the cohort ends.")
+        raise ValidationError(_("No week of this template fits before the cohort ends."))
     if plan.beyond_end:
         raise ValidationError(
-            f"Only {len(plan.weeks)} of the {len(plan.weeks) + plan.beyond_end} weeks fit before "
-            f"the cohort ends on {cohort.end_date:%-d %B %Y}. Start earlier, or choose a shorter "
-            "template and add the rest by hand."
+            _(
+                "Only %(fit)s of the %(weeks)s weeks fit before the cohort ends on %(end)s. "
+                "Start earlier, or choose a shorter template and add the rest by hand."
+            )
+            % {
+                "fit": len(plan.weeks),
+                "weeks": len(plan.weeks) + plan.beyond_end,
+                "end": format_date(cohort.end_date, "j F Y"),
+            }
         )
     sessions = [
         Session(
@@ -212,13 +232,15 @@ def update_session(*, acting_user, session: Session, **changes) -> Session:
 def cancel_session(*, acting_user, session: Session, reason: str) -> Session:
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the session is cancelled."})
+        raise ValidationError({"reason": _("Say why the session is cancelled.")})
     if session.is_cancelled:
-        raise ValidationError("This session is already cancelled.")
+        raise ValidationError(_("This session is already cancelled."))
     if session.attendances.exists():
         raise ValidationError(
-            "Children have been marked on this session's register, so it went ahead. "
-            "Change the register instead of cancelling the session."
+            _(
+                "Children have been marked on this session's register, so it went ahead. "
+                "Change the register instead of cancelling the session."
+            )
         )
     session.status = SessionStatus.CANCELLED
     session.cancelled_reason = reason[:255]
@@ -249,11 +271,13 @@ def record_session_details(
         and acting_user is not None
         and not may_see_session_notes(acting_user, session)
     ):
-        raise PermissionDenied("Your vetting or safeguarding training is not in date.")
+        raise PermissionDenied(_("Your vetting or safeguarding training is not in date."))
     if notes is None:
         notes = session.notes
     if session.is_cancelled and leaders:
-        raise ValidationError({"leaders_present": "Nobody can be present at a cancelled session."})
+        raise ValidationError(
+            {"leaders_present": _("Nobody can be present at a cancelled session.")}
+        )
     before = set(session.leaders_present.values_list("pk", flat=True))
     leaders = list(leaders)
     changes = {}
@@ -279,10 +303,11 @@ def record_session_details(
 # The register --------------------------------------------------------------------------------
 def _check_register_open(session: Session, today: datetime.date) -> None:
     if session.is_cancelled:
-        raise ValidationError("This session was cancelled, so it has no register.")
+        raise ValidationError(_("This session was cancelled, so it has no register."))
     if session.date > today:
         raise ValidationError(
-            f"The register opens on the day of the session, {session.date:%-d %B %Y}."
+            _("The register opens on the day of the session, %(date)s.")
+            % {"date": format_date(session.date, "j F Y")}
         )
 
 
@@ -293,15 +318,18 @@ def record_attendance(
     """Mark one child present, absent or excused. Present needs participation consent."""
     today = today or timezone.localdate()
     if status not in AttendanceStatus.values:
-        raise ValidationError("Choose present, absent or excused.")
+        raise ValidationError(_("Choose present, absent or excused."))
     _check_register_open(session, today)
     if not register_children(session).filter(pk=child.pk).exists():
-        raise ValidationError(f"{child} is not on this session's register.")
+        raise ValidationError(_("%(child)s is not on this session's register.") % {"child": child})
     if status == AttendanceStatus.PRESENT:
         decision = attendance_decisions([child.pk], today=session.date).get(child.pk)
         if not decision:
-            reason = decision.reason if decision is not None else "No consent recorded"
-            raise ValidationError(f"{child} cannot be marked present: {reason}.")
+            reason = decision.reason if decision is not None else _("No consent recorded")
+            raise ValidationError(
+                _("%(child)s cannot be marked present: %(reason)s.")
+                % {"child": child, "reason": reason}
+            )
     now = timezone.now()
     recorder = signed_in_or_none(acting_user)
     attendance, created = _upsert_attendance(
@@ -392,8 +420,8 @@ def mark_rest_absent(*, acting_user, session: Session, today: datetime.date | No
     return marked
 
 
-NOT_ON_REGISTER = "This child is not on this session's register."
-LISTED_TWICE = "This child is listed twice."
+NOT_ON_REGISTER = gettext_lazy("This child is not on this session's register.")
+LISTED_TWICE = gettext_lazy("This child is listed twice.")
 
 
 @dataclass(frozen=True)
@@ -421,7 +449,7 @@ def record_register(
     """
     errors: dict[str, list[str]] = {}
     seen = set()
-    for index, (child_id, _) in enumerate(marks):
+    for index, (child_id, _status) in enumerate(marks):
         if child_id in seen:
             errors[f"marks.{index}"] = [LISTED_TWICE]
         seen.add(child_id)
@@ -466,7 +494,7 @@ def create_holiday(
     *, acting_user, force, name: str, start_date, end_date, area=None
 ) -> SchoolHoliday:
     if area is not None and area.force_id != force.pk:
-        raise ValidationError({"area": "Choose an area of your force."})
+        raise ValidationError({"area": _("Choose an area of your force.")})
     holiday = SchoolHoliday(
         force=force, area=area, name=name, start_date=start_date, end_date=end_date
     )
@@ -481,7 +509,7 @@ def update_holiday(*, acting_user, holiday: SchoolHoliday, **changes) -> SchoolH
         if name in HOLIDAY_FIELDS:
             setattr(holiday, name, value)
     if holiday.area is not None and holiday.area.force_id != holiday.force_id:
-        raise ValidationError({"area": "Choose an area of your force."})
+        raise ValidationError({"area": _("Choose an area of your force.")})
     holiday.full_clean()
     holiday.save(update_fields=[name for name in HOLIDAY_FIELDS if name in changes])
     return holiday

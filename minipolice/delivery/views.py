@@ -7,6 +7,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from minipolice.accounts.permissions import Perm
@@ -86,8 +89,17 @@ def cohort_plan(request, cohort_pk):
             else:
                 messages.success(
                     request,
-                    f"{len(sessions)} sessions planned for {cohort.name}, "
-                    f"{sessions[0].date:%-d %B} to {sessions[-1].date:%-d %B %Y}.",
+                    ngettext(
+                        "%(count)s session planned for %(cohort)s, %(first)s to %(last)s.",
+                        "%(count)s sessions planned for %(cohort)s, %(first)s to %(last)s.",
+                        len(sessions),
+                    )
+                    % {
+                        "count": len(sessions),
+                        "cohort": cohort.name,
+                        "first": format_date(sessions[0].date, "j F"),
+                        "last": format_date(sessions[-1].date, "j F Y"),
+                    },
                 )
                 return redirect("delivery:cohort_sessions", cohort_pk=cohort.pk)
         else:
@@ -145,14 +157,17 @@ def session_create(request, cohort_pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Session added on {session.date:%-d %B %Y}.")
+            messages.success(
+                request,
+                _("Session added on %(date)s.") % {"date": format_date(session.date, "j F Y")},
+            )
             return redirect(session)
     return render(
         request,
         "delivery/form.html",
         {
             "form": form,
-            "title": f"Add a session to {cohort.name}",
+            "title": _("Add a session to %(cohort)s") % {"cohort": cohort.name},
             "caption": cohort.unit.name,
             "cancel_href": reverse("delivery:cohort_sessions", args=[cohort.pk]),
         },
@@ -251,9 +266,14 @@ def register_finish(request, pk):
     else:
         messages.success(
             request,
-            f"Register finished: {count} child{'ren' if count != 1 else ''} marked absent."
+            ngettext(
+                "Register finished: %(count)s child marked absent.",
+                "Register finished: %(count)s children marked absent.",
+                count,
+            )
+            % {"count": count}
             if count
-            else "Register finished: every child was already marked.",
+            else _("Register finished: every child was already marked."),
         )
     return redirect(session)
 
@@ -270,14 +290,14 @@ def session_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Session saved.")
+            messages.success(request, _("Session saved."))
             return redirect(session)
     return render(
         request,
         "delivery/form.html",
         {
             "form": form,
-            "title": "Move or change the session",
+            "title": _("Move or change the session"),
             "caption": f"{session.cohort.unit.name}: {session.cohort.name}",
             "cancel_href": session.get_absolute_url(),
         },
@@ -296,18 +316,23 @@ def session_cancel(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"The session on {session.date:%-d %B %Y} is cancelled.")
+            messages.success(
+                request,
+                _("The session on %(date)s is cancelled.")
+                % {"date": format_date(session.date, "j F Y")},
+            )
             return redirect(session)
     return render(
         request,
         "delivery/form.html",
         {
             "form": form,
-            "title": f"Cancel the session on {session.date:%-d %B %Y}",
+            "title": _("Cancel the session on %(date)s")
+            % {"date": format_date(session.date, "j F Y")},
             "caption": f"{session.cohort.unit.name}: {session.cohort.name}",
             "cancel_href": session.get_absolute_url(),
-            "submit_label": "Cancel the session",
-            "cancel_label": "Keep the session",
+            "submit_label": _("Cancel the session"),
+            "cancel_label": _("Keep the session"),
         },
     )
 
@@ -317,7 +342,7 @@ def session_cancel(request, pk):
 def session_reinstate(request, pk):
     session = selectors.get_session_for_user(request.user, pk, Perm.SESSION_MANAGE)
     services.reinstate_session(acting_user=request.user, session=session)
-    messages.success(request, "The session is back on.")
+    messages.success(request, _("The session is back on."))
     return redirect(session)
 
 
@@ -346,7 +371,7 @@ def session_details(request, pk):
             apply_service_errors(form, error)
         else:
             messages.success(
-                request, "Leaders and notes saved." if with_notes else "Leaders saved."
+                request, _("Leaders and notes saved.") if with_notes else _("Leaders saved.")
             )
             return redirect(session)
     return render(
@@ -354,8 +379,8 @@ def session_details(request, pk):
         "delivery/form.html",
         {
             "form": form,
-            "title": "Leaders present and notes" if with_notes else "Leaders present",
-            "caption": f"{session.cohort.name}, {session.date:%-d %B %Y}",
+            "title": _("Leaders present and notes") if with_notes else _("Leaders present"),
+            "caption": f"{session.cohort.name}, {format_date(session.date, 'j F Y')}",
             "cancel_href": session.get_absolute_url(),
         },
     )
@@ -417,16 +442,16 @@ def _calendar_page(request, *, unit, back_href, title):
         if request.POST.get("action") == "delete":
             services.delete_calendar_feed(acting_user=request.user, unit=unit)
             request.session.pop(NEW_FEED_KEY, None)
-            messages.success(request, "The calendar address no longer works.")
+            messages.success(request, _("The calendar address no longer works."))
         else:
             had = selectors.feed_of(request.user, unit) is not None
-            _, raw = services.renew_calendar_feed(acting_user=request.user, unit=unit)
+            _feed, raw = services.renew_calendar_feed(acting_user=request.user, unit=unit)
             request.session[NEW_FEED_KEY] = {"unit": unit_key, "token": raw}
             messages.success(
                 request,
-                "New calendar address made: the old one no longer works."
+                _("New calendar address made: the old one no longer works.")
                 if had
-                else "Calendar address made.",
+                else _("Calendar address made."),
             )
         return redirect(request.path)
     feed = selectors.feed_of(request.user, unit)
@@ -454,14 +479,14 @@ def unit_calendar(request, unit_pk):
         request,
         unit=unit,
         back_href=reverse("delivery:unit_timeline", args=[unit.pk]),
-        title=f"Calendar of {unit.name}",
+        title=_("Calendar of %(unit)s") % {"unit": unit.name},
     )
 
 
 @require_permission(Perm.SESSION_READ)
 def my_calendar(request):
     return _calendar_page(
-        request, unit=None, back_href=reverse("delivery:my_sessions"), title="Your calendar"
+        request, unit=None, back_href=reverse("delivery:my_sessions"), title=_("Your calendar")
     )
 
 
@@ -469,7 +494,11 @@ def calendar_feed(request, token):
     """The feed itself: no sign-in, only the secret token, and only what its owner may see."""
     feed = selectors.feed_by_token(token)
     sessions = selectors.feed_sessions(feed)
-    name = f"Mini Police: {feed.unit.name}" if feed.unit_id else "Mini Police: my sessions"
+    name = (
+        _("Mini Police: %(unit)s") % {"unit": feed.unit.name}
+        if feed.unit_id
+        else _("Mini Police: my sessions")
+    )
     body = ical.calendar(
         name=name,
         sessions=sessions,
@@ -525,14 +554,18 @@ def holiday_create(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{holiday.name} added. Session planning skips these dates.")
+            messages.success(
+                request,
+                _("%(holiday)s added. Session planning skips these dates.")
+                % {"holiday": holiday.name},
+            )
             return redirect("delivery:holiday_list")
     return render(
         request,
         "delivery/form.html",
         {
             "form": form,
-            "title": "Add school holiday dates",
+            "title": _("Add school holiday dates"),
             "cancel_href": reverse("delivery:holiday_list"),
         },
     )
@@ -548,14 +581,14 @@ def holiday_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Holiday dates saved.")
+            messages.success(request, _("Holiday dates saved."))
             return redirect("delivery:holiday_list")
     return render(
         request,
         "delivery/form.html",
         {
             "form": form,
-            "title": f"Change {holiday.name}",
+            "title": _("Change %(holiday)s") % {"holiday": holiday.name},
             "cancel_href": reverse("delivery:holiday_list"),
         },
     )
@@ -566,5 +599,5 @@ def holiday_edit(request, pk):
 def holiday_delete(request, pk):
     holiday = selectors.get_holiday_for_user(request.user, pk)
     services.delete_holiday(acting_user=request.user, holiday=holiday)
-    messages.success(request, f"{holiday.name} removed.")
+    messages.success(request, _("%(holiday)s removed.") % {"holiday": holiday.name})
     return redirect("delivery:holiday_list")

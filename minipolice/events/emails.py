@@ -5,10 +5,11 @@ consent.emails asks `email_message` here for the message (a hook: it does not im
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from minipolice.consent.models import EmailDelivery
 from minipolice.events.ical import event_calendar
@@ -34,7 +35,8 @@ def event_cancelled_message(delivery, raw_token: str, token) -> EmailMessage:
         "link": base + reverse("consent:portal_sign_in", args=[raw_token]),
         "hours": type(token).LIFETIME_HOURS if token else None,
     }
-    body = render_to_string("events/email/cancelled.txt", context)
+    with translation.override(settings.LANGUAGE_CODE):  # the subject's language (services)
+        body = render_to_string("events/email/cancelled.txt", context)
     return EmailMessage(subject=delivery.subject, body=body, to=[delivery.to_email])
 
 
@@ -53,12 +55,11 @@ def event_place_message(delivery, raw_token: str, token) -> EmailMessage:
         "expires_at": timezone.localtime(token.expires_at) if token else None,
         "hours": type(token).LIFETIME_HOURS if token else None,
     }
-    body = render_to_string("events/email/place.txt", context)
+    with translation.override(settings.LANGUAGE_CODE):  # the subject's language (services)
+        body = render_to_string("events/email/place.txt", context)
+        calendar = event_calendar(
+            event, host=urlsplit(base).hostname or "minipolice", url=event_url
+        )
     message = EmailMessage(subject=delivery.subject, body=body, to=[delivery.to_email])
-    host = urlsplit(base).hostname or "minipolice"
-    message.attach(
-        "mini-police-event.ics",
-        event_calendar(event, host=host, url=event_url),
-        "text/calendar; method=PUBLISH",
-    )
+    message.attach("mini-police-event.ics", calendar, "text/calendar; method=PUBLISH")
     return message

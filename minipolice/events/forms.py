@@ -2,14 +2,25 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.events.models import REWARD_VISITS, EventKind, GuestRole
 from minipolice.lib.forms import TIME_PATTERN, GovukDateField, GovukTimeField
 
-ROLE_BY_WORDS = {label.lower(): value for value, label in GuestRole.choices} | {
-    "pcc": GuestRole.PCC,
-    "chief constable": GuestRole.CHIEF_CONSTABLE,
-}
+with translation.override(None):  # the English words, accepted in every language
+    ROLE_BY_WORDS = {str(label).lower(): value for value, label in GuestRole.choices} | {
+        "pcc": GuestRole.PCC,
+        "chief constable": GuestRole.CHIEF_CONSTABLE,
+    }
+
+
+def _role_for(words: str):
+    """The guest role named by `words`: in English, or as the page's language says it."""
+    words = words.strip().lower()
+    shown = {str(label).lower(): value for value, label in GuestRole.choices}
+    return shown.get(words) or ROLE_BY_WORDS.get(words)
 
 
 def _parse_time(text: str) -> datetime.time | None:
@@ -27,64 +38,74 @@ class EventForm(forms.Form):
     guests one line each ("Chief Constable: name"), so the form works without JavaScript."""
 
     kind = forms.ChoiceField(
-        label="Kind",
+        label=gettext_lazy("Kind"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the kind of event"},
+        error_messages={"required": gettext_lazy("Select the kind of event")},
     )
     title = forms.CharField(
-        max_length=160, error_messages={"required": "Enter the title of the event"}
-    )
-    date = GovukDateField(error_messages={"required": "Enter the date of the event"})
-    start_time = GovukTimeField(
-        label="Start time", error_messages={"required": "Enter the start time"}
-    )
-    end_time = GovukTimeField(label="End time", error_messages={"required": "Enter the end time"})
-    venue = forms.CharField(
+        label=gettext_lazy("Title"),
         max_length=160,
-        help_text="For example, Police headquarters.",
-        error_messages={"required": "Enter the venue"},
+        error_messages={"required": gettext_lazy("Enter the title of the event")},
     )
-    address = forms.CharField(max_length=255, required=False)
+    date = GovukDateField(
+        label=gettext_lazy("Date"),
+        error_messages={"required": gettext_lazy("Enter the date of the event")},
+    )
+    start_time = GovukTimeField(
+        label=gettext_lazy("Start time"),
+        error_messages={"required": gettext_lazy("Enter the start time")},
+    )
+    end_time = GovukTimeField(
+        label=gettext_lazy("End time"),
+        error_messages={"required": gettext_lazy("Enter the end time")},
+    )
+    venue = forms.CharField(
+        label=gettext_lazy("Venue"),
+        max_length=160,
+        help_text=gettext_lazy("For example, Police headquarters."),
+        error_messages={"required": gettext_lazy("Enter the venue")},
+    )
+    address = forms.CharField(label=gettext_lazy("Address"), max_length=255, required=False)
     capacity = forms.IntegerField(
-        label="Places for children",
+        label=gettext_lazy("Places for children"),
         min_value=1,
         max_value=5000,
         error_messages={
-            "required": "Enter how many children can have a place",
-            "invalid": "Enter the number of places as a whole number, like 150",
-            "min_value": "There must be at least 1 place",
+            "required": gettext_lazy("Enter how many children can have a place"),
+            "invalid": gettext_lazy("Enter the number of places as a whole number, like 150"),
+            "min_value": gettext_lazy("There must be at least 1 place"),
         },
     )
     programme = forms.CharField(
-        label="Programme of the day",
+        label=gettext_lazy("Programme of the day"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One item a line, starting with its time: 10:00 Dog display",
+        help_text=gettext_lazy("One item a line, starting with its time: 10:00 Dog display"),
     )
     guests = forms.CharField(
-        label="Guests",
+        label=gettext_lazy("Guests"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=(
+        help_text=gettext_lazy(
             "One a line, role then name: Chief Constable: A. Example. Roles: Chief Constable, "
             "Police and Crime Commissioner, Lord Lieutenant, Press, Other guest."
         ),
     )
     leaders = forms.TypedMultipleChoiceField(
-        label="Leaders attending",
+        label=gettext_lazy("Leaders attending"),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select only leaders from the list"},
+        error_messages={"invalid_choice": gettext_lazy("Select only leaders from the list")},
     )
     transport_notes = forms.CharField(
-        label="Transport", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Transport"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     what_to_bring = forms.CharField(
-        label="What to bring",
+        label=gettext_lazy("What to bring"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Parents and carers see this in the portal.",
+        help_text=gettext_lazy("Parents and carers see this in the portal."),
     )
 
     def __init__(self, *args, reward_visit: bool, leaders=(), **kwargs):
@@ -102,11 +123,15 @@ class EventForm(forms.Form):
             line = line.strip()
             if not line:
                 continue
-            time_text, _, title = line.partition(" ")
+            time_text, _space, title = line.partition(" ")
             time = _parse_time(time_text)
             if time is None or not title.strip():
                 raise ValidationError(
-                    f"Line {number} of the programme must start with a time, like 10:00 Dog display"
+                    _(
+                        "Line %(number)s of the programme must start with a time, like 10:00 Dog "
+                        "display"
+                    )
+                    % {"number": number}
                 )
             items.append((time, title.strip()[:160]))
         return items
@@ -118,11 +143,14 @@ class EventForm(forms.Form):
             if not line:
                 continue
             role_words, colon, name = line.partition(":")
-            role = ROLE_BY_WORDS.get(role_words.strip().lower())
+            role = _role_for(role_words)
             if not colon or role is None or not name.strip():
                 raise ValidationError(
-                    f"Line {number} of the guests must be a role, a colon and a name, like "
-                    "Lord Lieutenant: A. Example"
+                    _(
+                        "Line %(number)s of the guests must be a role, a colon and a name, like "
+                        "Lord Lieutenant: A. Example"
+                    )
+                    % {"number": number}
                 )
             guests.append((name.strip()[:120], role))
         return guests
@@ -131,7 +159,7 @@ class EventForm(forms.Form):
         data = super().clean()
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
-            self.add_error("end_time", "The end time must be after the start time")
+            self.add_error("end_time", _("The end time must be after the start time"))
         return data
 
     def service_kwargs(self) -> dict:
@@ -150,28 +178,32 @@ def guests_text(event) -> str:
 
 class RiskAssessmentForm(forms.Form):
     hazards = forms.CharField(
+        label=gettext_lazy("Hazards"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="For example: traffic on site, dogs, horses, getting lost, weather.",
-        error_messages={"required": "Enter the hazards"},
+        help_text=gettext_lazy(
+            "For example: traffic on site, dogs, horses, getting lost, weather."
+        ),
+        error_messages={"required": gettext_lazy("Enter the hazards")},
     )
     controls = forms.CharField(
+        label=gettext_lazy("Controls"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What is done about each hazard.",
-        error_messages={"required": "Enter the controls"},
+        help_text=gettext_lazy("What is done about each hazard."),
+        error_messages={"required": gettext_lazy("Enter the controls")},
     )
     first_aider = forms.CharField(
-        label="Named first-aider",
+        label=gettext_lazy("Named first-aider"),
         max_length=120,
-        error_messages={"required": "Enter the name of the first-aider"},
+        error_messages={"required": gettext_lazy("Enter the name of the first-aider")},
     )
     adults = forms.IntegerField(
-        label="Adults attending",
+        label=gettext_lazy("Adults attending"),
         min_value=0,
         max_value=5000,
-        help_text="Leaders, teachers and helpers who will be with the children.",
+        help_text=gettext_lazy("Leaders, teachers and helpers who will be with the children."),
         error_messages={
-            "required": "Enter how many adults will attend",
-            "invalid": "Enter the number of adults as a whole number",
+            "required": gettext_lazy("Enter how many adults will attend"),
+            "invalid": gettext_lazy("Enter the number of adults as a whole number"),
         },
     )
 
@@ -180,11 +212,11 @@ class InviteForm(forms.Form):
     """Tick units, or invite all active units of the force or of one area in one click."""
 
     units = forms.TypedMultipleChoiceField(
-        label="Units to invite",
+        label=gettext_lazy("Units to invite"),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select only units from the list"},
+        error_messages={"invalid_choice": gettext_lazy("Select only units from the list")},
     )
     everyone = forms.ChoiceField(required=False)
 
@@ -198,17 +230,19 @@ class InviteForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("units") and not data.get("everyone") and not self.errors:
-            raise ValidationError("Select at least one unit to invite")
+            raise ValidationError(_("Select at least one unit to invite"))
         return data
 
 
 class ChooseChildrenForm(forms.Form):
     children = forms.TypedMultipleChoiceField(
-        label="Children to take",
+        label=gettext_lazy("Children to take"),
         coerce=int,
         required=False,
         error_messages={
-            "invalid_choice": "Select only children of the unit with trip consent for this event"
+            "invalid_choice": gettext_lazy(
+                "Select only children of the unit with trip consent for this event"
+            )
         },
     )
 
@@ -226,22 +260,23 @@ class ChooseChildrenForm(forms.Form):
 
 class TripConsentForm(forms.Form):
     answer = forms.ChoiceField(
-        label="May your child go?",
-        choices=[("yes", "Yes, they may go"), ("no", "No")],
+        label=gettext_lazy("May your child go?"),
+        choices=[("yes", gettext_lazy("Yes, they may go")), ("no", gettext_lazy("No"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select yes or no"},
+        error_messages={"required": gettext_lazy("Select yes or no")},
     )
 
 
 class CancelEventForm(forms.Form):
     reason = forms.CharField(
-        label="Why is the event cancelled?",
+        label=gettext_lazy("Why is the event cancelled?"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Parents of the children with a place are told this by email. Do not name "
-        "any child.",
+        help_text=gettext_lazy(
+            "Parents of the children with a place are told this by email. Do not name any child."
+        ),
         error_messages={
-            "required": "Enter why the event is cancelled",
-            "max_length": "The reason must be 300 characters or fewer",
+            "required": gettext_lazy("Enter why the event is cancelled"),
+            "max_length": gettext_lazy("The reason must be 300 characters or fewer"),
         },
     )

@@ -8,27 +8,29 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from minipolice.lib.validators import validate_date_in_range
 
 
 class EventKind(models.TextChoices):
-    CELEBRATION = "celebration", "Celebration day"
-    DOG_UNIT = "dog_unit", "Reward visit: dog unit"
-    CONTROL_ROOM = "control_room", "Reward visit: control room"
-    STABLES = "stables", "Reward visit: police horses and stables"
-    FIRE_STATION = "fire_station", "Reward visit: fire station"
-    CUSTODY_SUITE = "custody_suite", "Reward visit: custody suite tour"
-    OTHER_VISIT = "other_visit", "Reward visit: other"
+    CELEBRATION = "celebration", gettext_lazy("Celebration day")
+    DOG_UNIT = "dog_unit", gettext_lazy("Reward visit: dog unit")
+    CONTROL_ROOM = "control_room", gettext_lazy("Reward visit: control room")
+    STABLES = "stables", gettext_lazy("Reward visit: police horses and stables")
+    FIRE_STATION = "fire_station", gettext_lazy("Reward visit: fire station")
+    CUSTODY_SUITE = "custody_suite", gettext_lazy("Reward visit: custody suite tour")
+    OTHER_VISIT = "other_visit", gettext_lazy("Reward visit: other")
 
 
 REWARD_VISITS = [kind for kind in EventKind.values if kind != EventKind.CELEBRATION]
 
 
 class EventStatus(models.TextChoices):
-    DRAFT = "draft", "Being planned"
-    CONFIRMED = "confirmed", "Confirmed"
-    CANCELLED = "cancelled", "Cancelled"
+    DRAFT = "draft", gettext_lazy("Being planned")
+    CONFIRMED = "confirmed", pgettext_lazy("an event", "Confirmed")
+    CANCELLED = "cancelled", pgettext_lazy("an event", "Cancelled")
 
 
 class Event(models.Model):
@@ -51,11 +53,19 @@ class Event(models.Model):
     date = models.DateField(validators=[validate_date_in_range])
     start_time = models.TimeField()
     end_time = models.TimeField()
-    venue = models.CharField(max_length=160, help_text="For example, Police headquarters.")
+    venue = models.CharField(
+        max_length=160, help_text=gettext_lazy("For example, Police headquarters.")
+    )
     address = models.CharField(max_length=255, blank=True)
-    capacity = models.PositiveIntegerField(help_text="How many children can have a place.")
-    transport_notes = models.TextField(blank=True, help_text="How the children get there and back.")
-    what_to_bring = models.TextField(blank=True, help_text="Shown to parents and carers.")
+    capacity = models.PositiveIntegerField(
+        help_text=gettext_lazy("How many children can have a place.")
+    )
+    transport_notes = models.TextField(
+        blank=True, help_text=gettext_lazy("How the children get there and back.")
+    )
+    what_to_bring = models.TextField(
+        blank=True, help_text=gettext_lazy("Shown to parents and carers.")
+    )
     leaders = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="events_attending"
     )
@@ -82,13 +92,13 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(end_time__gt=models.F("start_time")),
                 name="event_ends_after_start",
-                violation_error_message="The end time must be after the start time.",
+                violation_error_message=gettext_lazy("The end time must be after the start time."),
             ),
             models.CheckConstraint(
                 condition=Q(kind="celebration", unit__isnull=True)
                 | (~Q(kind="celebration") & Q(unit__isnull=False, area__isnull=True)),
                 name="event_kind_matches_scope",
-                violation_error_message=(
+                violation_error_message=gettext_lazy(
                     "A celebration day belongs to a force or an area; a reward visit to a unit."
                 ),
             ),
@@ -114,7 +124,7 @@ class Event(models.Model):
         if self.unit_id:
             return self.unit.name
         if self.area_id:
-            return f"{self.area.name} area"
+            return _("%(area)s area") % {"area": self.area.name}
         return self.force.name
 
 
@@ -131,11 +141,11 @@ class ProgrammeItem(models.Model):
 
 
 class GuestRole(models.TextChoices):
-    CHIEF_CONSTABLE = "chief_constable", "Chief Constable"
-    PCC = "pcc", "Police and Crime Commissioner"
-    LORD_LIEUTENANT = "lord_lieutenant", "Lord Lieutenant"
-    PRESS = "press", "Press"
-    OTHER = "other", "Other guest"
+    CHIEF_CONSTABLE = "chief_constable", gettext_lazy("Chief Constable")
+    PCC = "pcc", gettext_lazy("Police and Crime Commissioner")
+    LORD_LIEUTENANT = "lord_lieutenant", gettext_lazy("Lord Lieutenant")
+    PRESS = "press", gettext_lazy("Press")
+    OTHER = "other", gettext_lazy("Other guest")
 
 
 class Guest(models.Model):
@@ -156,9 +166,10 @@ class RiskAssessment(models.Model):
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="risk_assessment")
     hazards = models.TextField()
     controls = models.TextField()
-    first_aider = models.CharField("Named first-aider", max_length=120)
+    first_aider = models.CharField(gettext_lazy("Named first-aider"), max_length=120)
     adults = models.PositiveIntegerField(
-        "Adults attending", help_text="Leaders, teachers and helpers who will be with the children."
+        gettext_lazy("Adults attending"),
+        help_text=gettext_lazy("Leaders, teachers and helpers who will be with the children."),
     )
     updated_at = models.DateTimeField()
     updated_by = models.ForeignKey(
@@ -178,9 +189,9 @@ class RiskAssessment(models.Model):
 
 
 class InvitationStatus(models.TextChoices):
-    INVITED = "invited", "Invited"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
+    INVITED = "invited", gettext_lazy("Invited")
+    ACCEPTED = "accepted", gettext_lazy("Accepted")
+    DECLINED = "declined", gettext_lazy("Declined")
 
 
 class Invitation(models.Model):
@@ -212,9 +223,9 @@ class Invitation(models.Model):
 
 
 class PlaceStatus(models.TextChoices):
-    PLACE = "place", "Has a place"
-    WAITING = "waiting", "On the waiting list"
-    RELEASED = "released", "Place given up"
+    PLACE = "place", gettext_lazy("Has a place")
+    WAITING = "waiting", gettext_lazy("On the waiting list")
+    RELEASED = "released", gettext_lazy("Place given up")
 
 
 class EventPlace(models.Model):

@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
 
 from minipolice.accounts.models import Role, RoleAssignment
 from minipolice.accounts.permissions import Perm
@@ -282,7 +283,7 @@ def place_candidates(user, invitation) -> list[Candidate]:
     return [
         Candidate(
             c,
-            decisions.get(c.pk, Decision(False, "No consent recorded for trip or outing")),
+            decisions.get(c.pk, Decision(False, _("No consent recorded for trip or outing"))),
             places.get(c.pk),
         )
         for c in children
@@ -295,15 +296,20 @@ def event_problems(event) -> list[str]:
     assessment = getattr(event, "risk_assessment", None)
     places = EventPlace.objects.filter(event=event, status=PlaceStatus.PLACE).count()
     if assessment is None:
-        problems.append("There is no risk assessment yet.")
+        problems.append(_("There is no risk assessment yet."))
     else:
         if not assessment.is_signed_off:
-            problems.append("The risk assessment is not signed off by an area lead or coordinator.")
+            problems.append(
+                _("The risk assessment is not signed off by an area lead or coordinator.")
+            )
         per_adult = event.force.event_children_per_adult
         if assessment.adults * per_adult < places:
             problems.append(
-                f"The adult-to-child ratio is not met: {assessment.adults} adults for "
-                f"{places} children, and the force asks for 1 adult to every {per_adult} children."
+                _(
+                    "The adult-to-child ratio is not met: %(adults)s adults for %(places)s "
+                    "children, and the force asks for 1 adult to every %(per_adult)s children."
+                )
+                % {"adults": assessment.adults, "places": places, "per_adult": per_adult}
             )
     return problems
 

@@ -9,9 +9,12 @@ trip consent no longer stands.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.audit.services import record_audit
 from minipolice.consent import emails
@@ -75,7 +78,9 @@ def _set_programme(event, programme, guests, leaders):
     if guests is not None:
         for _name, role in guests:
             if role not in GuestRole.values:
-                raise ValidationError({"guests": f"Unknown guest role “{role}”."})
+                raise ValidationError(
+                    {"guests": _("Unknown guest role “%(role)s”.") % {"role": role}}
+                )
         event.guests.all().delete()
         Guest.objects.bulk_create(Guest(event=event, name=name, role=role) for name, role in guests)
     if leaders is not None:
@@ -84,13 +89,13 @@ def _set_programme(event, programme, guests, leaders):
 
 def _check_scope(*, kind, force, area, unit):
     if kind not in EventKind.values:
-        raise ValidationError({"kind": "Choose what kind of event it is."})
+        raise ValidationError({"kind": _("Choose what kind of event it is.")})
     if kind == EventKind.CELEBRATION and unit is not None:
-        raise ValidationError({"kind": "A unit's outing is a reward visit."})
+        raise ValidationError({"kind": _("A unit's outing is a reward visit.")})
     if kind in REWARD_VISITS and unit is None:
-        raise ValidationError({"kind": "A reward visit belongs to a unit."})
+        raise ValidationError({"kind": _("A reward visit belongs to a unit.")})
     if area is not None and area.force_id != force.pk:
-        raise ValidationError("The area belongs to another force.")
+        raise ValidationError(_("The area belongs to another force."))
 
 
 @transaction.atomic
@@ -169,8 +174,11 @@ def update_event(
     if event.capacity < taken:
         raise ValidationError(
             {
-                "capacity": f"{taken} children already have a place: give up places before "
-                f"lowering the capacity below {taken}."
+                "capacity": _(
+                    "%(taken)s children already have a place: give up places before lowering "
+                    "the capacity below %(taken)s."
+                )
+                % {"taken": taken}
             }
         )
     event.save(update_fields=DETAIL_FIELDS)
@@ -218,7 +226,7 @@ def save_risk_assessment(
 def sign_off_risk_assessment(*, acting_user, event) -> RiskAssessment:
     assessment = RiskAssessment.objects.select_for_update().filter(event=event).first()
     if assessment is None:
-        raise ValidationError("Write the risk assessment before signing it off.")
+        raise ValidationError(_("Write the risk assessment before signing it off."))
     assessment.signed_off_at = timezone.now()
     assessment.signed_off_by = signed_in_or_none(acting_user)
     assessment.save(update_fields=["signed_off_at", "signed_off_by"])
@@ -231,7 +239,7 @@ def confirm_event(*, acting_user, event) -> Event:
     """Confirm the event: refused while the ratio is not met or the assessment not signed off."""
     event = _lock(event)
     if event.status == EventStatus.CANCELLED:
-        raise ValidationError("A cancelled event cannot be confirmed.")
+        raise ValidationError(_("A cancelled event cannot be confirmed."))
     problems = event_problems(event)
     if problems:
         raise ValidationError(problems)
@@ -247,7 +255,7 @@ def confirm_event(*, acting_user, event) -> Event:
 def invite_units(*, acting_user, event, units) -> list[Invitation]:
     """Invite each unit once (units already invited are left as they are)."""
     if event.is_reward_visit:
-        raise ValidationError("A reward visit is for its own unit.")
+        raise ValidationError(_("A reward visit is for its own unit."))
     already = set(event.invitations.values_list("unit_id", flat=True))
     now = timezone.now()
     created = []
@@ -255,7 +263,7 @@ def invite_units(*, acting_user, event, units) -> list[Invitation]:
         if unit.pk in already:
             continue
         if unit.school.area.force_id != event.force_id:
-            raise ValidationError(f"{unit.name} belongs to another force.")
+            raise ValidationError(_("%(unit)s belongs to another force.") % {"unit": unit.name})
         created.append(
             Invitation(
                 event=event, unit=unit, invited_at=now, invited_by=signed_in_or_none(acting_user)
@@ -285,11 +293,16 @@ def _check_children(invitation, children):
     for child in children:
         if child.pk not in enrolled:
             problems.append(
-                f"{child} is not in a cohort of {invitation.unit.name} on the day of the event."
+                _("%(child)s is not in a cohort of %(unit)s on the day of the event.")
+                % {"child": child, "unit": invitation.unit.name}
             )
         elif not decisions.get(child.pk):
-            reason = decisions[child.pk].reason if child.pk in decisions else "No consent recorded"
-            problems.append(f"{child} cannot have a place: {reason}.")
+            reason = (
+                decisions[child.pk].reason if child.pk in decisions else _("No consent recorded")
+            )
+            problems.append(
+                _("%(child)s cannot have a place: %(reason)s.") % {"child": child, "reason": reason}
+            )
     if problems:
         raise ValidationError({"children": problems})
 
@@ -303,7 +316,7 @@ def choose_children(*, acting_user, invitation, children, editable_ids, base_url
     event = _lock(invitation.event)
     invitation.event = event
     if event.status == EventStatus.CANCELLED:
-        raise ValidationError("The event is cancelled.")
+        raise ValidationError(_("The event is cancelled."))
     children = list(children)
     current = {
         p.child_id: p
@@ -330,7 +343,7 @@ def choose_children(*, acting_user, invitation, children, editable_ids, base_url
             if taken < event.capacity and not waiting_exists
             else PlaceStatus.WAITING
         )
-        place, _ = EventPlace.objects.update_or_create(
+        place, _created = EventPlace.objects.update_or_create(
             event=event,
             child=child,
             defaults={
@@ -418,10 +431,10 @@ def cancel_event(*, acting_user, event, reason: str, base_url: str = "") -> Even
     the children who had a place are told by email (with the reason). Returns the event."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Enter why the event is cancelled"})
+        raise ValidationError({"reason": _("Enter why the event is cancelled")})
     event = _lock(event)
     if event.status == EventStatus.CANCELLED:
-        raise ValidationError("This event is already cancelled.")
+        raise ValidationError(_("This event is already cancelled."))
     before = event.status
     event.status = EventStatus.CANCELLED
     event.cancelled_at = timezone.now()
@@ -456,7 +469,7 @@ def cancel_event(*, acting_user, event, reason: str, base_url: str = "") -> Even
             place.child,
             base_url,
             EmailDelivery.Kind.EVENT_CANCELLED,
-            f"Mini Police: {event.title} is cancelled",
+            gettext_lazy("Mini Police: %(title)s is cancelled"),
         )
     return event
 
@@ -468,10 +481,10 @@ CHECKIN_ACTIONS = {"arrived", "late", "collected", "undo"}
 def record_checkin(*, acting_user, place, action: str) -> EventPlace:
     """On the day: arrived, arrived late, collected early, or undo the last of these."""
     if action not in CHECKIN_ACTIONS:
-        raise ValidationError("Choose arrived, arrived late or collected early.")
+        raise ValidationError(_("Choose arrived, arrived late or collected early."))
     place = EventPlace.objects.select_for_update().select_related("event__force").get(pk=place.pk)
     if place.status != PlaceStatus.PLACE:
-        raise ValidationError("Only a child with a place can be checked in.")
+        raise ValidationError(_("Only a child with a place can be checked in."))
     now = timezone.now()
     before = _checkin_state(place)
     if action in ("arrived", "late"):
@@ -480,7 +493,7 @@ def record_checkin(*, acting_user, place, action: str) -> EventPlace:
         place.collected_early_at = None
     elif action == "collected":
         if place.checked_in_at is None:
-            raise ValidationError("A child who has not arrived cannot be collected early.")
+            raise ValidationError(_("A child who has not arrived cannot be collected early."))
         place.collected_early_at = now
     elif place.collected_early_at is not None:
         place.collected_early_at = None
@@ -539,15 +552,20 @@ def _email_place(acting_user, place, base_url: str) -> None:
         place.child,
         base_url,
         EmailDelivery.Kind.EVENT_PLACE,
-        f"Mini Police: a place at {event.title}",
+        gettext_lazy("Mini Police: a place at %(title)s"),
     )
 
 
-def _email_guardians(acting_user, event, child, base_url: str, kind, subject: str) -> None:
+def _email_guardians(acting_user, event, child, base_url: str, kind, subject) -> None:
     """One email of `kind` about `event` to each of the child's guardians with an address,
-    through the consent app's outbox."""
+    through the consent app's outbox.
+
+    The subject is written in the language the body is rendered in when the outbox sends it
+    (the site's default: no parent's language is recorded), not in the sender's."""
     if not base_url:
         return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(subject) % {"title": event.title}
     guardians = [
         link.guardian
         for link in child.guardianships.select_related("guardian")

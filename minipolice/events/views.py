@@ -3,6 +3,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from minipolice.accounts.permissions import Perm
@@ -43,23 +45,25 @@ def _is_htmx(request) -> bool:
 
 def _count(name):
     """A count as the list shows it: rounded ones below the threshold are "fewer than 5"."""
-    return lambda row: "fewer than 5" if row[name] is None else row[name]
+    return lambda row: _("fewer than 5") if row[name] is None else row[name]
 
 
-# The columns of the event list's download, read from selectors.event_counts rows: what the
-# table shows, with the counts rounded for those who see them rounded.
-EVENT_COLUMNS = [
-    ("Date", lambda row: row["event"].date),
-    ("Event", lambda row: row["event"].title),
-    ("Kind", lambda row: row["event"].get_kind_display()),
-    ("Organiser", lambda row: str(row["event"].organiser)),
-    ("Status", lambda row: row["event"].get_status_display()),
-    ("Venue", lambda row: row["event"].venue),
-    ("Places", _count("places_count")),
-    ("Capacity", lambda row: row["event"].capacity),
-    ("Waiting", _count("waiting_count")),
-    ("Checked in", _count("checked_in_count")),
-]
+def _event_columns():
+    """The columns of the event list's download, read from selectors.event_counts rows: what
+    the table shows, with the counts rounded for those who see them rounded (headings in the
+    reader's language)."""
+    return [
+        (_("Date"), lambda row: row["event"].date),
+        (_("Event"), lambda row: row["event"].title),
+        (_("Kind"), lambda row: row["event"].get_kind_display()),
+        (_("Organiser"), lambda row: str(row["event"].organiser)),
+        (_("Status"), lambda row: row["event"].get_status_display()),
+        (_("Venue"), lambda row: row["event"].venue),
+        (_("Places"), _count("places_count")),
+        (_("Capacity"), lambda row: row["event"].capacity),
+        (_("Waiting"), _count("waiting_count")),
+        (_("Checked in"), _count("checked_in_count")),
+    ]
 
 
 @require_permission(Perm.EVENT_COUNTS)
@@ -74,9 +78,9 @@ def event_list(request):
         events,
         search_fields=["title", "venue"],
         sort_fields={
-            "date": ("Date", "date"),
-            "title": ("Event", "title"),
-            "venue": ("Venue", "venue"),
+            "date": (_("Date"), "date"),
+            "title": (_("Event"), "title"),
+            "venue": (_("Venue"), "venue"),
         },
         default_sort="-date",
     )
@@ -84,7 +88,7 @@ def event_list(request):
         request,
         listing,
         title="Events",
-        columns=EVENT_COLUMNS,
+        columns=_event_columns(),
         prepare=lambda events: selectors.event_counts(request.user, events),
     ):
         return export
@@ -94,7 +98,7 @@ def event_list(request):
         {
             "listing": listing,
             "rows": selectors.event_counts(request.user, listing.rows),
-            "extra_headers": ["Places", "Waiting", "Checked in"],
+            "extra_headers": [_("Places"), _("Waiting"), _("Checked in")],
             "may_open": names,
             "may_create": bool(selectors.organiser_choices(request.user)),
             "visit_units": visible_units(request.user, Perm.EVENT_MANAGE)
@@ -131,7 +135,7 @@ def event_create(request):
     form = EventForm(_posted(request), reward_visit=False, leaders=_leader_options(request.user))
     if request.method == "POST" and chosen is None:
         form.is_valid()
-        form.add_error(None, "Choose who holds the event")
+        form.add_error(None, _("Choose who holds the event"))
     elif request.method == "POST" and form.is_valid():
         try:
             event = services.create_event(
@@ -140,14 +144,16 @@ def event_create(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{event.title} is created. Next: invite units.")
+            messages.success(
+                request, _("%(title)s is created. Next: invite units.") % {"title": event.title}
+            )
             return redirect(event)
     return render(
         request,
         "events/event_form.html",
         {
             "form": form,
-            "title": "Plan a celebration day",
+            "title": _("Plan a celebration day"),
             "organisers": choices,
             "organiser": organiser,
             "cancel_url": reverse("events:event_list"),
@@ -171,14 +177,14 @@ def visit_create(request, unit_pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{event.title} is created.")
+            messages.success(request, _("%(title)s is created.") % {"title": event.title})
             return redirect(event)
     return render(
         request,
         "events/event_form.html",
         {
             "form": form,
-            "title": f"Plan a reward visit for {unit.name}",
+            "title": _("Plan a reward visit for %(unit)s") % {"unit": unit.name},
             "cancel_url": reverse("organisations:unit_detail", args=[unit.pk]),
         },
     )
@@ -208,12 +214,16 @@ def event_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "The event is saved.")
+            messages.success(request, _("The event is saved."))
             return redirect(event)
     return render(
         request,
         "events/event_form.html",
-        {"form": form, "title": f"Change {event.title}", "cancel_url": event.get_absolute_url()},
+        {
+            "form": form,
+            "title": _("Change %(title)s") % {"title": event.title},
+            "cancel_url": event.get_absolute_url(),
+        },
     )
 
 
@@ -274,7 +284,7 @@ def risk_assessment(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "The risk assessment is saved.")
+            messages.success(request, _("The risk assessment is saved."))
             return redirect(event)
     return render(
         request,
@@ -297,7 +307,7 @@ def sign_off(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The risk assessment is signed off.")
+        messages.success(request, _("The risk assessment is signed off."))
     return redirect(event)
 
 
@@ -311,7 +321,7 @@ def confirm(request, pk):
         except ValidationError as error:
             errors = error.messages
         else:
-            messages.success(request, f"{event.title} is confirmed.")
+            messages.success(request, _("%(title)s is confirmed.") % {"title": event.title})
             return redirect(event)
     return render(
         request,
@@ -330,7 +340,7 @@ def event_cancel(request, pk):
     tell the parents of the children who had one."""
     event = selectors.get_event_for_user(request.user, pk, Perm.EVENT_MANAGE)
     if event.status == EventStatus.CANCELLED:
-        messages.info(request, f"{event.title} is already cancelled.")
+        messages.info(request, _("%(title)s is already cancelled.") % {"title": event.title})
         return redirect(event)
     form = CancelEventForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -344,7 +354,10 @@ def event_cancel(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{event.title} is cancelled. Parents are being told.")
+            messages.success(
+                request,
+                _("%(title)s is cancelled. Parents are being told.") % {"title": event.title},
+            )
             return redirect(event)
     return render(request, "events/cancel.html", {"event": event, "form": form})
 
@@ -383,7 +396,9 @@ def invite(request, pk):
             apply_service_errors(form, error)
         else:
             messages.success(
-                request, f"{len(created)} unit{'s' if len(created) != 1 else ''} invited."
+                request,
+                ngettext("%(count)s unit invited.", "%(count)s units invited.", len(created))
+                % {"count": len(created)},
             )
             return redirect(event)
     return render(
@@ -416,8 +431,15 @@ def invitation_detail(request, pk):
         else:
             messages.success(
                 request,
-                f"Saved: {len(result['places'])} new place(s), {len(result['waiting'])} on the "
-                f"waiting list, {len(result['released'])} given up.",
+                _(
+                    "Saved: %(places)s new place(s), %(waiting)s on the waiting list, "
+                    "%(released)s given up."
+                )
+                % {
+                    "places": len(result["places"]),
+                    "waiting": len(result["waiting"]),
+                    "released": len(result["released"]),
+                },
             )
             return redirect(invitation)
     return render(
@@ -440,7 +462,11 @@ def invitation_decline(request, pk):
     services.decline_invitation(
         acting_user=request.user, invitation=invitation, base_url=_base_url(request)
     )
-    messages.success(request, f"{invitation.unit.name} will not go to {invitation.event.title}.")
+    messages.success(
+        request,
+        _("%(unit)s will not go to %(title)s.")
+        % {"unit": invitation.unit.name, "title": invitation.event.title},
+    )
     return redirect(invitation.event)
 
 
@@ -479,8 +505,13 @@ def place_release(request, pk, place_pk):
     )
     messages.success(
         request,
-        "The place is given up."
-        + (f" {len(promoted)} child(ren) moved up from the waiting list." if promoted else ""),
+        _("The place is given up.")
+        + (
+            " "
+            + _("%(count)s child(ren) moved up from the waiting list.") % {"count": len(promoted)}
+            if promoted
+            else ""
+        ),
     )
     return redirect("events:place_list", pk=event.pk)
 
@@ -562,7 +593,12 @@ def portal_event(request, pk):
             )
             messages.success(
                 request,
-                f"Thank you: {row['child'].first_name} " + ("may go." if agree else "will not go."),
+                (
+                    _("Thank you: %(name)s may go.")
+                    if agree
+                    else _("Thank you: %(name)s will not go.")
+                )
+                % {"name": row["child"].first_name},
             )
             return redirect("events:portal_event", pk=event.pk)
         errors_for = row["child"].pk
