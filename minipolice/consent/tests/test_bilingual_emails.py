@@ -64,7 +64,7 @@ def test_the_welsh_link_opens_the_portal_in_welsh(world, welsh_force, client):
     link = re.search(r"https?://[^/\s]+(/portal/sign-in/\S+)", welsh).group(1)
     assert link.endswith("?lang=cy")
     page = client.get(link).content.decode()
-    assert "Mewngofnodi i&#x27;r porth rhieni" in page
+    assert "Mewngofnodi i'r porth rhieni" in page
     client.post(link)
     home = client.get("/portal/").content.decode()
     assert "Eich plant yn Heddlu Bach" in home
