@@ -15,17 +15,24 @@ workers running the same task, or two tasks for one email, only one sends it. A 
 while sending leaves the email "sending": `reclaim_interrupted_deliveries` (run by the task
 worker) marks it interrupted after EmailDelivery.SENDING_TIMEOUT. It is not sent again by
 itself, since the mail server may have taken it; the outbox offers "Send again".
+
+Languages: an email to a parent of a Welsh-language force (Force.welsh_language), or to a
+parent who chose Welsh on the site, is in Welsh and English in one email, Welsh first
+(`_message`): every kind of parent email, this app's and those other apps build through the
+`email_message` hook, which is called once in each language. Other emails are in English.
 """
 
 import datetime
 import logging
 
 from django.core.mail import EmailMessage
+from django.core.mail.message import EmailAlternative
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from minipolice.consent import portal
 from minipolice.consent.models import EmailConfirmation, EmailDelivery, PortalToken
@@ -38,12 +45,22 @@ logger = logging.getLogger(__name__)
 # Wait after the first and the second failed attempt.
 BACKOFF = [datetime.timedelta(minutes=1), datetime.timedelta(minutes=10)]
 
+# Stored on the delivery in English; translated when the email is made (see `_message`).
 SUBJECTS = {
-    EmailDelivery.Kind.PORTAL_LINK: "Your link to the Mini Police parent portal",
-    EmailDelivery.Kind.CONSENT_REQUEST: "Mini Police: please answer some questions about consent",
-    EmailDelivery.Kind.EMAIL_CONFIRMATION: "Mini Police: confirm your email address",
-    EmailDelivery.Kind.EMAIL_CHANGE_NOTICE: "Mini Police: your email address is being changed",
+    EmailDelivery.Kind.PORTAL_LINK: gettext_lazy("Your link to the Mini Police parent portal"),
+    EmailDelivery.Kind.CONSENT_REQUEST: gettext_lazy(
+        "Mini Police: please answer some questions about consent"
+    ),
+    EmailDelivery.Kind.EMAIL_CONFIRMATION: gettext_lazy("Mini Police: confirm your email address"),
+    EmailDelivery.Kind.EMAIL_CHANGE_NOTICE: gettext_lazy(
+        "Mini Police: your email address is being changed"
+    ),
 }
+
+WELSH, ENGLISH = "cy", "en-gb"
+# Between the Welsh and the English version of a bilingual email.
+SEPARATOR = "\n" + "-" * 40 + "\n\n"
+HTML_SEPARATOR = "\n<hr>\n"
 
 
 def queue_email(
@@ -58,7 +75,7 @@ def queue_email(
         cohort=cohort,
         kind=kind,
         to_email=to_email or guardian.email,
-        subject=SUBJECTS[kind],
+        subject=_english(SUBJECTS[kind]),
         base_url=base_url,
         created_at=timezone.now(),
         created_by=signed_in_or_none(acting_user),
@@ -113,7 +130,14 @@ def deliver(delivery_id: int) -> str:
     with transaction.atomic():
         delivery = (
             EmailDelivery.objects.select_for_update(of=("self",))
-            .select_related("guardian", "cohort", "cohort__unit", "cohort__unit__school")
+            .select_related(
+                "force",
+                "guardian",
+                "guardian__user",
+                "cohort",
+                "cohort__unit",
+                "cohort__unit__school",
+            )
             .filter(pk=delivery_id)
             .first()
         )
@@ -222,37 +246,109 @@ class WorkerStopped(Exception):
     """Recorded on the task of an email whose worker stopped while sending it."""
 
 
+def _english(text) -> str:
+    with translation.override(ENGLISH):
+        return str(text)
+
+
+def in_welsh_and_english(delivery: EmailDelivery) -> bool:
+    """Parents of a unit in a Welsh-language force get every email in Welsh and English; so
+    does a parent who chose Welsh with the language switch (kept on their account)."""
+    if delivery.force.welsh_language:
+        return True
+    user = delivery.guardian.user if delivery.guardian_id else None
+    return user is not None and user.language == WELSH
+
+
 def _message(delivery: EmailDelivery, raw_token: str, token: PortalToken) -> EmailMessage:
+    """The email, in English, or in Welsh then English: both versions carry the same link."""
+    if not in_welsh_and_english(delivery):
+        with translation.override(ENGLISH):
+            return _message_in_language(delivery, raw_token, token)
+    with translation.override(WELSH):
+        welsh = _message_in_language(delivery, raw_token, token)
+    with translation.override(ENGLISH):
+        english = _message_in_language(delivery, raw_token, token)
+    return bilingual_message(welsh, english)
+
+
+def bilingual_message(welsh: EmailMessage, english: EmailMessage) -> EmailMessage:
+    """One email of two: subject "Welsh / English", the Welsh body, a separator line, the
+    English body (HTML parts alike). The English message's recipients, headers and
+    attachments (such as a calendar file) are kept, once."""
+    message = english
+    if welsh.subject != english.subject:
+        message.subject = f"{welsh.subject} / {english.subject}"
+    message.body = welsh.body.rstrip("\n") + SEPARATOR + english.body
+    welsh_html = {mimetype: content for content, mimetype in getattr(welsh, "alternatives", [])}
+    if welsh_html:
+        message.alternatives = [
+            EmailAlternative(
+                welsh_html[mimetype] + HTML_SEPARATOR + content
+                if mimetype in welsh_html and mimetype == "text/html"
+                else content,
+                mimetype,
+            )
+            for content, mimetype in message.alternatives
+        ]
+    message.extra_headers = {**message.extra_headers, "Content-Language": "cy, en-GB"}
+    return message
+
+
+def _message_in_language(
+    delivery: EmailDelivery, raw_token: str, token: PortalToken
+) -> EmailMessage:
+    """The email in the active language."""
     # A kind another app writes (the events app's place emails) is built by that app's
-    # `email_message` hook in its emails.py, so this app imports none of them.
+    # `email_message` hook in its emails.py, so this app imports none of them. The hook is
+    # called in each language the email is in: it renders in the active one.
     for email_message in hooks("email_message", module="emails"):
         message = email_message(delivery, raw_token, token)
         if message is not None:
+            if message.subject == delivery.subject:
+                message.subject = gettext(delivery.subject)  # a fixed subject: its translation
             return message
     guardian = delivery.guardian
     base = delivery.base_url.rstrip("/")
+    # The Welsh version's links open the site in Welsh (views.link_language).
+    query = f"?lang={WELSH}" if translation.get_language() == WELSH else ""
     children = guardian.guardianships.filter(child__anonymised_at__isnull=True).select_related(
         "child"
     )
     context = {
         "guardian": guardian,
-        "children": [link.child.first_name for link in children],
+        "children": and_list([link.child.first_name for link in children]),
         "cohort": delivery.cohort,
-        "new_link": base + reverse("consent:portal_link_request"),
+        "new_link": base + reverse("consent:portal_link_request") + query,
     }
     if delivery.kind == EmailDelivery.Kind.EMAIL_CHANGE_NOTICE:
         context["new_address"] = (
             mask_email(guardian.pending_email) if guardian.pending_email else ""
         )
     elif delivery.kind == EmailDelivery.Kind.EMAIL_CONFIRMATION:
-        context["link"] = base + reverse("consent:portal_confirm_email", args=[raw_token])
+        context["link"] = base + reverse("consent:portal_confirm_email", args=[raw_token]) + query
     else:
-        context["link"] = base + reverse("consent:portal_sign_in", args=[raw_token])
+        context["link"] = base + reverse("consent:portal_sign_in", args=[raw_token]) + query
     if token is not None:
         context["expires_at"] = timezone.localtime(token.expires_at)
         context["hours"] = type(token).LIFETIME_HOURS
     body = render_to_string(f"consent/email/{delivery.kind}.txt", context)
-    return EmailMessage(subject=delivery.subject, body=body, to=[delivery.to_email])
+    return EmailMessage(subject=gettext(delivery.subject), body=body, to=[delivery.to_email])
+
+
+VOWELS = "aeiouwyâêîôûŵŷáéíóúàèìòù"
+
+
+def and_list(names: list[str]) -> str:
+    """ "Ada and Byron" in the active language ("Ada a Byron", "Byron ac Ada" in Welsh)."""
+    text = names[0] if names else ""
+    for name in names[1:]:
+        if name[:1].lower() in VOWELS:
+            word = pgettext("between names, before a name starting with a vowel", "and")
+        else:
+            word = pgettext("between names", "and")
+        text += f" {word} {name}"
+    return text
 
 
 def mask_email(email: str) -> str:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from minipolice.consent.models import Consent, ConsentKind, ConsentStatus, MediaUse
 from minipolice.people.models import Child
@@ -25,8 +27,12 @@ class Decision:
 
 
 ALLOWED = Decision(True)
-# An anonymised child (retention or erasure) takes part in nothing new, whatever was consented.
-ERASED = Decision(False, "This child's personal data has been erased")
+
+
+def erased() -> Decision:
+    """An anonymised child (retention or erasure) takes part in nothing new, whatever was
+    consented. (A function, so the reason is in the language of the page asking.)"""
+    return Decision(False, _("This child's personal data has been erased"))
 
 
 def with_latest_consent(
@@ -65,16 +71,23 @@ def decide(
     today = today or timezone.localdate()
     label = ConsentKind(kind).label.lower()
     if status is None:
-        return Decision(False, f"No consent recorded for {label}")
+        return Decision(False, _("No consent recorded for %(kind)s") % {"kind": label})
     if status == ConsentStatus.REFUSED:
-        return Decision(False, f"Consent for {label} was refused")
+        return Decision(False, _("Consent for %(kind)s was refused") % {"kind": label})
     if status == ConsentStatus.WITHDRAWN:
-        when = f" on {timezone.localtime(given_at):%-d %B %Y}" if given_at else ""
-        return Decision(False, f"Consent for {label} was withdrawn{when}")
+        if given_at:
+            on = date_format(timezone.localtime(given_at), "j F Y")
+            reason = _("Consent for %(kind)s was withdrawn on %(date)s")
+            return Decision(False, reason % {"kind": label, "date": on})
+        return Decision(False, _("Consent for %(kind)s was withdrawn") % {"kind": label})
     if expires is not None and expires < today:
-        return Decision(False, f"Consent for {label} expired on {expires:%-d %B %Y}")
+        on = date_format(expires, "j F Y")
+        return Decision(
+            False, _("Consent for %(kind)s expired on %(date)s") % {"kind": label, "date": on}
+        )
     if use is not None and use not in (uses or []):
-        return Decision(False, f"Consent for photos does not cover {MediaUse(use).label.lower()}")
+        reason = _("Consent for photos does not cover %(use)s")
+        return Decision(False, reason % {"use": MediaUse(use).label.lower()})
     return ALLOWED
 
 
@@ -90,7 +103,7 @@ def _decisions(children, kind, trip_reference="", use=None, today=None) -> dict[
         "anonymised_at",
     )
     return {
-        pk: ERASED
+        pk: erased()
         if anonymised_at is not None
         else decide(kind, status, expires, given_at, uses=uses, use=use, today=today)
         for pk, status, expires, uses, given_at, anonymised_at in rows
@@ -103,7 +116,7 @@ def attendance_decisions(children, today: datetime.date | None = None) -> dict[i
 
 
 def may_attend(child, today=None) -> Decision:
-    return attendance_decisions([child], today).get(child.pk, Decision(False, "Unknown child"))
+    return attendance_decisions([child], today).get(child.pk, Decision(False, _("Unknown child")))
 
 
 def media_decisions(children, use: str, today=None) -> dict[int, Decision]:
@@ -112,7 +125,7 @@ def media_decisions(children, use: str, today=None) -> dict[int, Decision]:
 
 
 def may_use_media(child, use: str, today=None) -> Decision:
-    return media_decisions([child], use, today).get(child.pk, Decision(False, "Unknown child"))
+    return media_decisions([child], use, today).get(child.pk, Decision(False, _("Unknown child")))
 
 
 def trip_decisions(children, trip_reference: str, today=None) -> dict[int, Decision]:
@@ -122,5 +135,5 @@ def trip_decisions(children, trip_reference: str, today=None) -> dict[int, Decis
 
 def may_go_on_trip(child, trip_reference: str, today=None) -> Decision:
     return trip_decisions([child], trip_reference, today).get(
-        child.pk, Decision(False, "Unknown child")
+        child.pk, Decision(False, _("Unknown child"))
     )

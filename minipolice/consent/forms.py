@@ -2,12 +2,14 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.consent.models import ConsentKind, ConsentStatus, MediaUse
 from minipolice.lib.forms import GovukDateField, NameField
 from minipolice.lib.validators import validate_phone
 
-TRIP_HINT = "In plain words, as the form names it, for example Bristol Zoo, 12 June"
+TRIP_HINT = gettext_lazy("In plain words, as the form names it, for example Bristol Zoo, 12 June")
 
 
 class PaperConsentForm(forms.Form):
@@ -19,53 +21,58 @@ class PaperConsentForm(forms.Form):
     """
 
     kind = forms.ChoiceField(
-        label="What is the consent for?",
+        label=gettext_lazy("What is the consent for?"),
         choices=ConsentKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what the consent is for"},
+        error_messages={"required": gettext_lazy("Choose what the consent is for")},
     )
     # Stored as the consent's trip reference: the trip's name, as staff write it.
     trip = forms.CharField(
-        label="Which trip or visit?",
+        label=gettext_lazy("Which trip or visit?"),
         required=False,
         max_length=40,
         help_text=TRIP_HINT,
-        error_messages={"max_length": "Name the trip or visit in 40 characters or fewer"},
+        error_messages={
+            "max_length": gettext_lazy("Name the trip or visit in 40 characters or fewer")
+        },
     )
     status = forms.ChoiceField(
-        label="What did the form say?",
+        label=gettext_lazy("What did the form say?"),
         choices=ConsentStatus.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what the form said: granted, refused or withdrawn"},
+        error_messages={
+            "required": gettext_lazy("Choose what the form said: granted, refused or withdrawn")
+        },
     )
     media_uses = forms.MultipleChoiceField(
-        label="Where may photos be used?",
+        label=gettext_lazy("Where may photos be used?"),
         choices=MediaUse.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="If the form gives consent, tick every use it agrees to",
-        error_messages={"invalid_choice": "Choose uses of photos from the list"},
+        help_text=gettext_lazy("If the form gives consent, tick every use it agrees to"),
+        error_messages={"invalid_choice": gettext_lazy("Choose uses of photos from the list")},
     )
     given_by = forms.ModelChoiceField(
-        label="Who signed the form?",
+        label=gettext_lazy("Who signed the form?"),
         queryset=None,
         required=False,
-        empty_label="Someone not listed here",
+        empty_label=gettext_lazy("Someone not listed here"),
     )
     given_by_name = forms.CharField(
-        label="Name of the person who signed, if not listed",
+        label=gettext_lazy("Name of the person who signed, if not listed"),
         max_length=120,
         required=False,
     )
     given_on = GovukDateField(
-        label="Date on the form", error_messages={"required": "Enter the date on the form"}
+        label=gettext_lazy("Date on the form"),
+        error_messages={"required": gettext_lazy("Enter the date on the form")},
     )
     expires = GovukDateField(
-        label="Expires (optional)",
+        label=gettext_lazy("Expires (optional)"),
         required=False,
-        help_text="Leave empty if the form gives no end date",
+        help_text=gettext_lazy("Leave empty if the form gives no end date"),
     )
-    note = forms.CharField(label="Note (optional)", max_length=255, required=False)
+    note = forms.CharField(label=gettext_lazy("Note (optional)"), max_length=255, required=False)
 
     def __init__(self, *args, guardians, trips: list[str] = (), **kwargs):
         """`trips`: the trips this child already has answers for, so a trip written with other
@@ -81,7 +88,7 @@ class PaperConsentForm(forms.Form):
     def clean_given_on(self):
         value = self.cleaned_data["given_on"]
         if value > timezone.localdate():
-            raise forms.ValidationError("The date on the form cannot be in the future")
+            raise forms.ValidationError(_("The date on the form cannot be in the future"))
         return value
 
     def clean(self):
@@ -92,17 +99,17 @@ class PaperConsentForm(forms.Form):
             cleaned["trip"] = ""
             self.errors.pop("trip", None)
         elif "trip" in cleaned and not cleaned["trip"]:
-            self.add_error("trip", "Enter which trip or visit the form is for")
+            self.add_error("trip", _("Enter which trip or visit the form is for"))
         if kind != ConsentKind.MEDIA or status != ConsentStatus.GRANTED:
             cleaned["media_uses"] = []
             self.errors.pop("media_uses", None)
         elif not cleaned.get("media_uses") and "media_uses" not in self.errors:
-            self.add_error("media_uses", "Choose at least one use of photos the form agrees to")
+            self.add_error("media_uses", _("Choose at least one use of photos the form agrees to"))
         if not cleaned.get("given_by") and not cleaned.get("given_by_name", "").strip():
-            self.add_error("given_by_name", "Enter the name of the person who signed the form")
+            self.add_error("given_by_name", _("Enter the name of the person who signed the form"))
         given_on, expires = cleaned.get("given_on"), cleaned.get("expires")
         if given_on and expires and expires < given_on:
-            self.add_error("expires", "The expiry date must be after the date on the form")
+            self.add_error("expires", _("The expiry date must be after the date on the form"))
         return cleaned
 
     def given_at(self) -> datetime.datetime:
@@ -114,7 +121,7 @@ class PaperConsentForm(forms.Form):
         return timezone.make_aware(datetime.datetime.combine(on, datetime.time.min))
 
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
 
 
 class PortalConsentForm(forms.Form):
@@ -129,18 +136,23 @@ class PortalConsentForm(forms.Form):
     def __init__(self, *args, child, trips: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
         name = child.first_name
-        self.fields["participation"].label = f"May {name} take part in Mini Police?"
-        self.fields["participation"].error_messages["required"] = (
-            f"Choose yes or no for {name} taking part"
-        )
-        self.fields["media"].label = f"May photos of {name} be used?"
-        self.fields["media"].error_messages["required"] = f"Choose yes or no for photos of {name}"
-        self.fields["media_uses"].label = "If yes, where may photos be used?"
-        self.fields["media_uses"].help_text = "Choose all that you agree to"
+        self.fields["participation"].label = _("May %(name)s take part in Mini Police?") % {
+            "name": name
+        }
+        self.fields["participation"].error_messages["required"] = _(
+            "Choose yes or no for %(name)s taking part"
+        ) % {"name": name}
+        self.fields["media"].label = _("May photos of %(name)s be used?") % {"name": name}
+        self.fields["media"].error_messages["required"] = _(
+            "Choose yes or no for photos of %(name)s"
+        ) % {"name": name}
+        self.fields["media_uses"].label = _("If yes, where may photos be used?")
+        self.fields["media_uses"].help_text = _("Choose all that you agree to")
         self.trips = list(trips)
         for index, trip in enumerate(self.trips):
             self.fields[f"trip_{index}"] = forms.ChoiceField(
-                label=f"May {name} go on the trip or outing “{trip}”?",
+                label=_("May %(name)s go on the trip or outing “%(trip)s”?")
+                % {"name": name, "trip": trip},
                 choices=YES_NO,
                 widget=forms.RadioSelect,
                 required=False,
@@ -149,7 +161,7 @@ class PortalConsentForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("media") == "yes" and not cleaned.get("media_uses"):
-            self.add_error("media_uses", "Choose at least one place photos may be used")
+            self.add_error("media_uses", _("Choose at least one place photos may be used"))
         if cleaned.get("media") == "no":
             cleaned["media_uses"] = []
         return cleaned
@@ -160,13 +172,13 @@ class PortalConsentForm(forms.Form):
 
 class ContactDetailsForm(forms.Form):
     name = NameField(
-        label="Your name",
+        label=gettext_lazy("Your name"),
         max_length=120,
-        error_messages={"required": "Enter your name"},
+        error_messages={"required": gettext_lazy("Enter your name")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     phone = forms.CharField(
-        label="Phone number",
+        label=gettext_lazy("Phone number"),
         max_length=30,
         required=False,
         validators=[validate_phone],
@@ -176,11 +188,13 @@ class ContactDetailsForm(forms.Form):
 
 class LinkRequestForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
-        help_text="The address the school has for you",
+        label=gettext_lazy("Email address"),
+        help_text=gettext_lazy("The address the school has for you"),
         error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "required": gettext_lazy("Enter your email address"),
+            "invalid": gettext_lazy(
+                "Enter an email address in the correct format, like name@example.com"
+            ),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
@@ -188,8 +202,8 @@ class LinkRequestForm(forms.Form):
 
 class MediaExportForm(forms.Form):
     use = forms.ChoiceField(
-        label="Where will the photos be used?",
+        label=gettext_lazy("Where will the photos be used?"),
         choices=MediaUse.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose where the photos will be used"},
+        error_messages={"required": gettext_lazy("Choose where the photos will be used")},
     )

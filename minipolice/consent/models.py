@@ -1,30 +1,32 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConsentKind(models.TextChoices):
-    PARTICIPATION = "participation", "Taking part"
-    MEDIA = "media", "Photos and stories"
-    TRIP = "trip", "Trip or outing"
+    PARTICIPATION = "participation", _("Taking part")
+    MEDIA = "media", _("Photos and stories")
+    TRIP = "trip", _("Trip or outing")
 
 
 class ConsentStatus(models.TextChoices):
-    GRANTED = "granted", "Granted"
-    REFUSED = "refused", "Refused"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ConsentMethod(models.TextChoices):
-    PAPER = "paper", "Paper form (recorded by staff)"
-    PORTAL = "portal", "Parent portal"
+    PAPER = "paper", _("Paper form (recorded by staff)")
+    PORTAL = "portal", _("Parent portal")
 
 
 class MediaUse(models.TextChoices):
-    INTERNAL = "internal", "Inside the programme (displays, certificates)"
-    SCHOOL_NEWSLETTER = "school_newsletter", "School newsletter"
-    FORCE_WEBSITE = "force_website", "Force website and social media"
-    PRESS = "press", "Press"
+    INTERNAL = "internal", _("Inside the programme (displays, certificates)")
+    SCHOOL_NEWSLETTER = "school_newsletter", _("School newsletter")
+    FORCE_WEBSITE = "force_website", _("Force website and social media")
+    PRESS = "press", pgettext_lazy("newspapers and broadcasters", "Press")
 
 
 class Consent(models.Model):
@@ -78,7 +80,7 @@ class Consent(models.Model):
 
     @property
     def use_labels(self) -> list[str]:
-        return [MediaUse(use).label for use in MediaUse.values if use in self.media_uses]
+        return [str(MediaUse(use).label) for use in MediaUse.values if use in self.media_uses]
 
 
 class ConsentRequest(models.Model):
@@ -122,19 +124,19 @@ class EmailDelivery(models.Model):
     SENDING_TIMEOUT = settings.TASK_INTERRUPTED_AFTER  # 15 minutes unless set otherwise
 
     class Kind(models.TextChoices):
-        PORTAL_LINK = "portal_link", "Sign-in link to the parent portal"
-        CONSENT_REQUEST = "consent_request", "Request to answer consent questions"
-        EMAIL_CONFIRMATION = "email_confirmation", "Link to confirm a new email address"
-        EMAIL_CHANGE_NOTICE = "email_change_notice", "Notice that the email address is changing"
-        EVENT_PLACE = "event_place", "A child's place at an event, with its calendar"
-        EVENT_CANCELLED = "event_cancelled", "Notice that an event with a child's place is off"
+        PORTAL_LINK = "portal_link", _("Sign-in link to the parent portal")
+        CONSENT_REQUEST = "consent_request", _("Request to answer consent questions")
+        EMAIL_CONFIRMATION = "email_confirmation", _("Link to confirm a new email address")
+        EMAIL_CHANGE_NOTICE = "email_change_notice", _("Notice that the email address is changing")
+        EVENT_PLACE = "event_place", _("A child's place at an event, with its calendar")
+        EVENT_CANCELLED = "event_cancelled", _("Notice that an event with a child's place is off")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        INTERRUPTED = "interrupted", "Interrupted"
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        INTERRUPTED = "interrupted", _("Interrupted")
 
     force = models.ForeignKey("organisations.Force", on_delete=models.PROTECT, related_name="+")
     guardian = models.ForeignKey(
@@ -185,7 +187,7 @@ class EmailDelivery(models.Model):
 
     @property
     def outbox_status_label(self) -> str:
-        return self.Status(self.outbox_status).label
+        return str(self.Status(self.outbox_status).label)
 
     @property
     def may_send_again(self) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, scope_q
@@ -53,8 +54,8 @@ class ConsentState:
     @property
     def label(self) -> str:
         if self.kind == ConsentKind.TRIP:
-            return f"Trip or outing: {self.trip_reference}"
-        return ConsentKind(self.kind).label
+            return _("Trip or outing: %(trip)s") % {"trip": self.trip_reference}
+        return str(ConsentKind(self.kind).label)
 
     @property
     def expired(self) -> bool:
@@ -71,9 +72,11 @@ class ConsentState:
 
     @property
     def state_label(self) -> str:
-        return {"missing": "Not answered", "expired": "Expired"}.get(
-            self.state, ConsentStatus(self.status).label if self.status else ""
-        )
+        if self.state == "missing":
+            return _("Not answered")
+        if self.state == "expired":
+            return _("Expired")
+        return str(ConsentStatus(self.status).label) if self.status else ""
 
     @property
     def tag_class(self) -> str:
@@ -89,7 +92,7 @@ class ConsentState:
 
     @property
     def use_labels(self) -> list[str]:
-        return [MediaUse(use).label for use in MediaUse.values if use in (self.uses or [])]
+        return [str(MediaUse(use).label) for use in MediaUse.values if use in (self.uses or [])]
 
 
 def with_standing_consents(children):

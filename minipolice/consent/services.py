@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minipolice.accounts.models import Role, RoleAssignment, User
 from minipolice.accounts.services import assign_role, create_user
@@ -50,19 +51,21 @@ def record_consent(
 ) -> Consent:
     if kind == ConsentKind.MEDIA and status == "granted" and not media_uses:
         raise ValidationError(
-            {"media_uses": "Choose at least one use of photos, or record a refusal."}
+            {"media_uses": _("Choose at least one use of photos, or record a refusal.")}
         )
     unknown = set(media_uses) - set(MediaUse.values)
     if unknown:
-        raise ValidationError({"media_uses": f"Unknown uses: {', '.join(sorted(unknown))}"})
+        raise ValidationError(
+            {"media_uses": _("Unknown uses: %(uses)s") % {"uses": ", ".join(sorted(unknown))}}
+        )
     if kind != ConsentKind.MEDIA and media_uses:
-        raise ValidationError({"media_uses": "Only consent for photos has uses."})
+        raise ValidationError({"media_uses": _("Only consent for photos has uses.")})
     if given_by is not None and given_by.force_id != child.force_id:
-        raise ValidationError("The guardian and child belong to different forces.")
+        raise ValidationError(_("The guardian and child belong to different forces."))
     if given_by is not None and not given_by.guardianships.filter(child=child).exists():
-        raise ValidationError({"given_by": "Only a guardian of this child can give consent."})
+        raise ValidationError({"given_by": _("Only a guardian of this child can give consent.")})
     if method == ConsentMethod.PORTAL and given_by is None:
-        raise ValidationError({"given_by": "Consent through the portal comes from a guardian."})
+        raise ValidationError({"given_by": _("Consent through the portal comes from a guardian.")})
     consent = Consent(
         child=child,
         kind=kind,
@@ -174,7 +177,7 @@ def request_portal_link(*, email: str, ip: str, base_url: str) -> None:
     email = email.strip().lower()
     if portal.is_rate_limited(ip, now):
         raise ValidationError(
-            {"email": "You have asked for too many links. Wait an hour, then try again."},
+            {"email": _("You have asked for too many links. Wait an hour, then try again.")},
             code="rate_limited",
         )
     PortalLinkRequest.objects.filter(at__lt=now - portal.KEEP_REQUESTS_FOR).delete()
@@ -381,7 +384,7 @@ def retry_email_delivery(*, acting_user, delivery):
         status=EmailDelivery.Status.QUEUED, attempts=0, next_attempt_at=None
     )
     if not requeued:
-        raise ValidationError("Only an email that failed or was interrupted can be sent again.")
+        raise ValidationError(_("Only an email that failed or was interrupted can be sent again."))
     delivery.refresh_from_db(fields=["status", "attempts", "next_attempt_at"])
     record_audit(
         acting_user=acting_user,

@@ -4,13 +4,16 @@ outbox) and the parent portal (sign-in links, answers, contact details)."""
 import csv
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -97,12 +100,16 @@ def record_paper_consent(request, pk):
             apply_service_errors(form, error)
         else:
             if selectors.latest_consent(child, consent.kind, consent.trip_reference) == consent:
-                messages.success(request, f"Consent recorded for {child.full_name}.")
+                messages.success(
+                    request, _("Consent recorded for %(name)s.") % {"name": child.full_name}
+                )
             else:
                 messages.warning(
                     request,
-                    "Consent recorded, but an answer given after the date on this form still "
-                    "stands: the latest answer always wins.",
+                    _(
+                        "Consent recorded, but an answer given after the date on this form still "
+                        "stands: the latest answer always wins."
+                    ),
                 )
             return redirect("consent:child_consents", pk=child.pk)
     return render(
@@ -171,24 +178,25 @@ def cohort_send_requests(request, pk):
     return redirect("consent:cohort_board", pk=cohort.pk)
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def _requests_message(counts: dict) -> str:
     sent, recent, no_email = counts["sent"], counts["asked_recently"], counts["no_email"]
-    text = f"{_plural(sent, 'email', 'emails')} asking for consent will be sent now."
+    text = ngettext(
+        "%(count)s email asking for consent will be sent now.",
+        "%(count)s emails asking for consent will be sent now.",
+        sent,
+    ) % {"count": sent}
     if recent:
-        were = "was" if recent == 1 else "were"
-        text += (
-            f" {_plural(recent, 'parent or carer', 'parents and carers')} asked in the last "
-            f"24 hours {were} not asked again."
-        )
+        text += " " + ngettext(
+            "%(count)s parent or carer asked in the last 24 hours was not asked again.",
+            "%(count)s parents and carers asked in the last 24 hours were not asked again.",
+            recent,
+        ) % {"count": recent}
     if no_email:
-        text += (
-            f" {_plural(no_email, 'parent or carer has', 'parents and carers have')} no email "
-            "address: ask them on a paper form."
-        )
+        text += " " + ngettext(
+            "%(count)s parent or carer has no email address: ask them on a paper form.",
+            "%(count)s parents and carers have no email address: ask them on a paper form.",
+            no_email,
+        ) % {"count": no_email}
     return text
 
 
@@ -204,10 +212,10 @@ def media_export(request, pk):
         name = slugify(f"photo-consent-{cohort.unit.name}-{cohort.name}-{use}")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         writer = csv.writer(response)
-        writer.writerow(["Name", "Photos may be used for"])
+        writer.writerow([_("Name"), _("Photos may be used for")])
         for child in allowed:
             initial = child.last_name[:1].upper()
-            writer.writerow([_csv_safe(f"{child.first_name} {initial}."), MediaUse(use).label])
+            writer.writerow([_csv_safe(f"{child.first_name} {initial}."), str(MediaUse(use).label)])
         return response
     return render(request, "consent/media_export.html", {"form": form, "cohort": cohort})
 
@@ -219,19 +227,19 @@ def _csv_safe(value: str) -> str:
 
 # The columns of the outbox's download: what its table shows.
 EMAIL_COLUMNS = [
-    ("Queued", "created_at"),
+    (gettext_lazy("Queued"), "created_at"),
     (
-        "Guardian",
+        gettext_lazy("Guardian"),
         lambda d: d.guardian.name if d.guardian and not d.guardian.anonymised_at else "",
     ),
-    ("To", "to_email"),
-    ("Status", "outbox_status_label"),
-    ("Sent", "sent_at"),
-    ("Next try", "next_attempt_at"),
-    ("Email", "get_kind_display"),
-    ("Cohort", "cohort.name"),
-    ("Attempts", "attempts"),
-    ("Last error", "last_error"),
+    (gettext_lazy("To"), "to_email"),
+    (gettext_lazy("Status"), "outbox_status_label"),
+    (gettext_lazy("Sent"), "sent_at"),
+    (gettext_lazy("Next try"), "next_attempt_at"),
+    (gettext_lazy("Email"), "get_kind_display"),
+    (gettext_lazy("Cohort"), "cohort.name"),
+    (gettext_lazy("Attempts"), "attempts"),
+    (gettext_lazy("Last error"), "last_error"),
 ]
 
 
@@ -247,9 +255,9 @@ def email_list(request):
         deliveries,
         search_fields=["to_email", "guardian__name"],
         sort_fields={
-            "created": ("Queued", "created_at"),
-            "to": ("To", "to_email"),
-            "status": ("Status", "status"),
+            "created": (_("Queued"), "created_at"),
+            "to": (_("To"), "to_email"),
+            "status": (_("Status"), "status"),
         },
         default_sort="-created",
         per_page=50,
@@ -258,7 +266,8 @@ def email_list(request):
         request,
         listing,
         title="Email outbox",
-        columns=EMAIL_COLUMNS,
+        # The headings in the language of the page (a spreadsheet wants plain strings).
+        columns=[(str(heading), value) for heading, value in EMAIL_COLUMNS],
         audit=record_list_export,
     ):
         return export
@@ -269,7 +278,7 @@ def email_list(request):
             "listing": listing,
             "statuses": EmailDelivery.Status.choices,
             "status": status,
-            "extra_headers": ["Email", "Attempts", "Last error", "Action"],
+            "extra_headers": [_("Email"), _("Attempts"), _("Last error"), _("Action")],
             "max_attempts": EmailDelivery.MAX_ATTEMPTS,
         },
     )
@@ -284,7 +293,10 @@ def email_retry(request, pk):
     except ValidationError as error:
         messages.warning(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The email to {delivery.to_email} is being sent again.")
+        messages.success(
+            request,
+            _("The email to %(address)s is being sent again.") % {"address": delivery.to_email},
+        )
     return redirect("consent:email_list")
 
 
@@ -383,7 +395,10 @@ def portal_child(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Thank you. Your answers for {child.first_name} are saved.")
+            messages.success(
+                request,
+                _("Thank you. Your answers for %(name)s are saved.") % {"name": child.first_name},
+            )
             return redirect("consent:portal_home")
     return render(
         request,
@@ -410,19 +425,48 @@ def portal_details(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Your contact details are saved.")
+            messages.success(request, _("Your contact details are saved."))
             return redirect("consent:portal_home")
     return render(request, "consent/portal/details.html", {"form": form, "email": first.email})
 
 
 LINK_PROBLEMS = {
-    "invalid": "This link does not work",
-    "used": "This link has already been used",
-    "expired": "This link has expired",
+    "invalid": gettext_lazy("This link does not work"),
+    "used": gettext_lazy("This link has already been used"),
+    "expired": gettext_lazy("This link has expired"),
 }
 
 
+def link_language(view):
+    """Links in the Welsh version of an email end in ?lang=cy (consent.emails): the page opens
+    in Welsh whatever the browser asks for, and the choice is kept in the language cookie, as
+    the language switch keeps it, for the pages that follow."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        language = request.GET.get("lang", "")
+        if language not in dict(settings.LANGUAGES):
+            return view(request, *args, **kwargs)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = view(request, *args, **kwargs)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+
+    return wrapped
+
+
 @never_cache
+@link_language
 def portal_sign_in(request, token):
     """GET shows a button and does not use the link up (mail scanners open links); the POST
     from that button uses it and signs the parent in, for this browser session only."""
@@ -458,6 +502,7 @@ def _link_problem(request, reason: str, *, confirmation: bool = False):
 
 
 @never_cache
+@link_language
 def portal_confirm_email(request, token):
     """The link emailed to a parent's new address. As for sign-in links, GET only shows a
     button (mail scanners open links); the POST confirms the address."""
@@ -475,6 +520,7 @@ def portal_confirm_email(request, token):
 
 
 @never_cache
+@link_language
 def portal_link_request(request):
     form = LinkRequestForm(_posted(request))
     status = 200
