@@ -153,6 +153,8 @@ def forget_enrolment(sender, request, user, authenticator, **kwargs):
 # The language a signed-in user chose, copied into their session when they sign in so that
 # no request has to read it from the database (accounts.views.switch_language keeps both).
 SESSION_LANGUAGE = "language"
+API_PREFIX = "/api/v1/"
+API_DOCS = "/api/v1/docs"
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -161,6 +163,12 @@ class LanguageMiddleware(LocaleMiddleware):
 
     def process_request(self, request):
         super().process_request(request)
+        if request.path_info.startswith(API_PREFIX) and not request.path_info.startswith(API_DOCS):
+            # The REST API is a machine interface: its reasons are in English whoever asks,
+            # so partner scripts can rely on them (its documentation page is for people).
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = translation.get_language()
+            return
         language = request.session.get(SESSION_LANGUAGE)
         if language and translation.check_for_language(language):
             translation.activate(language)

@@ -147,3 +147,20 @@ def test_a_reason_about_the_whole_body_is_listed_under_all(world, api):
     assert response.json()["errors"] == {
         "__all__": ["Give an email address or a phone number, so we can ask for consent."]
     }
+
+
+def test_reasons_are_in_english_whatever_language_the_caller_asks_for(world, api):
+    """The API is a machine interface: partner scripts rely on its reasons, so a caller whose
+    Accept-Language is Welsh (or who carries the site's Welsh cookie) still gets English."""
+    api.headers["Accept-Language"] = "cy"
+    api.client.cookies["mp_language"] = "cy"
+    body = {
+        "unit": world.unit.pk,
+        "name": "Back",
+        "start_date": "2024-09-01",
+        "end_date": "2024-01-01",
+    }
+    response = api.post("/cohorts", body)
+    assert response.status_code == 400
+    assert "end date" in response.json()["detail"]
+    assert response["Content-Language"] == "en-gb"
