@@ -5,11 +5,11 @@ consent.emails asks `email_message` here for the message (a hook: it does not im
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from minipolice.consent.models import EmailDelivery
 from minipolice.events.ical import event_calendar
@@ -35,9 +35,11 @@ def event_cancelled_message(delivery, raw_token: str, token) -> EmailMessage:
         "link": base + reverse("consent:portal_sign_in", args=[raw_token]),
         "hours": type(token).LIFETIME_HOURS if token else None,
     }
-    with translation.override(settings.LANGUAGE_CODE):  # the subject's language (services)
-        body = render_to_string("events/email/cancelled.txt", context)
-    return EmailMessage(subject=delivery.subject, body=body, to=[delivery.to_email])
+    # In the active language: the outbox calls this once per language of the email (Welsh
+    # and English for a Welsh-language force's parents).
+    body = render_to_string("events/email/cancelled.txt", context)
+    subject = gettext("Mini Police: %(title)s is cancelled") % {"title": link.event.title}
+    return EmailMessage(subject=subject[:200], body=body, to=[delivery.to_email])
 
 
 def event_place_message(delivery, raw_token: str, token) -> EmailMessage:
@@ -55,11 +57,9 @@ def event_place_message(delivery, raw_token: str, token) -> EmailMessage:
         "expires_at": timezone.localtime(token.expires_at) if token else None,
         "hours": type(token).LIFETIME_HOURS if token else None,
     }
-    with translation.override(settings.LANGUAGE_CODE):  # the subject's language (services)
-        body = render_to_string("events/email/place.txt", context)
-        calendar = event_calendar(
-            event, host=urlsplit(base).hostname or "minipolice", url=event_url
-        )
-    message = EmailMessage(subject=delivery.subject, body=body, to=[delivery.to_email])
+    body = render_to_string("events/email/place.txt", context)
+    calendar = event_calendar(event, host=urlsplit(base).hostname or "minipolice", url=event_url)
+    subject = gettext("Mini Police: a place at %(title)s") % {"title": event.title}
+    message = EmailMessage(subject=subject[:200], body=body, to=[delivery.to_email])
     message.attach("mini-police-event.ics", calendar, "text/calendar; method=PUBLISH")
     return message

@@ -560,8 +560,8 @@ def _email_guardians(acting_user, event, child, base_url: str, kind, subject) ->
     """One email of `kind` about `event` to each of the child's guardians with an address,
     through the consent app's outbox.
 
-    The subject is written in the language the body is rendered in when the outbox sends it
-    (the site's default: no parent's language is recorded), not in the sender's."""
+    The subject is stored in English (the outbox's list); the email itself is written in the
+    parents' language(s) when it is sent (events.emails)."""
     if not base_url:
         return
     with translation.override(settings.LANGUAGE_CODE):

@@ -57,3 +57,33 @@ def test_an_email_keeps_one_language_whatever_the_senders_language(world, immedi
     (message,) = mail.outbox
     assert message.subject == "Mini Police: a place at Celebration day"
     assert "Ada has a place at Celebration day" in message.body
+
+
+def test_a_welsh_forces_parent_gets_the_place_email_in_welsh_then_english(world, immediate_tasks):
+    from django.core import mail
+
+    from minipolice.consent import emails
+    from minipolice.events import services
+    from minipolice.events.tests.helpers import invite, trip_consent
+
+    world.force.welsh_language = True
+    world.force.save(update_fields=["welsh_language"])
+    event = make_event(world)
+    invitation = invite(world, event)
+    trip_consent(world.child, event)
+    mail.outbox.clear()
+    services.choose_children(
+        acting_user=world.users["leader"],
+        invitation=invitation,
+        children=[world.child],
+        editable_ids=[world.child.pk],
+        base_url="http://testserver/",
+    )
+    (message,) = mail.outbox
+    welsh_subject, _, english_subject = message.subject.partition(" / ")
+    assert english_subject == "Mini Police: a place at Celebration day"
+    assert welsh_subject.startswith("Heddlu Bach") and "Celebration day" in welsh_subject
+    welsh, separator, english = message.body.partition(emails.SEPARATOR)
+    assert separator and "Ada has a place at Celebration day" in english
+    assert "Ada has a place" not in welsh
+    assert [name for name, *_ in message.attachments] == ["mini-police-event.ics"]
