@@ -413,7 +413,7 @@ def test_a_confirm_stopped_before_it_commits_leaves_neither_the_status_nor_a_tas
 
     def stop_after_the_task_row(*args, **kwargs):
         queryset = real_update(*args, **kwargs)
-        if DBTaskResult.objects.filter(args_kwargs__args=[pending.pk]).exists():
+        if DBTaskResult.objects.filter(task_path__endswith="apply_class_list_import").exists():
             raise ConnectionError("server stopped")
         return queryset
 
