@@ -238,6 +238,7 @@ def current_totp_code(user, *, not_in=()) -> str:
 @pytest.fixture
 def page(browser, live_server, request):
     cache.clear()  # TOTP codes already used, rate limits
+    browser.get("about:blank")  # the last test's page stops polling (htmx) before we go on
     browser.delete_all_cookies()
     browser.set_window_size(1280, 1024)
     browser.get_log("browser")  # drop anything left over from the previous test
@@ -283,6 +284,11 @@ class Page:
 
     @property
     def heading(self) -> str:
+        for _ in range(3):  # htmx may swap the heading while it is read
+            try:
+                return self._find("css selector", "h1").text.strip()
+            except StaleElementReferenceException:
+                continue
         return self._find("css selector", "h1").text.strip()
 
     @property

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -25,7 +26,8 @@ PHONE = (375, 812)
 
 
 def wait_pressed(page, button_id):
-    WebDriverWait(page.driver, 10).until(
+    # htmx swaps the row in, so the button may go stale while it is read.
+    WebDriverWait(page.driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(
         lambda driver: driver.find_element("id", button_id).get_attribute("aria-pressed") == "true"
     )
 
