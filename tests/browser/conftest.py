@@ -13,12 +13,25 @@ The tests are skipped, with the reason printed, when /usr/bin/chromium or /usr/b
 is missing (`make browser-deps` installs them; .ci/run always does). Selenium never downloads a
 browser: both paths are given explicitly.
 
-Set MINIPOLICE_SCREENSHOTS=/some/folder to keep a full-page PNG of every page checked, at
-1280 and 375 pixels wide.
+Each check looks at the page the way different people do, and lists every problem at once:
+
+- axe-core runs at 1280 px (a desk) and at 375 px (a phone) wide;
+- the page must reflow (WCAG 1.4.10): no sideways scrolling of the page at 320 px wide, nor at
+  1280 px zoomed to 200% (640 CSS pixels at a device scale of 2). A wide data table may scroll
+  on its own, inside a labelled, focusable region (the WCAG exception for data tables);
+- a full-page PNG is kept, at the width the test is using, as the test's artefacts:
+  test-artifacts/screenshots/<test name>/NN-<page>-<width>.png (NN counts the checks). Set
+  MINIPOLICE_SCREENSHOTS to another folder to keep them there, or to "off" to keep none. The
+  run's summary says where they are, and how long the checks took.
+
+The widths are emulated (Emulation.setDeviceMetricsOverride) and cleared after each check, so
+a test goes on at the window size it chose.
 """
 
+import base64
 import os
 import re
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -33,6 +46,8 @@ from selenium.common.exceptions import (
     WebDriverException,
 )
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -40,9 +55,8 @@ from conftest import PASSWORD, build_world
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-AXE_JS = (
-    Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
-)
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA (axe has no separate "wcag22a" tag).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CHROMIUM_FLAGS = [
@@ -59,7 +73,14 @@ CHROMIUM_FLAGS = [
     "--window-size=1280,1024",
 ]
 WAIT_SECONDS = 10
-SCREEN_WIDTHS = (1280, 375)
+# (CSS width, height, device scale): axe runs (and a screenshot is kept) at a desk's and a
+# phone's width; the reflow check runs at 320 px and at 1280 px zoomed to 200%.
+AXE_SCREENS = ((1280, 1024, 1), (375, 812, 1))
+REFLOW_SCREENS = ((320, 568, 1), (640, 512, 2))
+SCREENSHOTS = os.environ.get("MINIPOLICE_SCREENSHOTS") or str(
+    ROOT / "test-artifacts" / "screenshots"
+)
+STATS = {"checks": 0, "seconds": 0.0, "screenshots": 0, "tests": 0, "axe": 0.0, "pictures": 0.0}
 
 RUN_AXE = """
 const done = arguments[arguments.length - 1];
@@ -70,6 +91,82 @@ axe.run(document, {runOnly: {type: "tag", values: arguments[0]}, resultTypes: ["
   }))}))
   .catch((error) => done({error: String(error)}));
 """
+
+# Two animation frames: the layout after an emulated resize, and what scripts did about it.
+AFTER_LAYOUT = """
+const done = arguments[arguments.length - 1];
+requestAnimationFrame(() => requestAnimationFrame(() => done()));
+"""
+
+DESCRIBE_JS = """
+function describe(el) {
+  let text = el.tagName.toLowerCase();
+  if (el.id) return text + "#" + el.id;
+  if (typeof el.className === "string" && el.className.trim()) {
+    text += "." + el.className.trim().split(/\\s+/).join(".");
+  }
+  return text;
+}
+"""
+
+REFLOW_JS = (
+    DESCRIBE_JS
+    + """
+const doc = document.documentElement;
+const width = doc.clientWidth;
+function inScroller(el) {
+  for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+    if (getComputedStyle(p).overflowX !== "visible") return true;
+  }
+  return false;
+}
+const all = [...document.body.querySelectorAll("*")];
+const wide = new Set();
+if (doc.scrollWidth > width) {
+  for (const el of all) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > width + 1 && !inScroller(el)) wide.add(el);
+  }
+}
+const culprits = [...wide].filter((el) => ![...el.children].some((c) => wide.has(c)));
+const regions = all.filter((el) => {
+  const o = getComputedStyle(el).overflowX;
+  if (!(o === "auto" || o === "scroll") || el.scrollWidth <= el.clientWidth + 1) return false;
+  const named = el.getAttribute("aria-label") || el.getAttribute("aria-labelledby");
+  return !(el.getAttribute("role") === "region" && named && el.tabIndex === 0);
+});
+return {
+  width, scale: window.devicePixelRatio, scrollWidth: doc.scrollWidth,
+  wide: culprits.slice(0, 8).map((el) =>
+    describe(el) + " (to " + Math.round(el.getBoundingClientRect().right) + " px)"),
+  regions: regions.map(describe),
+};
+"""
+)
+
+FOCUS_JS = (
+    DESCRIBE_JS
+    + """
+const FOCUS = "rgb(255, 221, 0)";  // GOV.UK's focus colour, #ffdd00
+const el = document.activeElement;
+if (!el || el === document.body || el === document.documentElement) {
+  return "nothing has the focus (it went back to the page itself)";
+}
+function shows(style) {
+  return (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
+          && style.outlineColor === FOCUS)
+    || style.boxShadow.includes(FOCUS) || style.backgroundColor === FOCUS;
+}
+let seen = shows(getComputedStyle(el));
+for (const label of el.labels || []) {
+  seen = seen || shows(getComputedStyle(label)) || shows(getComputedStyle(label, "::before"));
+}
+if (!seen) {
+  return describe(el) + " has the focus but shows no focus indicator: " + el.outerHTML.slice(0, 200);
+}
+return null;
+"""
+)
 
 
 @pytest.fixture(scope="session")
@@ -139,23 +236,45 @@ def current_totp_code(user, *, not_in=()) -> str:
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, request):
     cache.clear()  # TOTP codes already used, rate limits
+    browser.get("about:blank")  # the last test's page stops polling (htmx) before we go on
     browser.delete_all_cookies()
     browser.set_window_size(1280, 1024)
     browser.get_log("browser")  # drop anything left over from the previous test
-    return Page(browser, live_server.url)
+    return Page(browser, live_server.url, name=request.node.name)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not STATS["checks"]:
+        return
+    where = (
+        f"{STATS['screenshots']} screenshots in {SCREENSHOTS}/<test name>/"
+        if STATS["screenshots"]
+        else "no screenshots (MINIPOLICE_SCREENSHOTS=off)"
+    )
+    terminalreporter.write_line(
+        f"Browser checks: {STATS['checks']} page checks in {STATS['tests']} tests "
+        f"(axe at {' and '.join(str(w) for w, _, _ in AXE_SCREENS)} px, reflow at 320 px and "
+        f"200% zoom) took {STATS['seconds']:.0f} s (axe {STATS['axe']:.0f} s, screenshots "
+        f"{STATS['pictures']:.0f} s); {where}"
+    )
 
 
 class Page:
     """What a test does in the browser. Every page load is checked for accessibility and
     console errors before the method returns."""
 
-    def __init__(self, driver, base_url):
+    def __init__(self, driver, base_url, name="browser-test"):
         self.driver = driver
         self.base_url = base_url
         self.visited = []
         self.codes_used = set()
+        self.screenshots = None
+        if SCREENSHOTS.lower() != "off":
+            self.screenshots = Path(SCREENSHOTS) / re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
+            shutil.rmtree(self.screenshots, ignore_errors=True)  # this run's pictures only
+        STATS["tests"] += 1
 
     # Reading the page
 
@@ -165,6 +284,11 @@ class Page:
 
     @property
     def heading(self) -> str:
+        for _ in range(3):  # htmx may swap the heading while it is read
+            try:
+                return self._find("css selector", "h1").text.strip()
+            except StaleElementReferenceException:
+                continue
         return self._find("css selector", "h1").text.strip()
 
     @property
@@ -192,14 +316,16 @@ class Page:
         self.check(expected_console_error=expected)
 
     def navigate_to(self, label: str) -> None:
-        """Follow a link (or press the Sign out button) in the service navigation."""
-        self._follow(
-            self._find(
-                "xpath",
-                "//*[contains(@class, 'govuk-service-navigation')]"
-                f"//*[self::a or self::button][normalize-space()={_xpath_str(label)}]",
-            )
+        """Follow a link (or press the Sign out button) in the service navigation, opening
+        the menu first on a phone."""
+        item = self._find(
+            "xpath",
+            "//*[contains(@class, 'govuk-service-navigation')]"
+            f"//*[self::a or self::button][normalize-space()={_xpath_str(label)}]",
         )
+        if not item.is_displayed():
+            self.driver.find_element("css selector", ".govuk-service-navigation__toggle").click()
+        self._follow(item)
 
     def open_from_manage(self, label: str) -> None:
         """Open a page listed on the Manage page, through the menu as a user would."""
@@ -235,16 +361,58 @@ class Page:
     # Checks run after every page load
 
     def check(self, expected_console_error: str | None = None) -> None:
-        """Fail on console errors or axe violations, listing all of them at once."""
+        """Fail on console errors, missing template variables, axe violations at 1280 and 375
+        px, or a page that scrolls sideways at 320 px or 200% zoom, listing all at once."""
+        started = time.monotonic()
         self.visited.append(self.path)
-        self._save_screenshots()
-        problems = (
-            self.console_errors(expected_console_error)
-            + self.accessibility_violations()
-            + self.invalid_template_variables()
-        )
+        problems = self.invalid_template_variables()
+        try:
+            for width, height, scale in AXE_SCREENS:
+                self.emulate(width, height, scale)
+                lap = time.monotonic()
+                problems += self.accessibility_violations(f" at {width} px")
+                STATS["axe"] += time.monotonic() - lap
+            for width, height, scale in REFLOW_SCREENS:
+                self.emulate(width, height, scale)
+                problems += self.reflow_problems()
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        lap = time.monotonic()
+        self._save_screenshot()
+        STATS["pictures"] += time.monotonic() - lap
+        problems = self.console_errors(expected_console_error) + problems
+        STATS["checks"] += 1
+        STATS["seconds"] += time.monotonic() - started
         if problems:
             pytest.fail("\n\n".join(problems), pytrace=False)
+
+    def emulate(self, width: int, height: int, scale: float = 1) -> None:
+        """Lay the page out at `width` CSS pixels (a scale of 2 is a 200% zoom) and wait for
+        the scripts that react to the change (GOV.UK's menu) to run."""
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False},
+        )
+        self.driver.execute_async_script(AFTER_LAYOUT)
+
+    def reflow_problems(self) -> list[str]:
+        """WCAG 1.4.10: the page itself never scrolls sideways; an element that does scroll
+        sideways (a wide data table) is a named, focusable region a keyboard can scroll."""
+        found = self.driver.execute_script(REFLOW_JS)
+        problems = []
+        where = f"{found['width']} CSS px (device scale {found['scale']})"
+        if found["scrollWidth"] > found["width"]:
+            problems.append(
+                f"{self.path} scrolls sideways at {where}: the page is {found['scrollWidth']} px "
+                "wide. Too wide: " + "; ".join(found["wide"])
+            )
+        if found["regions"]:
+            problems.append(
+                f"On {self.path} at {where} these scroll sideways without being a labelled, "
+                'focusable region (role="region" aria-label="..." tabindex="0"): '
+                + "; ".join(found["regions"])
+            )
+        return problems
 
     def console_errors(self, expected: str | None = None) -> list[str]:
         errors = [
@@ -270,16 +438,60 @@ class Page:
             return []
         return [f"Missing template variables on {self.path}: {', '.join(found)}"]
 
-    def accessibility_violations(self) -> list[str]:
+    def accessibility_violations(self, where: str = "") -> list[str]:
         if not self.driver.execute_script("return typeof window.axe === 'object'"):
             self.driver.execute_script(AXE_JS.read_text(encoding="utf-8"))
         result = self.driver.execute_async_script(RUN_AXE, AXE_TAGS)
         if "error" in result:
-            return [f"axe-core could not run on {self.path}: {result['error']}"]
+            return [f"axe-core could not run on {self.path}{where}: {result['error']}"]
         violations = [v for v in map(_without_known_govuk_issues, result["violations"]) if v]
         if not violations:
             return []
-        return [describe_violations(self.path, self.driver.title, violations)]
+        return [describe_violations(self.path + where, self.driver.title, violations)]
+
+    # The keyboard alone
+
+    def focus_problem(self) -> str | None:
+        """None when the focused element shows the focus colour (GOV.UK's yellow) in its
+        outline, shadow or background, or, for a radio or checkbox, on its label's box."""
+        return self.driver.execute_script(FOCUS_JS)
+
+    def press(self, *keys: str) -> None:
+        """Press keys, as a keyboard does, on whatever has the focus; the focus must stay
+        visible after each."""
+        for key in keys:
+            ActionChains(self.driver).send_keys(key).perform()
+            problem = self.focus_problem()
+            if problem:
+                pytest.fail(f"After pressing {_key_name(key)} on {self.path}: {problem}")
+
+    def press_and_follow(self, key: str = Keys.ENTER) -> None:
+        """Press a key that loads a new page (Enter on a link or a submit button)."""
+        self._follow(lambda: ActionChains(self.driver).send_keys(key).perform())
+
+    def tab_to(self, css: str, *, backwards: bool = False, limit: int = 150) -> None:
+        """Press Tab (Shift+Tab) until an element matching `css` has the focus, failing if
+        the focus is ever invisible on the way."""
+        key = Keys.SHIFT + Keys.TAB if backwards else Keys.TAB
+        for _ in range(limit):
+            if self.driver.execute_script(
+                "return document.activeElement.matches(arguments[0])", css
+            ):
+                return
+            if backwards:
+                ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(
+                    Keys.SHIFT
+                ).perform()
+            else:
+                ActionChains(self.driver).send_keys(Keys.TAB).perform()
+            problem = self.focus_problem()
+            if problem:
+                pytest.fail(f"Tabbing to {css} on {self.path}: {problem}", pytrace=False)
+        pytest.fail(f"{_key_name(key)} {limit} times never reached {css} on {self.path}")
+
+    @property
+    def focused(self):
+        return self.driver.switch_to.active_element
 
     # Plumbing
 
@@ -300,9 +512,13 @@ class Page:
             return self.driver.page_source
 
     def _follow(self, element) -> None:
-        """Click something that loads a new page, and check the page it loads."""
+        """Click something (or do something: a function) that loads a new page, and check
+        the page it loads."""
         old_page = self.driver.find_element("tag name", "html")
-        element.click()
+        if callable(element):
+            element()
+        else:
+            element.click()
         WebDriverWait(self.driver, WAIT_SECONDS).until(lambda driver: _is_gone(old_page))
         self._wait_until_loaded()
         self.check()
@@ -312,23 +528,28 @@ class Page:
             lambda driver: driver.execute_script("return document.readyState") == "complete"
         )
 
-    def _save_screenshots(self) -> None:
-        folder = os.environ.get("MINIPOLICE_SCREENSHOTS")
-        if not folder:
+    def _save_screenshot(self) -> None:
+        """The whole page, at the width the test is using, as a PNG among its artefacts."""
+        if self.screenshots is None:
             return
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        slug = re.sub(r"[^a-z0-9]+", "-", self.path.lower()).strip("-") or "home"
-        original = self.driver.get_window_size()
-        for width in SCREEN_WIDTHS:
-            self.driver.set_window_size(width, 800)
-            for _ in range(2):  # the page reflows once its scrollbar goes
-                toolbars, height = self.driver.execute_script(
-                    "return [window.outerHeight - window.innerHeight,"
-                    " document.documentElement.scrollHeight]"
-                )
-                self.driver.set_window_size(width, height + toolbars)
-            self.driver.save_screenshot(f"{folder}/{len(self.visited):02d}-{slug}-{width}.png")
-        self.driver.set_window_size(original["width"], original["height"])
+        self.screenshots.mkdir(parents=True, exist_ok=True)
+        slug = re.sub(r"[^a-z0-9]+", "-", self.path.lower()).strip("-")[:60] or "home"
+        width, height = self.driver.execute_script(
+            "return [document.documentElement.clientWidth,"
+            " Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)]"
+        )
+        shot = self.driver.execute_cdp_cmd(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "optimizeForSpeed": True,
+                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+            },
+        )
+        name = f"{len(self.visited):02d}-{slug}-{width}.png"
+        (self.screenshots / name).write_bytes(base64.b64decode(shot["data"]))
+        STATS["screenshots"] += 1
 
 
 def _without_known_govuk_issues(violation: dict) -> dict | None:
@@ -381,6 +602,20 @@ def describe_violations(path: str, title: str, violations: list[dict]) -> str:
             for reason in (node["summary"] or "").splitlines():
                 lines.append(f"       {reason.strip()}")
     return "\n".join(lines)
+
+
+def _key_name(key: str) -> str:
+    names = {
+        Keys.TAB: "Tab",
+        Keys.ENTER: "Enter",
+        Keys.SPACE: "Space",
+        Keys.ARROW_DOWN: "Down",
+        Keys.ARROW_UP: "Up",
+        Keys.ARROW_LEFT: "Left",
+        Keys.ARROW_RIGHT: "Right",
+        Keys.SHIFT + Keys.TAB: "Shift+Tab",
+    }
+    return names.get(key, repr(key))
 
 
 def _xpath_str(text: str) -> str:

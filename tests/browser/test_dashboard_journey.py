@@ -2,8 +2,8 @@
 and Somerset coordinator opens the dashboard for 1 September 2017 to 31 August 2019 and sees
 the units grow from the Knowle pilot to the later units, downloads the XLSX, asks for the PDF
 impact report and downloads it; the funder opens the same dashboard and sees the figures
-rounded, with the caption; the national viewer compares the two demo forces, sorts by a column
-and sees the total. axe checks every page on the way (the `page` helper does, on each load).
+rounded, with the caption, and downloads the report; the national viewer compares the two demo
+forces, sorts by a column, sees the total, downloads the table and one force's report. axe checks every page on the way (the `page` helper does, on each load).
 """
 
 import base64
@@ -144,6 +144,9 @@ def test_coordinator_funder_and_national_viewer_read_the_dashboards(page, demo):
     rounded = funded["Children attending events"]
     assert int(rounded) % 5 == 0 and abs(int(rounded) - int(exact_children)) <= 2
     assert rows(page, "units")["Summer 2019"][2] == "30"
+    ask_for_the_report(
+        page, page.driver.find_element("link text", "Impact report (PDF) for these dates")
+    )
     sign_out(page)
 
     # The national viewer: both forces side by side, sorted by a column, with the total.
@@ -163,6 +166,15 @@ def test_coordinator_funder_and_national_viewer_read_the_dashboards(page, demo):
     page.click_link("Sessions delivered")  # again: the other way round
     assert list(rows(page, "national"))[0] == "Hertfordshire Constabulary"
     assert page.driver.find_elements("css selector", "[data-disclosure]")
+    xlsx = page.driver.find_element("partial link text", "XLSX").get_attribute("href")
+    status, kind, content = fetch(page, xlsx)
+    assert status == 200 and "spreadsheetml" in kind
+    # One force's dashboard from the table, and its impact report.
+    page.click_link("Avon and Somerset Constabulary")
+    assert page.heading == "Avon and Somerset Constabulary"
+    ask_for_the_report(
+        page, page.driver.find_element("link text", "Impact report (PDF) for these dates")
+    )
 
 
 def ask_for_the_report(page, link) -> None:

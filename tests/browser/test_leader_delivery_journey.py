@@ -1,6 +1,6 @@
-"""A unit leader plans an 8-week cohort, takes every register on a phone-sized screen, logs a
-leaflet drop to 150 homes and sees the totals. Every page (and every register after its taps)
-is checked by axe and for console errors."""
+"""A unit leader plans an 8-week cohort, then on a phone (375 px) takes every register, logs a
+leaflet drop to 150 homes and sees the totals. Every page (and the first and last registers
+after their taps) is checked by axe and for console errors."""
 
 import datetime
 import importlib
@@ -91,13 +91,13 @@ def test_leader_plans_takes_registers_and_logs_a_leaflet_drop(page, live_world, 
         tap_and_wait(page, no_consent.pk, "absent")
         assert "3 present, 1 absent, 0 excused" in page.text
         assert "not yet marked" not in page.text  # the finish button went with the last tap
-        page.check()  # axe and the console again, after the taps
+        if number in (0, 7):
+            page.check()  # axe and the console again, after the taps
         page.driver.back()
         page.driver.refresh()
         page._wait_until_loaded()
     assert Attendance.objects.filter(status="present").count() == 24
     assert Attendance.objects.filter(child=no_consent, status="present").count() == 0
-    page.driver.set_window_size(1280, 1024)
 
     page.navigate_to("Community actions")
     page.driver.find_element("css selector", ".govuk-details__summary").click()
@@ -114,3 +114,4 @@ def test_leader_plans_takes_registers_and_logs_a_leaflet_drop(page, live_world, 
     page.open_from_manage("Action totals")
     assert page.heading == "Community action totals"
     assert "Hilltop Mini Police" in page.text and "150" in page.text
+    page.driver.set_window_size(1280, 1024)

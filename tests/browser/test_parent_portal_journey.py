@@ -1,4 +1,6 @@
-"""A parent on a phone opens the emailed link and answers every consent for two children."""
+"""A parent on a phone opens the emailed link, answers every consent for two children and says
+whether one may go on the celebration-day trip. (Their feedback on the programme is in the
+survey journey.)"""
 
 import re
 from urllib.parse import urlsplit
@@ -7,6 +9,7 @@ import pytest
 from django.core import mail
 
 from minipolice.consent import enforcement
+from minipolice.events.tests.helpers import invite, make_event
 from minipolice.people import services as people
 
 pytestmark = pytest.mark.browser
@@ -40,6 +43,8 @@ def test_parent_answers_consents_for_two_children_from_one_email_link(page, live
         year_group=6,
     )
     people.link_guardian(acting_user=None, child=byron, guardian=world.guardian)
+    event = make_event(world)
+    invite(world, event)
     page.driver.set_window_size(*PHONE)
 
     # The parent asks for a link (as they would after a link expired) and opens the email.
@@ -77,6 +82,18 @@ def test_parent_answers_consents_for_two_children_from_one_email_link(page, live
     assert enforcement.may_use_media(world.child, "school_newsletter")
     assert not enforcement.may_use_media(byron, "school_newsletter")
 
+    # The unit is invited to the celebration day: Ada may go, Byron may not.
+    page.navigate_to("Events and trips")
+    page.click_link("Celebration day")
+    assert page.heading == "Celebration day"
+    for child, answer in ((world.child, "yes"), (byron, "no")):
+        choose(page, f"answer-{child.pk}-{answer}")
+        press(page, f"Save the answer for {child.first_name}")
+    assert "Thank you: Byron will not go." in page.text
+    assert enforcement.may_go_on_trip(world.child, event.trip_reference).allowed
+    assert not enforcement.may_go_on_trip(byron, event.trip_reference).allowed
+    page.navigate_to("Your children")
+
     # Only portal pages: the menu is the portal's (behind the Menu button on a phone), and its
     # Sign out ends the portal session on a portal page, never the staff sign-in.
     assert "Manage" not in page.text and "authenticator" not in page.text
@@ -102,6 +119,11 @@ def test_parent_answers_consents_for_two_children_from_one_email_link(page, live
         "/portal/",
         f"/portal/children/{byron.pk}/",
         f"/portal/children/{byron.pk}/",
+        "/portal/",
+        "/portal/events/",
+        f"/portal/events/{event.pk}/",
+        f"/portal/events/{event.pk}/",
+        f"/portal/events/{event.pk}/",
         "/portal/",
         "/portal/signed-out/",
         "/portal/link/",
