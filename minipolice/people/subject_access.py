@@ -16,6 +16,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from minipolice.lib import pdf_fonts
 from minipolice.lib.privacy import Section, hooks, text
 
 
@@ -47,6 +48,10 @@ def as_pdf(title: str, sections: list[Section], *, generated_by: str) -> bytes:
     """A readable A4 document: each section a heading, each record a two-column table, in the
     language of the request (the sections' titles and labels are too)."""
     styles = getSampleStyleSheet()
+    # A font with every letter of Welsh (ŵ, ŷ) and of children's names (lib.pdf_fonts).
+    for name in ("Title", "Heading2"):
+        styles[name].fontName = pdf_fonts.bold()
+    styles["BodyText"].fontName = pdf_fonts.regular()
     body, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=9, leading=11)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(

@@ -5,6 +5,7 @@ import json
 
 from minipolice.audit.models import AuditEntry
 from minipolice.consent.services import record_consent
+from minipolice.lib.tests.pdf_text import pdf_text
 
 
 def consent(world):
@@ -43,6 +44,8 @@ def test_child_export_as_pdf_is_a_readable_document(world, client_for):
     response = client_for(world.users["coordinator"]).get(f"/children/{world.child.pk}/export.pdf")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    text = pdf_text(response.content)
+    assert "Ada" in text and "Lovelace" in text and "Consent" in text
     assert AuditEntry.objects.get(action="export", object_type="child").fields["format"] == "pdf"
 
 

@@ -7,6 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from minipolice.lib.tests.pdf_text import pdf_text
+
 WELSH = {"HTTP_ACCEPT_LANGUAGE": "cy"}
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -104,3 +106,5 @@ def test_subject_access_export_is_in_welsh_when_asked_for_in_welsh(world, client
     pdf = client.get(f"/children/{world.child.pk}/export.pdf", **WELSH).content
     assert pdf.startswith(b"%PDF")
     assert b"Popeth a gedwir am Ada Lovelace" in pdf  # the document's title
+    text = pdf_text(pdf)
+    assert "Popeth a gedwir am Ada Lovelace" in text and "Cyfenw" in text
