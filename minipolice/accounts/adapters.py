@@ -18,6 +18,7 @@ from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from minipolice.accounts.middleware import (
     SIGNED_IN_AT,
@@ -30,10 +31,12 @@ class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
         # The same answer whether or not the account exists.
-        "email_password_mismatch": "Enter a correct email address and password",  # an error message, not a password # nosec B105
-        "incorrect_password": "Enter your correct password",  # an error message, not a password # nosec B105
-        "too_many_login_attempts": "You have tried to sign in too many times. Try again later",
-        "rate_limited": "You have sent too many requests. Wait a minute and try again",
+        "email_password_mismatch": _(
+            "Enter a correct email address and password"
+        ),  # an error message, not a password # nosec B105
+        "incorrect_password": _("Enter your correct password"),  # an error message, not a password # nosec B105
+        "too_many_login_attempts": _("You have tried to sign in too many times. Try again later"),
+        "rate_limited": _("You have sent too many requests. Wait a minute and try again"),
     }
 
     def is_open_for_signup(self, request):
@@ -85,7 +88,9 @@ def _setting_up_just_after_sign_in(request) -> bool:
 class MFAAdapter(DefaultMFAAdapter):
     error_messages = {
         **DefaultMFAAdapter.error_messages,
-        "incorrect_code": "The code is not correct. Codes change every 30 seconds: enter the code your app shows now",
+        "incorrect_code": _(
+            "The code is not correct. Codes change every 30 seconds: enter the code your app shows now"
+        ),
     }
 
 
@@ -107,18 +112,18 @@ class GovukFieldsMixin:
 
 
 EMAIL = {
-    "label": "Email address",
+    "label": _("Email address"),
     "errors": {
-        "required": "Enter your email address",
-        "invalid": "Enter an email address in the correct format, like name@example.org",
+        "required": _("Enter your email address"),
+        "invalid": _("Enter an email address in the correct format, like name@example.org"),
     },
     "attrs": {"spellcheck": "false", "autocomplete": "username"},
 }
-PASSWORD = {"label": "Password", "hint": "", "errors": {"required": "Enter your password"}}
-NEW_PASSWORD = {"label": "New password", "errors": {"required": "Enter a new password"}}
+PASSWORD = {"label": _("Password"), "hint": "", "errors": {"required": _("Enter your password")}}
+NEW_PASSWORD = {"label": _("New password"), "errors": {"required": _("Enter a new password")}}
 NEW_PASSWORD_AGAIN = {
-    "label": "Confirm new password",
-    "errors": {"required": "Enter the new password again"},
+    "label": _("Confirm new password"),
+    "errors": {"required": _("Enter the new password again")},
 }
 CODE_ATTRS = {
     "inputmode": "numeric",
@@ -127,9 +132,9 @@ CODE_ATTRS = {
     "class": "govuk-input--width-10",
 }
 SIGN_IN_CODE = {
-    "label": "Code",
-    "hint": "The 6-digit code from your authenticator app, or one of your recovery codes",
-    "errors": {"required": "Enter the code from your authenticator app"},
+    "label": _("Code"),
+    "hint": _("The 6-digit code from your authenticator app, or one of your recovery codes"),
+    "errors": {"required": _("Enter the code from your authenticator app")},
     "attrs": CODE_ATTRS,
 }
 
@@ -159,9 +164,9 @@ class ReauthenticateForm(GovukFieldsMixin, account_forms.ReauthenticateForm):
 class ChangePasswordForm(GovukFieldsMixin, account_forms.ChangePasswordForm):
     govuk_fields = {
         "oldpassword": {
-            "label": "Current password",
+            "label": _("Current password"),
             "hint": "",
-            "errors": {"required": "Enter your current password"},
+            "errors": {"required": _("Enter your current password")},
         },
         "password1": NEW_PASSWORD,
         "password2": NEW_PASSWORD_AGAIN,
@@ -175,7 +180,7 @@ class SetPasswordForm(GovukFieldsMixin, account_forms.SetPasswordForm):
         cleaned = super().clean()
         if self.user.is_guardian_only():
             raise forms.ValidationError(
-                "Parents and carers sign in with a link from the parent portal, not a password."
+                _("Parents and carers sign in with a link from the parent portal, not a password.")
             )
         return cleaned
 
@@ -197,8 +202,10 @@ class ResetPasswordKeyForm(GovukFieldsMixin, account_forms.ResetPasswordKeyForm)
         cleaned = super().clean()
         if self.user is not None and self.user.is_guardian_only():
             raise forms.ValidationError(
-                "This link does not work. Parents and carers sign in with a link from the "
-                "parent portal."
+                _(
+                    "This link does not work. Parents and carers sign in with a link from the "
+                    "parent portal."
+                )
             )
         return cleaned
 
@@ -214,9 +221,9 @@ class MFAReauthenticateForm(GovukFieldsMixin, mfa_forms.ReauthenticateForm):
 class ActivateTOTPForm(GovukFieldsMixin, totp_forms.ActivateTOTPForm):
     govuk_fields = {
         "code": {
-            "label": "Code from your authenticator app",
-            "hint": "The code is 6 digits, like 123456",
-            "errors": {"required": "Enter the 6-digit code your authenticator app shows now"},
+            "label": _("Code from your authenticator app"),
+            "hint": _("The code is 6 digits, like 123456"),
+            "errors": {"required": _("Enter the 6-digit code your authenticator app shows now")},
             "attrs": CODE_ATTRS,
         }
     }

@@ -1,48 +1,49 @@
 from allauth.account.authentication import get_authentication_records
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from minipolice.accounts.middleware import may_skip_second_factor, needs_second_factor
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
 
 # Headings of the Manage page, in the order it shows them.
-PEOPLE = "People"
-PROGRAMME = "Programme"
-DATA_PROTECTION = "Data protection and audit"
-SETTINGS = "Settings"
+PEOPLE = _("People")
+PROGRAMME = _("Programme")
+DATA_PROTECTION = _("Data protection and audit")
+SETTINGS = _("Settings")
 MANAGE_SECTIONS = [PEOPLE, PROGRAMME, DATA_PROTECTION, SETTINGS]
 
 # (label, url name, permission needed, Manage heading). Items without a heading are the
 # day-to-day work and sit in the bar; the rest are listed on the Manage page.
 NAVIGATION = [
-    ("Home", "home", None, None),
-    ("Units", "organisations:unit_list", Perm.UNIT_READ, None),
-    ("Cohorts", "organisations:cohort_list", Perm.COHORT_READ, None),
-    ("Children", "people:child_list", Perm.CHILDREN_READ, None),
-    ("My sessions", "delivery:my_sessions", Perm.SESSION_READ, None),
-    ("Community actions", "community:action_list", Perm.COMMUNITY_READ, None),
-    ("Events", "events:event_list", Perm.EVENT_COUNTS, None),
-    ("Areas", "organisations:area_list", Perm.AREA_READ, PROGRAMME),
-    ("Schools", "organisations:school_list", Perm.SCHOOL_READ, PROGRAMME),
-    ("Guardians", "people:guardian_list", Perm.CHILDREN_READ, PEOPLE),
-    ("Leaders", "people:leader_list", Perm.LEADERS_READ, PEOPLE),
-    ("Curriculum", "programme:module_list", Perm.MODULE_READ, PROGRAMME),
-    ("Action totals", "community:totals", Perm.COMMUNITY_TOTALS, PROGRAMME),
-    ("School holidays", "delivery:holiday_list", Perm.HOLIDAYS_MANAGE, PROGRAMME),
-    ("Audit log", "audit:entry_list", Perm.AUDIT_READ, DATA_PROTECTION),
+    (_("Home"), "home", None, None),
+    (_("Units"), "organisations:unit_list", Perm.UNIT_READ, None),
+    (_("Cohorts"), "organisations:cohort_list", Perm.COHORT_READ, None),
+    (_("Children"), "people:child_list", Perm.CHILDREN_READ, None),
+    (_("My sessions"), "delivery:my_sessions", Perm.SESSION_READ, None),
+    (_("Community actions"), "community:action_list", Perm.COMMUNITY_READ, None),
+    (_("Events"), "events:event_list", Perm.EVENT_COUNTS, None),
+    (_("Areas"), "organisations:area_list", Perm.AREA_READ, PROGRAMME),
+    (_("Schools"), "organisations:school_list", Perm.SCHOOL_READ, PROGRAMME),
+    (_("Guardians"), "people:guardian_list", Perm.CHILDREN_READ, PEOPLE),
+    (_("Leaders"), "people:leader_list", Perm.LEADERS_READ, PEOPLE),
+    (_("Curriculum"), "programme:module_list", Perm.MODULE_READ, PROGRAMME),
+    (_("Action totals"), "community:totals", Perm.COMMUNITY_TOTALS, PROGRAMME),
+    (_("School holidays"), "delivery:holiday_list", Perm.HOLIDAYS_MANAGE, PROGRAMME),
+    (_("Audit log"), "audit:entry_list", Perm.AUDIT_READ, DATA_PROTECTION),
 ]
 # Stories (minipolice.public) and API tokens (minipolice.api).
 NAVIGATION += [
-    ("Stories", "public:story_list", Perm.STORY_WRITE, None),
-    ("API tokens", "api:api_token_list", Perm.API_TOKENS_MANAGE, SETTINGS),
+    (_("Stories"), "public:story_list", Perm.STORY_WRITE, None),
+    (_("API tokens"), "api:api_token_list", Perm.API_TOKENS_MANAGE, SETTINGS),
 ]
 # Awards and certificates (minipolice.awards).
 NAVIGATION += [
-    ("Awards", "awards:award_list", Perm.AWARDS_READ, PROGRAMME),
-    ("Award totals", "awards:award_totals", Perm.AWARDS_TOTALS, PROGRAMME),
+    (_("Awards"), "awards:award_list", Perm.AWARDS_READ, PROGRAMME),
+    (_("Award totals"), "awards:award_totals", Perm.AWARDS_TOTALS, PROGRAMME),
     (
-        "Certificate and event settings",
+        _("Certificate and event settings"),
         "awards:certificate_settings",
         Perm.AWARDS_SETTINGS,
         SETTINGS,
@@ -50,16 +51,16 @@ NAVIGATION += [
 ]
 # Surveys and feedback (minipolice.impact).
 NAVIGATION += [
-    ("Survey results", "impact:results_home", Perm.SURVEY_RESULTS, PROGRAMME),
-    ("Questionnaires", "impact:instrument_list", Perm.INSTRUMENT_READ, PROGRAMME),
+    (_("Survey results"), "impact:results_home", Perm.SURVEY_RESULTS, PROGRAMME),
+    (_("Questionnaires"), "impact:instrument_list", Perm.INSTRUMENT_READ, PROGRAMME),
 ]
 # Dashboards and the impact report (minipolice.reports): in the bar, after Home.
-NAVIGATION.insert(1, ("Dashboard", "reports:dashboards", Perm.DASHBOARD_READ, None))
+NAVIGATION.insert(1, (_("Dashboard"), "reports:dashboards", Perm.DASHBOARD_READ, None))
 # The parent portal, emails to parents and data protection (minipolice.consent, people).
 NAVIGATION += [
-    ("Parent portal", "consent:portal_home", Perm.OWN_CHILDREN, PEOPLE),
-    ("Emails to parents", "consent:email_list", Perm.DATA_PROTECTION, DATA_PROTECTION),
-    ("Data protection", "people:retention", Perm.DATA_PROTECTION, DATA_PROTECTION),
+    (_("Parent portal"), "consent:portal_home", Perm.OWN_CHILDREN, PEOPLE),
+    (_("Emails to parents"), "consent:email_list", Perm.DATA_PROTECTION, DATA_PROTECTION),
+    (_("Data protection"), "people:retention", Perm.DATA_PROTECTION, DATA_PROTECTION),
 ]
 
 
@@ -76,9 +77,11 @@ def visible_navigation(request) -> list[dict]:
             if request.path == url
             else ("true" if url != "/" and request.path.startswith(url) else "")
         )
-        items.append({"label": label, "url": url, "current": current, "section": section})
+        items.append(
+            {"label": label, "name": name, "url": url, "current": current, "section": section}
+        )
     # Someone who is only a parent has nothing else to manage: their portal stays in the bar.
-    if all(item["label"] in ("Home", "Parent portal") for item in items):
+    if all(item["name"] in ("home", "consent:portal_home") for item in items):
         for item in items:
             item["section"] = None
     return items
@@ -116,7 +119,15 @@ def roles(request):
             if request.path == url
             else ("true" if any(item["current"] for item in manage_only) else "")
         )
-        navigation.append({"label": "Manage", "url": url, "current": current, "section": None})
+        navigation.append(
+            {
+                "label": _("Manage"),
+                "name": "manage",
+                "url": url,
+                "current": current,
+                "section": None,
+            }
+        )
     return {
         "scope": get_scope(user),
         "navigation": navigation,

@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect, resolve_url
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from minipolice.accounts.models import Role
 from minipolice.accounts.scoping import get_scope
@@ -33,8 +34,8 @@ SIGNED_IN_THROUGH_FORM = "signed_in_through_form"  # not force_login, not an old
 LAST_SEEN_AT = "last_seen_at"
 MFA_ENROLLED = "mfa_enrolled"
 
-TIMED_OUT_MESSAGE = "You were signed out to keep children's data safe. Sign in again."
-SET_UP_MFA_MESSAGE = "Set up an authenticator app before you continue."
+TIMED_OUT_MESSAGE = _("You were signed out to keep children's data safe. Sign in again.")
+SET_UP_MFA_MESSAGE = _("Set up an authenticator app before you continue.")
 
 
 def start_session_clock(request) -> None:

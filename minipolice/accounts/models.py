@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager):
@@ -61,13 +62,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Role(models.TextChoices):
-    NATIONAL_VIEWER = "national_viewer", "National viewer"
-    FORCE_COORDINATOR = "force_coordinator", "Force coordinator"
-    AREA_LEAD = "area_lead", "Area lead"
-    UNIT_LEADER = "unit_leader", "Unit leader"
-    TEACHER = "teacher", "Teacher"
-    GUARDIAN = "guardian", "Parent or guardian"
-    FUNDER = "funder", "Funder"
+    NATIONAL_VIEWER = "national_viewer", _("National viewer")
+    FORCE_COORDINATOR = "force_coordinator", _("Force coordinator")
+    AREA_LEAD = "area_lead", _("Area lead")
+    UNIT_LEADER = "unit_leader", _("Unit leader")
+    TEACHER = "teacher", _("Teacher")
+    GUARDIAN = "guardian", _("Parent or guardian")
+    FUNDER = "funder", _("Funder")
 
 
 class RoleAssignment(models.Model):

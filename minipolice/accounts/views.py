@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -27,8 +28,13 @@ def switch_language(request):
     account, so it follows them to another browser."""
     response = set_language(request)
     language = request.POST.get("language", "")
-    if language in dict(settings.LANGUAGES) and request.user.is_authenticated:
+    if language not in dict(settings.LANGUAGES):
+        # set_language accepts any language Django has a catalogue for ("fr"): only ours
+        # are kept. The safe redirect back stays.
+        response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+        return response
+    if request.user.is_authenticated:
         request.session[SESSION_LANGUAGE] = language
         if request.user.language != language:
-            type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+            get_user_model().objects.filter(pk=request.user.pk).update(language=language)
     return response

@@ -4,6 +4,7 @@ revokes them. New tokens are made with `manage.py create_api_token EMAIL`."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minipolice.accounts.permissions import Perm
@@ -30,5 +31,8 @@ def token_list(request):
 def token_revoke(request, pk):
     token = selectors.get_token_for_user(request.user, pk)
     services.revoke_api_token(acting_user=request.user, token=token)
-    messages.success(request, f"Token {services.TOKEN_PREFIX}{token.prefix}… revoked.")
+    messages.success(
+        request,
+        _("Token %(token)s… revoked.") % {"token": f"{services.TOKEN_PREFIX}{token.prefix}"},
+    )
     return redirect("api:api_token_list")

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -25,11 +26,11 @@ class AuditEntry(models.Model):
     when the person it names is erased (AuditEntryQuerySet.redact)."""
 
     class Action(models.TextChoices):
-        CREATE = "create", "Created"
-        UPDATE = "update", "Changed"
-        DELETE = "delete", "Deleted"
-        EXPORT = "export", "Exported"
-        IMPORT = "import", "Imported"
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        EXPORT = "export", _("Exported")
+        IMPORT = "import", _("Imported")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -53,7 +54,7 @@ class AuditEntry(models.Model):
             models.Index(fields=["force", "-at"]),
             models.Index(fields=["object_type", "object_id"]),
         ]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
 
     def __str__(self):
         return f"{self.actor_label} {self.action} {self.object_type} {self.object_id}"

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from minipolice.audit.models import AuditEntry
 from minipolice.lib.users import signed_in_or_none
@@ -158,7 +159,9 @@ def record_list_export(
     # A search of a children's list is often a name: the entry keeps only that one was used,
     # as entries about children keep ids, never names.
     fields = {
-        "list": list_name,
+        # Entries are written in English whatever language the downloader reads: a list's
+        # title may be a lazy translation (lib.listing.export_listing passes the page's).
+        "list": _in_english(list_name),
         "format": fmt,
         "rows": rows,
         "search": "(recorded)" if search else "",
@@ -176,3 +179,8 @@ def record_list_export(
         force_id=next(iter(force_ids)) if len(force_ids) == 1 else None,
         at=timezone.now(),
     )
+
+
+def _in_english(text) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)

@@ -1,4 +1,6 @@
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.accounts.permissions import Perm
 from minipolice.audit.models import AuditEntry
@@ -11,11 +13,11 @@ from minipolice.lib.listing import build_listing, export_listing
 # The columns of the audit log's download: what its table shows, less the current names of
 # children and parents (the entries keep only their ids).
 ENTRY_COLUMNS = [
-    ("When", "at"),
-    ("Who", "actor_label"),
-    ("Action", "get_action_display"),
-    ("Record", record_label),
-    ("Fields", lambda entry: ", ".join(field_label(name) for name in entry.fields)),
+    (gettext_lazy("When"), "at"),
+    (gettext_lazy("Who"), "actor_label"),
+    (gettext_lazy("Action"), "get_action_display"),
+    (gettext_lazy("Record"), record_label),
+    (gettext_lazy("Fields"), lambda entry: ", ".join(field_label(name) for name in entry.fields)),
 ]
 
 
@@ -30,10 +32,10 @@ def entry_list(request):
         entries,
         search_fields=["actor_label", "object_label", "object_type"],
         sort_fields={
-            "at": ("When", "at"),
-            "actor": ("Who", "actor_label"),
-            "action": ("Action", "action"),
-            "object": ("Record", "object_type"),
+            "at": (_("When"), "at"),
+            "actor": (_("Who"), "actor_label"),
+            "action": (_("Action"), "action"),
+            "object": (_("Record"), "object_type"),
         },
         default_sort="-at",
         per_page=50,
@@ -41,7 +43,8 @@ def entry_list(request):
     if export := export_listing(
         request,
         listing,
-        title="Audit log",
+        # Lazy, so that the audit entry of the download names the list in English.
+        title=gettext_lazy("Audit log"),
         columns=ENTRY_COLUMNS,
         audit=record_list_export,
     ):
@@ -54,6 +57,6 @@ def entry_list(request):
             "listing": listing,
             "actions": AuditEntry.Action.choices,
             "action": action,
-            "extra_headers": ["Fields"],
+            "extra_headers": [_("Fields")],
         },
     )

@@ -22,14 +22,25 @@ Why rounding rather than hiding only the small cells (or hiding their complement
 Roles that may read the children themselves keep exact figures (`exact_children_counts`).
 """
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
 
 BASE = 5
-CAPTION = (
-    f"Counts of children are rounded to the nearest {BASE}; counts of fewer than {BASE} are "
-    "hidden. Each figure is rounded on its own, so totals may differ from the sum of the rows."
-)
+
+
+def _caption() -> str:
+    return gettext(
+        "Counts of children are rounded to the nearest %(base)s; counts of fewer than %(base)s "
+        "are hidden. Each figure is rounded on its own, so totals may differ from the sum of "
+        "the rows."
+    ) % {"base": BASE}
+
+
+# In the reader's language, whenever it is shown.
+CAPTION = lazy(_caption, str)()
 
 
 def rounded_children(count: int | None) -> int | None:

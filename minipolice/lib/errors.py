@@ -7,6 +7,7 @@ import logging
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger("minipolice")
 
@@ -14,7 +15,7 @@ logger = logging.getLogger("minipolice")
 def bad_request(request, exception=None):
     # A request refused this early (a forged Host header, a malformed cookie) has not been
     # through the middleware that the site's layout needs.
-    return _standalone(request, "errors/400.html", 400, "Sorry, this request could not be read.")
+    return _standalone(request, "errors/400.html", 400, _("Sorry, this request could not be read."))
 
 
 def forbidden(request, exception=None):
@@ -33,12 +34,13 @@ def csrf_failure(request, reason=""):
 
 def server_error(request):
     # Without context processors or the base layout: the error may be the database, which the
-    # menu and the signed-in user's name need.
+    # menu and the signed-in user's name need. The words are still in the visitor's language:
+    # LanguageMiddleware chose it before the view ran, and {% translate %} needs no context.
     return _standalone(
         request,
         "errors/500.html",
         500,
-        "Sorry, there is a problem with the service. Try again later.",
+        _("Sorry, there is a problem with the service. Try again later."),
     )
 
 

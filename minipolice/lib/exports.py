@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -38,7 +39,7 @@ def safe_cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         # The reader's wall-clock time, as the pages show it; spreadsheets hold no time zones.
         return timezone.localtime(value).replace(tzinfo=None)

@@ -4,16 +4,44 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from minipolice.lib.validators import clean_name, validate_name
 
 DATE_PARTS = ("day", "month", "year")
-MONTH_NAMES = {
-    name.lower(): number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number], calendar.month_abbr[number])
-} | {"sept": 9}
-TIME_HINT = "For example, 14:30"
+# The boxes' labels, and the parts as a sentence names them ("The date must include a month").
+DATE_PART_LABELS = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
+DATE_PART_NAMES = {
+    "day": _("day"),
+    "month": _("month"),
+    "year": _("year"),
+}
+# A month may be typed as a number or a name, in English or Welsh.
+WELSH_MONTHS = [
+    "ionawr",
+    "chwefror",
+    "mawrth",
+    "ebrill",
+    "mai",
+    "mehefin",
+    "gorffennaf",
+    "awst",
+    "medi",
+    "hydref",
+    "tachwedd",
+    "rhagfyr",
+]
+MONTH_NAMES = (
+    {
+        name.lower(): number
+        for number in range(1, 13)
+        for name in (calendar.month_name[number], calendar.month_abbr[number])
+    }
+    | {"sept": 9}
+    | {name: number for number, name in enumerate(WELSH_MONTHS, start=1)}
+)
+TIME_HINT = _("For example, 14:30")
 # 14:30, 14.30, 1430, 14 30, 9:05, 14 (on the hour); "2:30 pm" and "2pm" are read as 14:30, 14:00.
 TIME_PATTERN = re.compile(r"^(\d{1,2})(?:[:. ]?(\d{2}))?\s*(am|pm)?$")
 
@@ -63,7 +91,7 @@ class GovukDateInput(forms.MultiWidget):
         for sub, label, is_filled, width in zip(
             subwidgets, DATE_PARTS, filled, self.widths, strict=True
         ):
-            sub["label"] = label.capitalize()
+            sub["label"] = DATE_PART_LABELS[label]
             css = f"govuk-input govuk-date-input__input {width}"
             if error and not (partial and is_filled):
                 css += " govuk-input--error"
@@ -105,10 +133,10 @@ class GovukDateField(forms.DateField):
     widget = GovukDateInput
     hidden_widget = GovukDateHiddenInput
     default_error_messages = {
-        "required": "Enter the date",
-        "invalid": "Enter a real date",
-        "incomplete": "The date must include a %(missing)s",
-        "year_digits": "The year must include 4 numbers",
+        "required": _("Enter the date"),
+        "invalid": _("Enter a real date"),
+        "incomplete": _("The date must include a %(missing)s"),
+        "year_digits": _("The year must include 4 numbers"),
     }
 
     def to_python(self, value):
@@ -121,10 +149,12 @@ class GovukDateField(forms.DateField):
             part for part, typed in zip(DATE_PARTS, (day, month, year), strict=True) if not typed
         ]
         if missing:
+            word = pgettext("between the parts of a date", "and")
+            and_ = f" {word} "
             raise ValidationError(
                 self.error_messages["incomplete"],
                 code="incomplete",
-                params={"missing": " and ".join(missing)},
+                params={"missing": and_.join(str(DATE_PART_NAMES[part]) for part in missing)},
             )
         month_number = MONTH_NAMES.get(month.lower().rstrip("."), month)
         if not (day.isdigit() and str(month_number).isdigit() and year.isdigit()):
@@ -171,8 +201,8 @@ class GovukTimeField(forms.TimeField):
 
     widget = GovukTimeInput
     default_error_messages = {
-        "required": "Enter the time",
-        "invalid": "Enter the time as hours and minutes, for example 14:30",
+        "required": _("Enter the time"),
+        "invalid": _("Enter the time as hours and minutes, for example 14:30"),
     }
 
     def __init__(self, *, help_text="", **kwargs):

@@ -4,6 +4,7 @@ from django.db import OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext, gettext_noop
 
 logger = logging.getLogger("minipolice")
 
@@ -25,7 +26,8 @@ class NoStoreForSignedInMiddleware:
 
 # A database too busy to take the write in time -------------------------------------------------
 RETRY_AFTER_SECONDS = 5
-BUSY_MESSAGE = "The database is busy. Nothing was saved. Try again in a few seconds."
+# In English for the API (its reasons stay English); translated for the plain-text page.
+BUSY_MESSAGE = gettext_noop("The database is busy. Nothing was saved. Try again in a few seconds.")
 # PostgreSQL: lock_not_available (lock_timeout), serialization_failure, deadlock_detected.
 BUSY_SQLSTATES = {"55P03", "40001", "40P01"}
 BUSY_SQLITE_MESSAGES = ("database is locked", "database table is locked")
@@ -51,7 +53,7 @@ def database_busy_response(request) -> HttpResponse:
             response = render(request, "errors/503.html", status=503)
         except Exception:  # the page needs the database too; the words do not
             logger.exception("The busy page could not be rendered")
-            response = HttpResponse(BUSY_MESSAGE, status=503, content_type="text/plain")
+            response = HttpResponse(gettext(BUSY_MESSAGE), status=503, content_type="text/plain")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

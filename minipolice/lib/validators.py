@@ -26,18 +26,19 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
-DATE_RANGE_MESSAGE = "Enter a date between 2000 and 2100"
+DATE_RANGE_MESSAGE = _("Enter a date between 2000 and 2100")
 
-NAME_MESSAGE = "Enter a name with at least one letter"
+NAME_MESSAGE = _("Enter a name with at least one letter")
 JOINERS = {"\u200c", "\u200d"}  # zero-width non-joiner and joiner
 # Letters (category Lo) that show nothing, used to fake an empty name.
 BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
 
 PHONE = re.compile(r"^[\d\s()+\-.]+$")
-PHONE_MESSAGE = "Enter a phone number like 01632 960 001 or +44 7700 900 982"
+PHONE_MESSAGE = _("Enter a phone number like 01632 960 001 or +44 7700 900 982")
 
 
 def validate_date_in_range(value: datetime.date) -> None:
@@ -73,7 +74,9 @@ def validate_name(value: str) -> None:
     if not any(char.isalpha() for char in cleaned):
         raise ValidationError(NAME_MESSAGE, code="name_letter")
     if cleaned != " ".join(value.split()):
-        raise ValidationError("Enter the name without invisible characters", code="name_invisible")
+        raise ValidationError(
+            _("Enter the name without invisible characters"), code="name_invisible"
+        )
 
 
 def phone_digits(phone: str) -> str:

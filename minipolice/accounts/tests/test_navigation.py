@@ -7,7 +7,8 @@ import pytest
 
 def _bar(client, url="/") -> list[str]:
     body = client.get(url).content.decode()
-    nav = body[body.index('class="govuk-service-navigation__list"') : body.index("</nav>")]
+    start = body.index('class="govuk-service-navigation__list"')
+    nav = body[start : body.index("</nav>", start)]  # the language switch is a <nav> too
     return re.findall(r'class="govuk-service-navigation__link" href="[^"]*"[^>]*>([^<]+)</a>', nav)
 
 

@@ -4,12 +4,14 @@ from functools import cache
 
 from django import template
 from django.apps import apps
+from django.utils import translation
 
 register = template.Library()
 
 
 @cache
-def _record_types() -> dict[str, str]:
+def _record_types(language: str | None) -> dict[str, str]:
+    """Each model's name, in `language` (the cache keeps one table per language)."""
     return {
         model._meta.model_name: str(model._meta.verbose_name).capitalize()
         for model in apps.get_models()
@@ -19,7 +21,7 @@ def _record_types() -> dict[str, str]:
 @register.filter
 def record_type(model_name: str) -> str:
     """ "roleassignment" -> "Role assignment"; an unknown type is shown as words."""
-    return _record_types().get(model_name) or field_label(model_name)
+    return _record_types(translation.get_language()).get(model_name) or field_label(model_name)
 
 
 @register.filter
