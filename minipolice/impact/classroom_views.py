@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from minipolice.accounts.permissions import Perm
@@ -26,7 +28,15 @@ from minipolice.lib.access import get_or_404, require_permission
 # tablet cannot go on guessing, and the leader signs in again (with their second factor).
 LEAVE_TRIES = 5
 LEAVE_FAILURES = "classroom_leave_failures"
-SURVEY_NAMES = {Phase.PRE: "‘before’ survey", Phase.POST: "‘after’ survey"}
+# What a message says once the round is paused or finished, for each phase.
+PAUSED = {
+    Phase.PRE: gettext_lazy("The ‘before’ survey is paused."),
+    Phase.POST: gettext_lazy("The ‘after’ survey is paused."),
+}
+FINISHED = {
+    Phase.PRE: gettext_lazy("The ‘before’ survey is finished."),
+    Phase.POST: gettext_lazy("The ‘after’ survey is finished."),
+}
 
 
 def _posted(request):
@@ -106,7 +116,7 @@ def classroom(request, pk):
     """One form of every question (one at a time with JavaScript), then the next child."""
     survey_round = selectors.get_round_for_user(request.user, pk)
     if not _locked_to(request, survey_round):
-        messages.info(request, "Start classroom mode from here to hand the tablet round.")
+        messages.info(request, _("Start classroom mode from here to hand the tablet round."))
         return redirect(_surveys_url(survey_round))
     context = {"round": survey_round}
     if survey_round.status != RoundStatus.RUNNING:
@@ -161,7 +171,7 @@ def classroom_answers(request, pk):
     if not isinstance(body, dict) or not isinstance(body.get("answers"), dict):
         return JsonResponse({"error": "Send client_key and answers."}, status=400)
     try:
-        _, created = services.record_child_response(
+        _response, created = services.record_child_response(
             survey_round=survey_round, client_key=body.get("client_key"), answers=body["answers"]
         )
     except ValidationError as error:
@@ -190,15 +200,13 @@ def classroom_leave(request, pk):
         if form.is_valid():
             if form.cleaned_data["action"] == "finish":
                 services.close_round(acting_user=request.user, survey_round=survey_round)
-                done = "finished"
+                done = FINISHED[survey_round.phase]
             else:
                 services.pause_round(acting_user=request.user, survey_round=survey_round)
-                done = "paused"
+                done = PAUSED[survey_round.phase]
             _unlock(request)
-            messages.success(
-                request,
-                f"The {SURVEY_NAMES[survey_round.phase]} is {done}. You have left classroom mode.",
-            )
+            left = _("You have left classroom mode.")
+            messages.success(request, f"{done} {left}")
             return redirect(_surveys_url(survey_round))
         if form.has_error("password", "wrong"):
             failures = request.session.get(LEAVE_FAILURES, 0) + 1
@@ -206,8 +214,14 @@ def classroom_leave(request, pk):
                 logout(request)
                 messages.error(
                     request,
-                    f"You were signed out after {LEAVE_TRIES} wrong passwords in classroom "
-                    "mode. Sign in again.",
+                    ngettext(
+                        "You were signed out after %(count)s wrong password in classroom mode. "
+                        "Sign in again.",
+                        "You were signed out after %(count)s wrong passwords in classroom mode. "
+                        "Sign in again.",
+                        LEAVE_TRIES,
+                    )
+                    % {"count": LEAVE_TRIES},
                 )
                 return redirect(settings.LOGIN_URL)
             request.session[LEAVE_FAILURES] = failures
@@ -243,7 +257,7 @@ def paper_tallies(request, pk):
         except ValidationError as error:
             form.apply_service_errors(error)
         else:
-            messages.success(request, "The paper answers are saved.")
+            messages.success(request, _("The paper answers are saved."))
             return redirect(_surveys_url(survey_round))
     return render(
         request,
@@ -257,7 +271,7 @@ def paper_tallies(request, pk):
 def round_pause(request, pk):
     survey_round = selectors.get_round_for_user(request.user, pk)
     services.pause_round(acting_user=request.user, survey_round=survey_round)
-    messages.success(request, f"The {SURVEY_NAMES[survey_round.phase]} is paused.")
+    messages.success(request, PAUSED[survey_round.phase])
     return redirect(_surveys_url(survey_round))
 
 
@@ -266,5 +280,5 @@ def round_pause(request, pk):
 def round_close(request, pk):
     survey_round = selectors.get_round_for_user(request.user, pk)
     services.close_round(acting_user=request.user, survey_round=survey_round)
-    messages.success(request, f"The {SURVEY_NAMES[survey_round.phase]} is finished.")
+    messages.success(request, FINISHED[survey_round.phase])
     return redirect(_surveys_url(survey_round))

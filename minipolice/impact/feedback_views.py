@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
@@ -48,7 +49,7 @@ def _feedback_page(request, *, template, cohort, kind, given, give, extra):
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
-                messages.success(request, "Thank you: your feedback is saved.")
+                messages.success(request, _("Thank you: your feedback is saved."))
                 return redirect(request.path)
     return render(
         request,

@@ -3,17 +3,19 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from minipolice.impact.models import FACE_WORDS, FACES, InstrumentKind, QuestionKind
 from minipolice.impact.services import MAX_TEXT
 
 # Running a round ------------------------------------------------------------------------------
 
-WRONG_PASSWORD = "The password is not right"  # an error message, not a password # nosec B105
+WRONG_PASSWORD = _("The password is not right")  # an error message, not a password # nosec B105
 COUNT_MESSAGES = {
-    "invalid": "Enter a whole number, 0 or more",
-    "min_value": "Enter a whole number, 0 or more",
-    "max_value": "Enter a number of 200 or fewer",
+    "invalid": _("Enter a whole number, 0 or more"),
+    "min_value": _("Enter a whole number, 0 or more"),
+    "max_value": _("Enter a number of 200 or fewer"),
 }
 
 
@@ -29,17 +31,17 @@ class LeaveClassroomForm(forms.Form):
     """The leader's password, to pause or finish the round and leave classroom mode."""
 
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(
             attrs={"class": "govuk-input govuk-input--width-20", "autocomplete": "current-password"}
         ),
-        error_messages={"required": "Enter your password"},
+        error_messages={"required": _("Enter your password")},
     )
     action = forms.ChoiceField(
-        choices=[("pause", "Pause the round"), ("finish", "Finish the round")],
+        choices=[("pause", _("Pause the round")), ("finish", _("Finish the round"))],
         widget=forms.HiddenInput,
-        error_messages={"required": "Choose to pause or to finish the round"},
+        error_messages={"required": _("Choose to pause or to finish the round")},
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -57,11 +59,14 @@ class PaperTalliesForm(forms.Form):
     """How many children answered on paper, and per question how many gave each answer."""
 
     children = forms.IntegerField(
-        label="How many children answered on paper",
+        label=_("How many children answered on paper"),
         min_value=0,
         max_value=200,
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
-        error_messages={**COUNT_MESSAGES, "required": "Enter how many children answered on paper"},
+        error_messages={
+            **COUNT_MESSAGES,
+            "required": _("Enter how many children answered on paper"),
+        },
     )
 
     def __init__(self, *args, questions, tallies=None, **kwargs):
@@ -123,45 +128,45 @@ class QuestionForm(forms.Form):
     """A question of a draft version. Which kinds of answer, and whether a question has a
     right answer or a module, depend on whose questionnaire it is (library.py checks it)."""
 
-    text = forms.CharField(label="Question", max_length=200)
+    text = forms.CharField(label=_("Question"), max_length=200)
     key = forms.CharField(
-        label="Key",
+        label=_("Key"),
         max_length=40,
-        help_text=(
+        help_text=_(
             "A short name that stays the same in every version, so results compare answers to "
             "the same question. Lower-case letters, numbers and underscores, for example feel_safe."
         ),
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
     )
-    kind = forms.ChoiceField(label="Kind of answer", widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("Kind of answer"), widget=forms.RadioSelect)
     options = forms.CharField(
-        label="Answers to choose from",
+        label=_("Answers to choose from"),
         required=False,
-        help_text="For “choose one answer” only: 2 to 6 answers, one on each line.",
+        help_text=_("For “choose one answer” only: 2 to 6 answers, one on each line."),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     correct = forms.IntegerField(
-        label="Number of the right answer (optional)",
+        label=_("Number of the right answer (optional)"),
         required=False,
         min_value=1,
         max_value=6,
-        help_text=(
+        help_text=_(
             "For a knowledge question: 1 for the first answer in the list, 2 for the second. "
             "Leave empty for a question of opinion."
         ),
         widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
         error_messages={
-            "invalid": "Enter the number of the right answer, for example 2",
-            "min_value": "Enter the number of the right answer, for example 2",
-            "max_value": "Enter the number of the right answer, for example 2",
+            "invalid": _("Enter the number of the right answer, for example 2"),
+            "min_value": _("Enter the number of the right answer, for example 2"),
+            "max_value": _("Enter the number of the right answer, for example 2"),
         },
     )
     module = forms.ModelChoiceField(
-        label="Module (optional)",
+        label=_("Module (optional)"),
         required=False,
         queryset=None,
-        empty_label="Asked of every cohort",
-        help_text="A knowledge question is asked only of cohorts taught its module.",
+        empty_label=_("Asked of every cohort"),
+        help_text=_("A knowledge question is asked only of cohorts taught its module."),
     )
 
     def __init__(self, *args, instrument, modules, **kwargs):
@@ -174,9 +179,11 @@ class QuestionForm(forms.Form):
         else:
             self.fields["module"].queryset = modules
         self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
-        self.fields["kind"].error_messages["required"] = "Select the kind of answer"
-        self.fields["text"].error_messages["required"] = "Enter the question"
-        self.fields["key"].error_messages["required"] = "Enter a short key, for example feel_safe"
+        self.fields["kind"].error_messages["required"] = gettext("Select the kind of answer")
+        self.fields["text"].error_messages["required"] = gettext("Enter the question")
+        self.fields["key"].error_messages["required"] = gettext(
+            "Enter a short key, for example feel_safe"
+        )
 
     def service_fields(self) -> dict:
         """The cleaned answers as library.add_question and update_question take them."""
@@ -207,8 +214,8 @@ class QuestionForm(forms.Form):
 
 class PublishForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I have checked the questions. Publish this version: it can never change.",
-        error_messages={"required": "Confirm that you have checked the questions"},
+        label=_("I have checked the questions. Publish this version: it can never change."),
+        error_messages={"required": _("Confirm that you have checked the questions")},
     )
 
 
@@ -243,7 +250,9 @@ class FeedbackForm(forms.Form):
                     strip=True,
                     validators=[
                         MaxLengthValidator(
-                            MAX_TEXT, message=f"Write {MAX_TEXT} characters or fewer"
+                            MAX_TEXT,
+                            message=gettext("Write %(count)s characters or fewer")
+                            % {"count": MAX_TEXT},
                         )
                     ],
                     widget=forms.Textarea(attrs={"rows": 5}),
@@ -251,7 +260,7 @@ class FeedbackForm(forms.Form):
             field.label = question.text
             self.fields[name] = field
         self.fields["may_quote"] = forms.BooleanField(
-            label="You may quote my written answers in reports, without my name",
+            label=gettext("You may quote my written answers in reports, without my name"),
             required=False,
         )
 

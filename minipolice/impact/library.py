@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minipolice.audit.services import record_audit
 from minipolice.impact.models import (
@@ -27,13 +29,13 @@ from minipolice.programme.models import Module
 MIN_OPTIONS = 2
 MAX_OPTIONS = 6
 MAX_OPTION_LENGTH = 100
-PUBLISHED = "This version is published and cannot change. Start a new version."
+PUBLISHED = gettext_lazy("This version is published and cannot change. Start a new version.")
 
 
 def _refuse_national(instrument: Instrument) -> None:
     if instrument.force_id is None:
         raise ValidationError(
-            "The national library cannot be changed. Copy the questionnaire to your force first."
+            _("The national library cannot be changed. Copy the questionnaire to your force first.")
         )
 
 
@@ -84,13 +86,13 @@ def copy_instrument(*, acting_user, instrument: Instrument, force) -> Instrument
     """The force's own copy of a national questionnaire (made once): a draft version 1 with
     the national questions. The force asks the national version until it publishes its copy."""
     if instrument.force_id is not None:
-        raise ValidationError("Only questionnaires of the national library are copied.")
+        raise ValidationError(_("Only questionnaires of the national library are copied."))
     existing = Instrument.objects.filter(force=force, copied_from=instrument).first()
     if existing is not None:
         return existing
     name = instrument.name
     if Instrument.objects.filter(force=force, name=name).exists():
-        name = f"{instrument.name} (copy)"[:120]
+        name = (_("%(name)s (copy)") % {"name": instrument.name})[:120]
     copy = Instrument(
         force=force,
         kind=instrument.kind,
@@ -164,49 +166,52 @@ def _checked(
     options = [" ".join(str(option).split()) for option in options or [] if str(option).strip()]
     errors = {}
     if not text:
-        errors["text"] = "Enter the question"
+        errors["text"] = _("Enter the question")
     elif len(text) > 200:
-        errors["text"] = "The question must be 200 characters or fewer"
+        errors["text"] = _("The question must be 200 characters or fewer")
     if kind not in QuestionKind.values:
-        errors["kind"] = "Select the kind of answer"
+        errors["kind"] = _("Select the kind of answer")
     elif kind == QuestionKind.TEXT and instrument.kind == InstrumentKind.CHILD:
-        errors["kind"] = "Children never write answers: choose five faces or one answer"
+        errors["kind"] = _("Children never write answers: choose five faces or one answer")
     if not key:
-        errors["key"] = "Enter a short key, for example feel_safe"
+        errors["key"] = _("Enter a short key, for example feel_safe")
     else:
         clashes = version.questions.filter(key=key)
         if question is not None:
             clashes = clashes.exclude(pk=question.pk)
         if clashes.exists():
-            errors["key"] = "Another question in this version has this key"
+            errors["key"] = _("Another question in this version has this key")
     if kind == QuestionKind.CHOICE:
         if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-            errors["options"] = (
-                f"Enter between {MIN_OPTIONS} and {MAX_OPTIONS} answers, one on each line"
-            )
+            errors["options"] = _("Enter between %(min)s and %(max)s answers, one on each line") % {
+                "min": MIN_OPTIONS,
+                "max": MAX_OPTIONS,
+            }
         elif any(len(option) > MAX_OPTION_LENGTH for option in options):
-            errors["options"] = f"Each answer must be {MAX_OPTION_LENGTH} characters or fewer"
+            errors["options"] = _("Each answer must be %(count)s characters or fewer") % {
+                "count": MAX_OPTION_LENGTH
+            }
         elif len(set(options)) != len(options):
-            errors["options"] = "Each answer must be different"
+            errors["options"] = _("Each answer must be different")
         if correct is not None:
             if instrument.kind != InstrumentKind.CHILD:
-                errors["correct"] = (
+                errors["correct"] = _(
                     "Only the children's questionnaire has knowledge questions with a right answer"
                 )
             elif not 0 <= correct < len(options):
-                errors["correct"] = "The right answer must be one of the answers listed"
+                errors["correct"] = _("The right answer must be one of the answers listed")
     elif kind in QuestionKind.values:
         if options:
-            errors["options"] = (
+            errors["options"] = _(
                 "Leave the answers empty: only a “choose one answer” question has them"
             )
         if correct is not None:
-            errors["correct"] = "Only a “choose one answer” question has a right answer"
+            errors["correct"] = _("Only a “choose one answer” question has a right answer")
     if module is not None:
         if instrument.kind != InstrumentKind.CHILD:
-            errors["module"] = "Only the children's questions are linked to a module"
+            errors["module"] = _("Only the children's questions are linked to a module")
         elif module.force_id not in (None, instrument.force_id):
-            errors["module"] = "Choose a national module or one of your force's own"
+            errors["module"] = _("Choose a national module or one of your force's own")
     if errors:
         raise ValidationError(errors)
     row = Question(
@@ -326,7 +331,7 @@ def publish(*, acting_user, version: InstrumentVersion) -> InstrumentVersion:
     and never changes."""
     version = _editable(version)
     if not version.questions.exists():
-        raise ValidationError("Add at least one question before publishing this version.")
+        raise ValidationError(_("Add at least one question before publishing this version."))
     version.published_at = timezone.now()
     version.save(update_fields=["published_at"])
     _audit(acting_user, version.instrument, "update", {"version_published": version.number})

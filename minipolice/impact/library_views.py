@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minipolice.accounts.permissions import Perm
@@ -122,8 +123,11 @@ def instrument_copy(request, pk):
         return redirect(instrument)
     messages.success(
         request,
-        f"Copied to your force as a draft. Your force keeps asking the national version until "
-        f"you publish “{copy.name}”.",
+        _(
+            "Copied to your force as a draft. Your force keeps asking the national version "
+            "until you publish “%(name)s”."
+        )
+        % {"name": copy.name},
     )
     return redirect(copy)
 
@@ -137,7 +141,9 @@ def version_draft(request, pk):
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(instrument)
-    messages.success(request, f"Version {draft.number} started as a draft.")
+    messages.success(
+        request, _("Version %(number)s started as a draft.") % {"number": draft.number}
+    )
     return redirect(instrument)
 
 
@@ -177,7 +183,7 @@ def question_add(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Question “{question.text}” added.")
+            messages.success(request, _("Question “%(text)s” added.") % {"text": question.text})
             return redirect(instrument)
     return _question_page(request, instrument, draft, form)
 
@@ -200,7 +206,7 @@ def question_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Question changed.")
+            messages.success(request, _("Question changed."))
             return redirect(instrument)
     if question.version.is_published and request.method != "POST":
         form.add_error(None, library.PUBLISHED)
@@ -217,7 +223,7 @@ def question_remove(request, pk):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, f"Question “{question.text}” removed.")
+        messages.success(request, _("Question “%(text)s” removed.") % {"text": question.text})
     return redirect(instrument)
 
 
@@ -234,7 +240,8 @@ def version_publish(request, pk):
         else:
             messages.success(
                 request,
-                f"Version {draft.number} is published: new rounds and feedback use it.",
+                _("Version %(number)s is published: new rounds and feedback use it.")
+                % {"number": draft.number},
             )
             return redirect(instrument)
     return render(

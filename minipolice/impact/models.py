@@ -20,39 +20,47 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from minipolice.lib.models import UniqueErrorsOnFieldMixin
 
 
 class InstrumentKind(models.TextChoices):
-    CHILD = "child", "Children's questionnaire (before and after)"
-    TEACHER = "teacher", "Teacher feedback"
-    GUARDIAN = "guardian", "Parent and carer feedback"
+    CHILD = "child", _("Children's questionnaire (before and after)")
+    TEACHER = "teacher", _("Teacher feedback")
+    GUARDIAN = "guardian", _("Parent and carer feedback")
 
 
 class QuestionKind(models.TextChoices):
-    FACE = "face", "Five faces"
-    CHOICE = "choice", "Choose one answer"
-    TEXT = "text", "Written answer"
+    FACE = "face", _("Five faces")
+    CHOICE = "choice", _("Choose one answer")
+    TEXT = "text", _("Written answer")
 
 
 # The words under the five faces, from the saddest (1) to the happiest (5). Children of this
 # age bunch at the top face of a plain smiley scale: words under each face spread the answers.
 FACE_WORDS = {
-    InstrumentKind.CHILD: ["No, not at all", "Not really", "Not sure", "Yes, a bit", "Yes, a lot"],
+    InstrumentKind.CHILD: [
+        _("No, not at all"),
+        _("Not really"),
+        _("Not sure"),
+        _("Yes, a bit"),
+        _("Yes, a lot"),
+    ],
     InstrumentKind.TEACHER: [
-        "Strongly disagree",
-        "Disagree",
-        "Neither agree nor disagree",
-        "Agree",
-        "Strongly agree",
+        _("Strongly disagree"),
+        _("Disagree"),
+        _("Neither agree nor disagree"),
+        _("Agree"),
+        _("Strongly agree"),
     ],
     InstrumentKind.GUARDIAN: [
-        "Strongly disagree",
-        "Disagree",
-        "Neither agree nor disagree",
-        "Agree",
-        "Strongly agree",
+        _("Strongly disagree"),
+        _("Disagree"),
+        _("Neither agree nor disagree"),
+        _("Agree"),
+        _("Strongly agree"),
     ],
 }
 FACES = [1, 2, 3, 4, 5]
@@ -84,14 +92,16 @@ class Instrument(UniqueErrorsOnFieldMixin, models.Model):
                 fields=["force", "name"],
                 name="instrument_name_unique_in_force",
                 violation_error_code="unique",
-                violation_error_message="Your force already has a questionnaire with this name.",
+                violation_error_message=_("Your force already has a questionnaire with this name."),
             ),
             models.UniqueConstraint(
                 fields=["name"],
                 condition=Q(force__isnull=True),
                 name="instrument_name_unique_national",
                 violation_error_code="unique",
-                violation_error_message="The national library already has a questionnaire with this name.",
+                violation_error_message=_(
+                    "The national library already has a questionnaire with this name."
+                ),
             ),
         ]
 
@@ -128,7 +138,10 @@ class InstrumentVersion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.instrument.name}, version {self.number}"
+        return gettext("%(name)s, version %(number)s") % {
+            "name": self.instrument.name,
+            "number": self.number,
+        }
 
     @property
     def is_published(self) -> bool:
@@ -173,14 +186,14 @@ class Question(models.Model):
 
 
 class Phase(models.TextChoices):
-    PRE = "pre", "Before (start of the programme)"
-    POST = "post", "After (end of the programme)"
+    PRE = "pre", _("Before (start of the programme)")
+    POST = "post", _("After (end of the programme)")
 
 
 class RoundStatus(models.TextChoices):
-    RUNNING = "running", "Running"
-    PAUSED = "paused", "Paused"
-    CLOSED = "closed", "Finished"
+    RUNNING = "running", _("Running")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Finished")
 
 
 class SurveyRound(models.Model):

@@ -27,6 +27,8 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
@@ -58,23 +60,47 @@ PERM = Perm.SURVEY_RESULTS
 PHASES = [Phase.PRE, Phase.POST]
 QUOTES_SHOWN = 5
 QUOTE_ATTRIBUTION = {
-    InstrumentKind.TEACHER: "A teacher",
-    InstrumentKind.GUARDIAN: "A parent or carer",
+    InstrumentKind.TEACHER: gettext_lazy("A teacher"),
+    InstrumentKind.GUARDIAN: gettext_lazy("A parent or carer"),
 }
 
 # The national benchmark shown beside the trust statement. It answers a different question,
 # asked differently (an interview of 10- to 15-year-olds), so it is context, not a comparison.
 BENCHMARK_KEY = TRUST_KEY
 BENCHMARK_PERCENT = 75
-BENCHMARK_LABEL = (
-    f"National benchmark: {BENCHMARK_PERCENT}% of 10-year-olds had a positive opinion of the "
+# The words in English (as the API gives them); pages show them in their language
+# (benchmark_label, benchmark_note, not_enough).
+_BENCHMARK_LABEL = gettext_noop(
+    "National benchmark: %(percent)s%% of 10-year-olds had a positive opinion of the "
     "police (Crime Survey for England and Wales, 2012/13)."
 )
-BENCHMARK_NOTE = (
+_BENCHMARK_NOTE = gettext_noop(
     "This is a different question, asked in a different way, so it is not a like-for-like "
     "comparison with the answers here."
 )
-NOT_ENOUGH = f"Not enough responses (fewer than {BASE})"
+_NOT_ENOUGH = gettext_noop("Not enough responses (fewer than %(base)s)")
+BENCHMARK_LABEL = _BENCHMARK_LABEL % {"percent": BENCHMARK_PERCENT}
+BENCHMARK_NOTE = _BENCHMARK_NOTE
+NOT_ENOUGH = _NOT_ENOUGH % {"base": BASE}
+
+
+def benchmark_label() -> str:
+    return _(_BENCHMARK_LABEL) % {"percent": BENCHMARK_PERCENT}
+
+
+def benchmark_note() -> str:
+    return _(_BENCHMARK_NOTE)
+
+
+def not_enough() -> str:
+    return _(_NOT_ENOUGH) % {"base": BASE}
+
+
+def signed(change: int | None) -> str:
+    """A change in percentage points as shown: +3, 0 or -2."""
+    if change is None:
+        return ""
+    return f"+{change}" if change > 0 else str(change)
 
 
 # Which objects the user may read results of ---------------------------------------------------
@@ -223,7 +249,14 @@ class QuestionResult:
 
     @property
     def share_label(self) -> str:
-        return "answered correctly" if self.is_knowledge else "chose one of the top two faces"
+        """Completes "Share who …" (the words of the page's language)."""
+        if self.is_knowledge:
+            return _("answered correctly")
+        return _("chose one of the top two faces")
+
+    @property
+    def signed_change(self) -> str:
+        return signed(self.change)
 
 
 def _figures(question: Question, counts: dict, words: list[str], phase_shown: bool) -> PhaseFigures:
@@ -286,7 +319,7 @@ class VersionUsed:
     number: int
 
     def __str__(self):
-        return f"{self.name}, version {self.number}"
+        return _("%(name)s, version %(number)s") % {"name": self.name, "number": self.number}
 
 
 def _empty_group() -> dict:
@@ -499,7 +532,7 @@ def _build_feedback(rows: dict, questions: dict[str, Question]) -> list[Feedback
         summaries.append(
             FeedbackSummary(
                 kind=kind,
-                label=InstrumentKind(kind).label,
+                label=str(InstrumentKind(kind).label),
                 given=total,
                 questions=[
                     (q, _figures(q, counts.get(q.key, {}), FACE_WORDS[kind], total >= BASE))
@@ -514,7 +547,7 @@ def _build_feedback(rows: dict, questions: dict[str, Question]) -> list[Feedback
                 quotes=[
                     {
                         "text": row["quote"],
-                        "attribution": QUOTE_ATTRIBUTION[kind],
+                        "attribution": str(QUOTE_ATTRIBUTION[kind]),
                         "question": getattr(
                             questions.get((kind, row["question__key"])), "text", ""
                         ),
@@ -546,7 +579,7 @@ class Results:
         return [
             (
                 phase,
-                Phase(phase).label,
+                str(Phase(phase).label),
                 self.n[phase],
                 self.shown[phase],
                 self.cohorts.get(phase, 0),
@@ -634,7 +667,7 @@ def format_comparison(force: Force) -> dict:
         shown = {phase: found["n"][phase] >= BASE for phase in PHASES}
         columns.append(
             FormatColumn(
-                name=names.get(g, "No programme format"),
+                name=names.get(g, _("No programme format")),
                 cohorts=found["cohort_phases"],
                 n=found["n"],
                 shown=shown,

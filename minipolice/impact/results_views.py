@@ -3,6 +3,7 @@ side by side. Thin views over impact.results (scoped reads and figures counted i
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minipolice.impact import results
@@ -22,9 +23,9 @@ def _page(request, *, obj, level: str, title: str, caption: str, links: list):
             "links": links,
             "results": results.results_for(obj),
             "base": BASE,
-            "not_enough": results.NOT_ENOUGH,
-            "benchmark_label": results.BENCHMARK_LABEL,
-            "benchmark_note": results.BENCHMARK_NOTE,
+            "not_enough": results.not_enough(),
+            "benchmark_label": results.benchmark_label(),
+            "benchmark_note": results.benchmark_note(),
             "counts_exact": exact_children_counts(request.user, results.PERM),
         },
     )
@@ -47,7 +48,7 @@ def cohort_results(request, pk):
         request,
         obj=cohort,
         level="cohort",
-        title=f"Survey results: {cohort.name}",
+        title=_("Survey results: %(name)s") % {"name": cohort.name},
         caption=f"{unit.name}, {unit.school.name}",
         links=[],
     )
@@ -61,8 +62,8 @@ def unit_results(request, pk):
         request,
         obj=unit,
         level="unit",
-        title=f"Survey results: {unit.name}",
-        caption=f"All of the unit's cohorts, {unit.school.name}",
+        title=_("Survey results: %(name)s") % {"name": unit.name},
+        caption=_("All of the unit's cohorts, %(school)s") % {"school": unit.school.name},
         links=[],
     )
 
@@ -75,8 +76,8 @@ def area_results(request, pk):
         request,
         obj=area,
         level="area",
-        title=f"Survey results: {area.name}",
-        caption=f"All of the area's cohorts, {area.force.name}",
+        title=_("Survey results: %(name)s") % {"name": area.name},
+        caption=_("All of the area's cohorts, %(force)s") % {"force": area.force.name},
         links=[],
     )
 
@@ -89,11 +90,11 @@ def force_results(request, pk):
         request,
         obj=force,
         level="force",
-        title=f"Survey results: {force.name}",
-        caption="All of the force's cohorts",
+        title=_("Survey results: %(name)s") % {"name": force.name},
+        caption=_("All of the force's cohorts"),
         links=[
             (
-                "Compare programme formats",
+                _("Compare programme formats"),
                 reverse("impact:format_comparison", args=[force.pk]),
             )
         ],
@@ -111,6 +112,6 @@ def format_comparison(request, pk):
             "force": force,
             "comparison": results.format_comparison(force),
             "base": BASE,
-            "not_enough": results.NOT_ENOUGH,
+            "not_enough": results.not_enough(),
         },
     )

@@ -4,10 +4,14 @@ teacher and guardian feedback. (The questionnaire library's writes are in librar
 import datetime
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from minipolice.audit.services import record_audit
 from minipolice.delivery.models import Session, SessionStatus
@@ -59,9 +63,14 @@ def _moment(today: datetime.date | None) -> datetime.datetime:
 def _check_feedback_open(cohort: Cohort, today: datetime.date | None) -> None:
     if not feedback_open(cohort, today):
         raise ValidationError(
-            f"Feedback on {cohort.name} opens three weeks before it ends, on "
-            f"{cohort.end_date - FEEDBACK_OPENS_BEFORE_END:%-d %B %Y} (or when its “after” "
-            "survey starts), and closes four months after it ends."
+            _(
+                "Feedback on %(cohort)s opens three weeks before it ends, on %(date)s (or when "
+                "its “after” survey starts), and closes four months after it ends."
+            )
+            % {
+                "cohort": cohort.name,
+                "date": date_format(cohort.end_date - FEEDBACK_OPENS_BEFORE_END, "j F Y"),
+            }
         )
 
 
@@ -128,14 +137,14 @@ def start_round(*, acting_user, cohort: Cohort, phase: str, started_at=None) -> 
     """Start the cohort's pre or post round, or resume it when it is paused. Starting twice
     (two leaders, two taps) gives the same round: one per cohort and phase."""
     if phase not in Phase.values:
-        raise ValidationError({"phase": "Choose before or after the programme."})
+        raise ValidationError({"phase": _("Choose before or after the programme.")})
     cohort = _locked_cohort(cohort)
     existing = SurveyRound.objects.filter(cohort=cohort, phase=phase).first()
     if existing is not None:
         if existing.status == RoundStatus.CLOSED:
             raise ValidationError(
-                f"The {existing.get_phase_display().lower()} round has finished. Its answers "
-                "are in the results."
+                _("The %(phase)s round has finished. Its answers are in the results.")
+                % {"phase": existing.get_phase_display().lower()}
             )
         if existing.status == RoundStatus.PAUSED:
             existing.status = RoundStatus.RUNNING
@@ -144,7 +153,7 @@ def start_round(*, acting_user, cohort: Cohort, phase: str, started_at=None) -> 
         return existing
     version = current_version(cohort.unit.school.area.force, InstrumentKind.CHILD)
     if version is None:
-        raise ValidationError("No children's questionnaire is published.")
+        raise ValidationError(_("No children's questionnaire is published."))
     survey_round = SurveyRound.objects.create(
         cohort=cohort,
         version=version,
@@ -159,13 +168,15 @@ def start_round(*, acting_user, cohort: Cohort, phase: str, started_at=None) -> 
 def _audit_round(acting_user, survey_round: SurveyRound, action: str, fields=None) -> None:
     """`action` is one of the audit log's verbs (AuditEntry.Action): a pause or a finish is an
     update of the round's status."""
+    with translation.override(settings.LANGUAGE_CODE):  # the audit log is in English
+        label = f"{survey_round.cohort}: {survey_round.get_phase_display()}"
     record_audit(
         acting_user=acting_user,
         action=action,
         obj=survey_round,
         fields=fields or {"phase": survey_round.phase},
         force=survey_round.cohort.unit.school.area.force,
-        label=f"{survey_round.cohort}: {survey_round.get_phase_display()}",
+        label=label,
     )
 
 
@@ -198,11 +209,15 @@ def _check_value(question: Question, value) -> int:
         value = int(value)
     except (TypeError, ValueError):
         raise ValidationError(
-            f"The answer to “{question.text}” is not one of its answers."
+            _("The answer to “%(question)s” is not one of its answers.")
+            % {"question": question.text}
         ) from None
     allowed = FACES if question.kind == QuestionKind.FACE else range(len(question.options))
     if value not in allowed:
-        raise ValidationError(f"The answer to “{question.text}” is not one of its answers.")
+        raise ValidationError(
+            _("The answer to “%(question)s” is not one of its answers.")
+            % {"question": question.text}
+        )
     return value
 
 
@@ -215,28 +230,30 @@ def record_child_response(
     try:
         client_key = uuid.UUID(str(client_key))
     except ValueError:
-        raise ValidationError("The answers have no valid key from the tablet.") from None
+        raise ValidationError(_("The answers have no valid key from the tablet.")) from None
     asked = {q.pk: q for q in questions_for(survey_round.version, survey_round.cohort)}
     checked = {}
     for question_id, value in answers.items():
         try:
             question = asked[int(question_id)]
         except (KeyError, TypeError, ValueError):
-            raise ValidationError("An answer is for a question this round does not ask.") from None
+            raise ValidationError(
+                _("An answer is for a question this round does not ask.")
+            ) from None
         if question.kind == QuestionKind.TEXT:
-            raise ValidationError("Children's answers are never written.")
+            raise ValidationError(_("Children's answers are never written."))
         checked[question.pk] = _check_value(question, value)
     existing = ChildResponse.objects.filter(round=survey_round, client_key=client_key).first()
     if existing is not None:
         return existing, False
     if not checked:
-        raise ValidationError("No question was answered.")
+        raise ValidationError(_("No question was answered."))
     try:
         with transaction.atomic():
             # The round's row is locked so that pausing or finishing waits for this to land.
             locked = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
             if locked.status == RoundStatus.CLOSED:
-                raise ValidationError("This round has finished: it takes no more answers.")
+                raise ValidationError(_("This round has finished: it takes no more answers."))
             # The minute only, and random ids (models.ChildResponse): the order children sat
             # in is not kept.
             received = (received_at or timezone.now()).replace(second=0, microsecond=0)
@@ -261,9 +278,11 @@ def record_paper_tallies(
     many gave each answer ({(question id, value): count}). All or nothing."""
     survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
     if survey_round.status == RoundStatus.CLOSED:
-        raise ValidationError("This round has finished: its tallies can no longer change.")
+        raise ValidationError(_("This round has finished: its tallies can no longer change."))
     if not isinstance(children, int) or children < 0 or children > 200:
-        raise ValidationError({"children": "Enter how many children answered on paper (0 to 200)."})
+        raise ValidationError(
+            {"children": _("Enter how many children answered on paper (0 to 200).")}
+        )
     asked = {q.pk: q for q in questions_for(survey_round.version, survey_round.cohort)}
     totals: dict[int, int] = {}
     rows = []
@@ -271,20 +290,23 @@ def record_paper_tallies(
     for (question_id, value), count in tallies.items():
         question = asked.get(int(question_id))
         if question is None or question.kind == QuestionKind.TEXT:
-            raise ValidationError("A tally is for a question this round does not ask.")
+            raise ValidationError(_("A tally is for a question this round does not ask."))
         value = _check_value(question, value)
         if not isinstance(count, int) or count < 0:
-            errors[f"q{question.pk}_{value}"] = "Enter a whole number, 0 or more."
+            errors[f"q{question.pk}_{value}"] = _("Enter a whole number, 0 or more.")
             continue
         totals[question.pk] = totals.get(question.pk, 0) + count
         if count:
             rows.append(PaperTally(round=survey_round, question=question, value=value, count=count))
     for question_id, total in totals.items():
         if total > children:
-            errors[f"q{question_id}"] = (
-                f"“{asked[question_id].text}” has {total} answers but only {children} "
-                f"{'child' if children == 1 else 'children'} answered on paper."
-            )
+            errors[f"q{question_id}"] = ngettext(
+                "“%(question)s” has %(total)s answers but only %(children)s child answered on "
+                "paper.",
+                "“%(question)s” has %(total)s answers but only %(children)s children answered on "
+                "paper.",
+                children,
+            ) % {"question": asked[question_id].text, "total": total, "children": children}
     if errors:
         raise ValidationError(errors)
     PaperTally.objects.filter(round=survey_round).delete()
@@ -357,7 +379,9 @@ def _save_feedback(*, acting_user, feedback: Feedback, answers: dict) -> Feedbac
         if question.kind == QuestionKind.TEXT:
             written = str(given).strip()
             if len(written) > MAX_TEXT:
-                errors[f"q{question.pk}"] = f"Write {MAX_TEXT} characters or fewer."
+                errors[f"q{question.pk}"] = _("Write %(count)s characters or fewer.") % {
+                    "count": MAX_TEXT
+                }
                 continue
             quote = identifiers.redact(written) if identifiers else written
             rows.append(
@@ -373,13 +397,13 @@ def _save_feedback(*, acting_user, feedback: Feedback, answers: dict) -> Feedbac
     if errors:
         raise ValidationError(errors)
     if not rows:
-        raise ValidationError("Answer at least one question.")
+        raise ValidationError(_("Answer at least one question."))
     try:
         with transaction.atomic():
             feedback.save()
     except IntegrityError:
         raise ValidationError(
-            "You have already given feedback on this cohort. Thank you."
+            _("You have already given feedback on this cohort. Thank you.")
         ) from None
     for row in rows:
         row.feedback = feedback
@@ -404,7 +428,7 @@ def give_teacher_feedback(
     _check_feedback_open(cohort, today)
     version = current_version(cohort.unit.school.area.force, InstrumentKind.TEACHER)
     if version is None:
-        raise ValidationError("No teacher feedback questionnaire is published.")
+        raise ValidationError(_("No teacher feedback questionnaire is published."))
     feedback = Feedback(
         cohort=cohort,
         version=version,
@@ -413,7 +437,7 @@ def give_teacher_feedback(
         submitted_at=_moment(today),
     )
     if feedback.teacher is None:
-        raise ValidationError("Sign in to give feedback.")
+        raise ValidationError(_("Sign in to give feedback."))
     return _save_feedback(acting_user=acting_user, feedback=feedback, answers=answers)
 
 
@@ -424,11 +448,11 @@ def give_guardian_feedback(
     if not Child.objects.filter(
         guardianships__guardian=guardian, enrolments__cohort=cohort
     ).exists():
-        raise ValidationError("None of your children is in this cohort.")
+        raise ValidationError(_("None of your children is in this cohort."))
     _check_feedback_open(cohort, today)
     version = current_version(cohort.unit.school.area.force, InstrumentKind.GUARDIAN)
     if version is None:
-        raise ValidationError("No parent and carer feedback questionnaire is published.")
+        raise ValidationError(_("No parent and carer feedback questionnaire is published."))
     feedback = Feedback(
         cohort=cohort,
         version=version,

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from minipolice.lib.forms import GovukDateField
 
@@ -7,17 +9,17 @@ class PeriodForm(forms.Form):
     """The period of a dashboard or report (and, on a force's dashboard, an area)."""
 
     start = GovukDateField(
-        label="From",
+        label=_("From"),
         error_messages={
-            "required": "Enter the first date to count from",
-            "invalid": "The first date must be a real date",
+            "required": _("Enter the first date to count from"),
+            "invalid": _("The first date must be a real date"),
         },
     )
     end = GovukDateField(
-        label="To",
+        label=_("To"),
         error_messages={
-            "required": "Enter the last date to count to",
-            "invalid": "The last date must be a real date",
+            "required": _("Enter the last date to count to"),
+            "invalid": _("The last date must be a real date"),
         },
     )
 
@@ -25,10 +27,10 @@ class PeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         if areas is not None:
             self.fields["area"] = forms.ChoiceField(
-                label="Area",
+                label=gettext("Area"),
                 required=False,
-                choices=[("", "Every area"), *((str(a.pk), a.name) for a in areas)],
-                error_messages={"invalid_choice": "Select an area of this force"},
+                choices=[("", gettext("Every area")), *((str(a.pk), a.name) for a in areas)],
+                error_messages={"invalid_choice": gettext("Select an area of this force")},
             )
             self.areas = {str(a.pk): a for a in areas}
 
@@ -37,9 +39,9 @@ class PeriodForm(forms.Form):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
             if end < start:
-                self.add_error("end", "The end date must be on or after the start date.")
+                self.add_error("end", gettext("The end date must be on or after the start date."))
             elif (end - start).days > 366 * 10:
-                self.add_error("end", "Choose a period of ten years or less.")
+                self.add_error("end", gettext("Choose a period of ten years or less."))
         return cleaned
 
     @property

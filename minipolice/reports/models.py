@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ImpactReport(models.Model):
@@ -13,10 +14,10 @@ class ImpactReport(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        RUNNING = "running", "Drawing"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Drawing")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
 
     force = models.ForeignKey(
         "organisations.Force", on_delete=models.CASCADE, related_name="impact_reports"
@@ -26,6 +27,9 @@ class ImpactReport(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The language of the page it was asked for on: the worker draws the PDF in it. Empty for
+    # reports asked for before languages: the force's (Welsh for a Welsh-language force).
+    language = models.CharField(max_length=8, blank=True, default="")
     created_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from xml.sax.saxutils import escape  # escapes text for ReportLab, parses no XML # nosec B406
 
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
@@ -138,7 +141,8 @@ def _table(head: list[str], rows: list[list[str]], styles, widths=None) -> Table
 
 
 def _pairs_table(pairs: list[tuple[str, str]], styles) -> Table:
-    return _table(["Figure", "Value"], [[a, b] for a, b in pairs], styles, [120 * mm, 50 * mm])
+    head = [gettext("Figure"), gettext("Value")]
+    return _table(head, [[a, b] for a, b in pairs], styles, [120 * mm, 50 * mm])
 
 
 def _chart(data: ChartData) -> Drawing:
@@ -190,7 +194,7 @@ def _photo(photo: StoryPhotoContent, styles) -> KeepTogether:
     reader = ImageReader(io.BytesIO(photo.image))
     width, height = reader.getSize()
     scale = min(FRAME_WIDTH / width, 95 * mm / height)
-    when = f", {photo.happened_on:%-d %B %Y}" if photo.happened_on else ""
+    when = f", {_day(photo.happened_on)}" if photo.happened_on else ""
     parts = [
         Image(io.BytesIO(photo.image), width=width * scale, height=height * scale, hAlign="LEFT"),
         Spacer(1, 3),
@@ -202,13 +206,19 @@ def _photo(photo: StoryPhotoContent, styles) -> KeepTogether:
     return KeepTogether(parts)
 
 
+def _day(day: date) -> str:
+    return date_format(day, "j F Y")
+
+
 def _period(start: date, end: date) -> str:
-    return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+    return gettext("%(start)s to %(end)s") % {"start": _day(start), "end": _day(end)}
 
 
 def render(content: ReportContent, progress=None) -> bytes:
-    """The report's PDF; `progress(part)` is called as each part is laid out."""
+    """The report's PDF, in the active language; `progress(part)` is called as each part is
+    laid out."""
     brand = HexColor(content.brand_colour)
+    title = gettext("Mini Police impact report")
     styles = _styles(brand)
     tick = progress or (lambda part: None)
     story = []
@@ -217,39 +227,47 @@ def render(content: ReportContent, progress=None) -> bytes:
     story += [
         Spacer(1, 40 * mm),
         _p(content.force_name, styles["cover"]),
-        _p("Mini Police impact report", styles["h1"]),
+        _p(title, styles["h1"]),
         _p(_period(content.start, content.end), styles["cover"]),
         Spacer(1, 12 * mm),
         _p(
-            f"Prepared for {content.pcc_name or 'the Police and Crime Commissioner'}.",
+            gettext("Prepared for %(name)s.") % {"name": content.pcc_name}
+            if content.pcc_name
+            else gettext("Prepared for the Police and Crime Commissioner."),
             styles["body"],
-        ),  # fmt: skip
+        ),
         _p(
-            f"Drawn on {content.generated_on:%-d %B %Y} from the Mini Police Hub. No child is "
-            "named in this report; counts of children are rounded (see the last page).",
+            gettext(
+                "Drawn on %(date)s from the Mini Police Hub. No child is named in this report; "
+                "counts of children are rounded (see the last page)."
+            )
+            % {"date": _day(content.generated_on)},
             styles["small"],
         ),
         PageBreak(),
     ]
-    story += [_p("Headline figures", styles["h2"]), _pairs_table(content.headline, styles)]
+    story += [
+        _p(gettext("Headline figures"), styles["h2"]),
+        _pairs_table(content.headline, styles),
+    ]
     tick("headline")
 
-    story.append(_p("Over time", styles["h2"]))
+    story.append(_p(gettext("Over time"), styles["h2"]))
     for chart, head, rows in content.charts:
         story += [
             _chart(chart),
-            _p(f"{chart.title}: the figures.", styles["small"]),
+            _p(gettext("%(chart)s: the figures.") % {"chart": chart.title}, styles["small"]),
             _table(head, rows, styles),
             Spacer(1, 10),
         ]
     tick("charts")
 
-    story += [PageBreak(), _p("Survey change", styles["h2"])]
+    story += [PageBreak(), _p(gettext("Survey change"), styles["h2"])]
     if content.survey_rows:
         story += [_p(line, styles["body"]) for line in content.survey_rounds]
         story.append(
             _table(
-                ["Question", "Before", "After", "Change"],
+                [gettext("Question"), gettext("Before"), gettext("After"), gettext("Change")],
                 [list(row) for row in content.survey_rows],
                 styles,
                 [92 * mm, 26 * mm, 26 * mm, 30 * mm],
@@ -259,22 +277,26 @@ def render(content: ReportContent, progress=None) -> bytes:
     else:
         story.append(
             _p(
-                "No before-and-after survey round of a cohort that ran in this period has 5 "
-                "responses or more, so no change is reported.",
+                gettext(
+                    "No before-and-after survey round of a cohort that ran in this period has 5 "
+                    "responses or more, so no change is reported."
+                ),
                 styles["body"],
             )
         )
     tick("survey")
 
-    story += [_p("Community reach", styles["h2"]), _pairs_table(content.reach, styles)]
+    story += [_p(gettext("Community reach"), styles["h2"]), _pairs_table(content.reach, styles)]
     if content.photos:
-        story += [PageBreak(), _p("Stories from the units", styles["h2"])]
+        story += [PageBreak(), _p(gettext("Stories from the units"), styles["h2"])]
         story += [_photo(photo, styles) for photo in content.photos]
     tick("stories")
 
-    story += [PageBreak(), _p("Method and small numbers", styles["h2"])]
+    story += [PageBreak(), _p(gettext("Method and small numbers"), styles["h2"])]
     story += [_p(line, styles["body"]) for line in content.method]
     buffer = io.BytesIO()
+    running_title = f"{content.force_name}: {title}, {_period(content.start, content.end)}"
+    page_words = gettext("Page %(number)s")
 
     def footer(canvas, doc):
         canvas.saveState()
@@ -282,11 +304,8 @@ def render(content: ReportContent, progress=None) -> bytes:
         canvas.rect(0, HEIGHT - 8 * mm, WIDTH, 8 * mm, stroke=0, fill=1)
         canvas.setFillColor(GREY)
         canvas.setFont("Helvetica", 8)
-        canvas.drawString(
-            MARGIN, 10 * mm, f"{content.force_name}: Mini Police impact report, "
-            f"{_period(content.start, content.end)}",
-        )  # fmt: skip
-        canvas.drawRightString(WIDTH - MARGIN, 10 * mm, f"Page {doc.page}")
+        canvas.drawString(MARGIN, 10 * mm, running_title)
+        canvas.drawRightString(WIDTH - MARGIN, 10 * mm, page_words % {"number": doc.page})
         canvas.restoreState()
 
     document = SimpleDocTemplate(
@@ -296,10 +315,10 @@ def render(content: ReportContent, progress=None) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN + 4 * mm,
         bottomMargin=MARGIN,
-        title=f"Mini Police impact report: {content.force_name}",
+        title=f"{title}: {content.force_name}",
         author=content.force_name,
         subject=_period(content.start, content.end),
-        lang="en-GB",
+        lang="cy" if translation.get_language() == "cy" else "en-GB",
     )
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     tick("done")

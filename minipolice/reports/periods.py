@@ -10,15 +10,23 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 D = datetime.date
+# The names of the terms, each with its calendar year (a term's key is its season).
+SEASONS = {
+    "autumn": gettext_lazy("Autumn %(year)s"),
+    "spring": gettext_lazy("Spring %(year)s"),
+    "summer": gettext_lazy("Summer %(year)s"),
+}
 
 
 @dataclass(frozen=True)
 class Term:
-    name: str  # "Autumn 2017"
+    name: str  # "Autumn 2017", in the language of the page
     start: datetime.date
     end: datetime.date
+    season: str = ""  # "autumn", "spring" or "summer"; empty for a whole period
 
     @property
     def key(self) -> str:
@@ -43,10 +51,13 @@ def school_year(first_year: int) -> tuple[datetime.date, datetime.date]:
 
 
 def terms_of_year(first_year: int) -> list[Term]:
+    def term(season, year, start, end):
+        return Term(SEASONS[season] % {"year": year}, start, end, season)
+
     return [
-        Term(f"Autumn {first_year}", D(first_year, 9, 1), D(first_year, 12, 31)),
-        Term(f"Spring {first_year + 1}", D(first_year + 1, 1, 1), D(first_year + 1, 3, 31)),
-        Term(f"Summer {first_year + 1}", D(first_year + 1, 4, 1), D(first_year + 1, 8, 31)),
+        term("autumn", first_year, D(first_year, 9, 1), D(first_year, 12, 31)),
+        term("spring", first_year + 1, D(first_year + 1, 1, 1), D(first_year + 1, 3, 31)),
+        term("summer", first_year + 1, D(first_year + 1, 4, 1), D(first_year + 1, 8, 31)),
     ]
 
 
@@ -56,7 +67,9 @@ def terms_between(start: datetime.date, end: datetime.date) -> list[Term]:
     for year in range(school_year_of(start), school_year_of(end) + 1):
         for term in terms_of_year(year):
             if term.end >= start and term.start <= end:
-                terms.append(Term(term.name, max(term.start, start), min(term.end, end)))
+                terms.append(
+                    Term(term.name, max(term.start, start), min(term.end, end), term.season)
+                )
     return terms
 
 
@@ -74,10 +87,11 @@ def presets(today: datetime.date | None = None, *, since: int | None = None) -> 
     for year in range(newest, oldest - 1, -1):
         start, end = school_year(year)
         slug = f"{year}-{str(year + 1)[-2:]}"
-        found.append(Preset(slug, f"{year}/{str(year + 1)[-2:]} school year", start, end))
+        label = gettext("%(years)s school year") % {"years": f"{year}/{str(year + 1)[-2:]}"}
+        found.append(Preset(slug, label, start, end))
         if year >= newest - 1:
             for term in terms_of_year(year):
                 if term.start <= today:
-                    key = f"{slug}-{term.name.split()[0].lower()}"
+                    key = f"{slug}-{term.season}"
                     found.append(Preset(key, term.name, term.start, term.end))
     return found

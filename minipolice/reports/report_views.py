@@ -4,6 +4,8 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from minipolice.accounts.permissions import Perm
@@ -37,6 +39,7 @@ def report_start(request, pk):
                 force=force,
                 start=form.cleaned_data["start"],
                 end=form.cleaned_data["end"],
+                language=translation.get_language() or "",
             )
             return redirect("reports:report_progress", pk=report.pk)
     else:
@@ -58,7 +61,13 @@ def report_start(request, pk):
 def report_progress(request, pk):
     """How far the report has got; the fragment alone for htmx's polling."""
     report = selectors.get_report_for_user(request.user, pk)
-    context = {"report": report, "force": report.force, "has_pdf": selectors.has_pdf(report)}
+    context = {
+        "report": report,
+        "force": report.force,
+        "has_pdf": selectors.has_pdf(report),
+        # Kept in English (services.REPORT_FAILED): shown in the page's language.
+        "report_error": gettext(report.error) if report.error else "",
+    }
     if request.headers.get("HX-Request") == "true":
         return render(request, "reports/partials/report_progress.html", context)
     return render(request, "reports/report_progress.html", context)

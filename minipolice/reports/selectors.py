@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope
@@ -30,7 +31,7 @@ from minipolice.community.models import MEASURES, CommunityAction
 from minipolice.delivery.models import Attendance, AttendanceStatus, Session, SessionStatus
 from minipolice.events.models import Event, EventPlace, EventStatus, Invitation
 from minipolice.lib.access import get_or_404
-from minipolice.lib.disclosure import BASE, CAPTION, exact_children_counts, rounded_children
+from minipolice.lib.disclosure import BASE, exact_children_counts, rounded_children
 from minipolice.lib.exports import ExportTable
 from minipolice.lib.routers import reads_replica
 from minipolice.organisations.models import Area, Force, Unit, UnitStatus, UnitStatusChange
@@ -38,10 +39,24 @@ from minipolice.people.models import Enrolment
 from minipolice.reports.periods import Term, terms_between
 
 PERM = Perm.DASHBOARD_READ
-HIDDEN = "fewer than 5"
+HIDDEN = "fewer than 5"  # in English; pages and downloads say hidden() in their language
 # The reach measures a dashboard shows, in order (drivers spoken to is on the action totals).
 REACH = ["homes_reached", "leaflets_delivered", "bags_collected", "vehicles_checked",
          "vehicles_over_limit"]  # fmt: skip
+
+
+def hidden() -> str:
+    """What a page or download shows for a hidden count, in its language."""
+    return gettext("fewer than %(base)s") % {"base": BASE}
+
+
+def caption() -> str:
+    """lib.disclosure.CAPTION in the page's language (the same words and rule)."""
+    return gettext(
+        "Counts of children are rounded to the nearest %(base)s; counts of fewer than "
+        "%(base)s are hidden. Each figure is rounded on its own, so totals may differ from the "
+        "sum of the rows."
+    ) % {"base": BASE}
 
 
 # Who may read which dashboard -----------------------------------------------------------------
@@ -133,7 +148,7 @@ class Figure:
     @property
     def display(self) -> str:
         if self.value is None:
-            return HIDDEN
+            return hidden()
         if self.kind == "percent":
             return f"{round(self.value * 100)}%"
         if self.kind == "hours":
@@ -160,7 +175,7 @@ class TermRow:
     @property
     def attendance_display(self) -> str:
         if self.attendance_rate is None:
-            return HIDDEN if self.sessions_delivered else "–"
+            return hidden() if self.sessions_delivered else "–"
         return f"{round(self.attendance_rate * 100)}%"
 
     @property
@@ -316,7 +331,7 @@ def _reach_figures(reach: Reach, start, end) -> list[Figure]:
         reach.q("unit__"), date__gte=start, date__lte=end
     ).aggregate(actions=Count("pk"), **{name: Sum(name) for name in REACH})
     return [
-        Figure("community_actions", "Community actions", sums["actions"]),
+        Figure("community_actions", gettext("Community actions"), sums["actions"]),
         *(Figure(name, MEASURES[name].capitalize(), sums[name] or 0) for name in REACH),
     ]
 
@@ -357,12 +372,18 @@ def _event_figures(reach: Reach, start, end, *, exact: bool, today) -> list[Figu
         reach.q("award__cohort__unit__"), _issued_between(start, end)
     ).aggregate(n=Count("award_id", distinct=True))["n"]
     return [
-        Figure("events_held", "Events held", held.count()),
+        Figure("events_held", gettext("Events held"), held.count()),
         Figure(
-            "event_children", "Children attending events", _children(attending, exact), "children"
+            "event_children",
+            gettext("Children attending events"),
+            _children(attending, exact),
+            "children",
         ),
         Figure(
-            "certificates_issued", "Certificates issued", _children(certificates, exact), "children"
+            "certificates_issued",
+            gettext("Certificates issued"),
+            _children(certificates, exact),
+            "children",
         ),
     ]
 
@@ -383,15 +404,16 @@ def build_dashboard(
     figures of each term (the API's summary, whose period may span a century)."""
     today = timezone.localdate()
     terms = terms_between(start, end) if each_term else []
-    rows = _per_term(reach, terms, Term("Whole period", start, end), exact=exact, today=today)
+    whole_period = Term(gettext("Whole period"), start, end)
+    rows = _per_term(reach, terms, whole_period, exact=exact, today=today)
     whole = rows[-1]
     headline = [
-        Figure("active_units", "Active and trial units at the end", whole.active_units),
-        Figure("children_enrolled", "Children reached", whole.children, "children"),
-        Figure("sessions_delivered", "Sessions delivered", whole.sessions_delivered),
-        Figure("sessions_cancelled", "Sessions cancelled", whole.sessions_cancelled),
-        Figure("attendance_rate", "Attendance", whole.attendance_rate, "percent"),
-        Figure("volunteer_hours", "Volunteer hours", whole.volunteer_hours, "hours"),
+        Figure("active_units", gettext("Active and trial units at the end"), whole.active_units),
+        Figure("children_enrolled", gettext("Children reached"), whole.children, "children"),
+        Figure("sessions_delivered", gettext("Sessions delivered"), whole.sessions_delivered),
+        Figure("sessions_cancelled", gettext("Sessions cancelled"), whole.sessions_cancelled),
+        Figure("attendance_rate", gettext("Attendance"), whole.attendance_rate, "percent"),
+        Figure("volunteer_hours", gettext("Volunteer hours"), whole.volunteer_hours, "hours"),
     ]
     reach_figures = _reach_figures(reach, start, end)
     events = _event_figures(reach, start, end, exact=exact, today=today)
@@ -412,7 +434,7 @@ def build_dashboard(
         reach=reach_figures,
         events=events,
         units_at_end=whole.units,
-        caption=None if exact else CAPTION,
+        caption=None if exact else caption(),
         survey=survey,
         figures=figures,
     )
@@ -491,17 +513,17 @@ def units_by_status(force: Force, on: datetime.date) -> dict[str, int]:
 # Every force side by side ----------------------------------------------------------------------
 NATIONAL_COLUMNS = [
     # key, heading, kind
-    ("active_units", "Active and trial units", "count"),
-    ("children_enrolled", "Children reached", "children"),
-    ("sessions_delivered", "Sessions delivered", "count"),
-    ("sessions_cancelled", "Sessions cancelled", "count"),
-    ("attendance_rate", "Attendance", "percent"),
-    ("volunteer_hours", "Volunteer hours", "hours"),
-    ("community_actions", "Community actions", "count"),
-    ("homes_reached", "Homes reached", "count"),
-    ("events_held", "Events held", "count"),
-    ("event_children", "Children attending events", "children"),
-    ("certificates_issued", "Certificates issued", "children"),
+    ("active_units", gettext_lazy("Active and trial units"), "count"),
+    ("children_enrolled", gettext_lazy("Children reached"), "children"),
+    ("sessions_delivered", gettext_lazy("Sessions delivered"), "count"),
+    ("sessions_cancelled", gettext_lazy("Sessions cancelled"), "count"),
+    ("attendance_rate", gettext_lazy("Attendance"), "percent"),
+    ("volunteer_hours", gettext_lazy("Volunteer hours"), "hours"),
+    ("community_actions", gettext_lazy("Community actions"), "count"),
+    ("homes_reached", gettext_lazy("Homes reached"), "count"),
+    ("events_held", gettext_lazy("Events held"), "count"),
+    ("event_children", gettext_lazy("Children attending events"), "children"),
+    ("certificates_issued", gettext_lazy("Certificates issued"), "children"),
 ]
 
 
@@ -632,7 +654,7 @@ def national_comparison(start: datetime.date, end: datetime.date, *, exact: bool
         "rows": rows,
         "total": NationalRow(None, _national_figures(total, exact), _units(total)),
         "columns": NATIONAL_COLUMNS,
-        "caption": None if exact else CAPTION,
+        "caption": None if exact else caption(),
     }
 
 
@@ -657,7 +679,7 @@ def _national_figures(found: dict, exact: bool) -> list[Figure]:
         "event_children": _children(found.get("event_children", 0), exact),
         "certificates_issued": _children(found.get("certificates_issued", 0), exact),
     }
-    return [Figure(key, heading, values[key], kind) for key, heading, kind in NATIONAL_COLUMNS]
+    return [Figure(key, str(heading), values[key], kind) for key, heading, kind in NATIONAL_COLUMNS]
 
 
 def sort_national(comparison: dict, sort: str) -> str:
@@ -677,9 +699,19 @@ def sort_national(comparison: dict, sort: str) -> str:
 
 
 # Downloads ------------------------------------------------------------------------------------
+# The dashboard's tables by the key a download asks for (?table=...), with their titles.
+TABLE_TITLES = {
+    "headline": gettext_lazy("Headline figures"),
+    "units": gettext_lazy("Units by status"),
+    "terms": gettext_lazy("Each term"),
+    "reach": gettext_lazy("Community reach"),
+    "survey": gettext_lazy("Survey change"),
+}
+
+
 def _cell(figure: Figure):
     if figure.value is None:
-        return HIDDEN
+        return hidden()
     if figure.kind == "percent":
         return round(figure.value * 100, 1)
     return figure.value
@@ -687,41 +719,44 @@ def _cell(figure: Figure):
 
 def dashboard_tables(dashboard: Dashboard) -> list[ExportTable]:
     statuses = list(UnitStatus.choices)
-    period = f"{dashboard.start.isoformat()} to {dashboard.end.isoformat()}"
+    period = gettext("%(start)s to %(end)s") % {
+        "start": dashboard.start.isoformat(),
+        "end": dashboard.end.isoformat(),
+    }
 
     def children(value):
-        return HIDDEN if value is None else value
+        return hidden() if value is None else value
 
     tables = [
         ExportTable(
-            "Headline figures",
-            ["Figure", "Value", "Period"],
+            str(TABLE_TITLES["headline"]),
+            [gettext("Figure"), gettext("Value"), gettext("Period")],
             [
                 [f.label + (" (%)" if f.kind == "percent" else ""), _cell(f), period]
                 for f in [*dashboard.headline, *dashboard.events]
             ],  # fmt: skip
         ),
         ExportTable(
-            "Units by status",
-            ["Term", "On", *(label for _, label in statuses)],
+            str(TABLE_TITLES["units"]),
+            [gettext("Term"), gettext("On"), *(str(label) for _, label in statuses)],
             [
                 [row.term.name, row.term.end, *(row.units[value] for value, _ in statuses)]
                 for row in dashboard.terms
             ],  # fmt: skip
         ),
         ExportTable(
-            "Each term",
+            str(TABLE_TITLES["terms"]),
             [
-                "Term",
-                "From",
-                "To",
-                "Children reached",
-                "Sessions delivered",
-                "Sessions cancelled",
-                "Attendance (%)",
-                "Volunteer hours",
-                "Community actions",
-                "Homes reached",
+                gettext("Term"),
+                gettext("From"),
+                gettext("To"),
+                gettext("Children reached"),
+                gettext("Sessions delivered"),
+                gettext("Sessions cancelled"),
+                gettext("Attendance (%)"),
+                gettext("Volunteer hours"),
+                gettext("Community actions"),
+                gettext("Homes reached"),
             ],
             [
                 [
@@ -731,7 +766,9 @@ def dashboard_tables(dashboard: Dashboard) -> list[ExportTable]:
                     children(row.children),
                     row.sessions_delivered,
                     row.sessions_cancelled,
-                    HIDDEN if row.attendance_rate is None else round(row.attendance_rate * 100, 1),
+                    hidden()
+                    if row.attendance_rate is None
+                    else round(row.attendance_rate * 100, 1),
                     row.volunteer_hours,
                     row.community_actions,
                     row.homes_reached,
@@ -740,7 +777,9 @@ def dashboard_tables(dashboard: Dashboard) -> list[ExportTable]:
             ],
         ),  # fmt: skip
         ExportTable(
-            "Community reach", ["Measure", "Total"], [[f.label, f.value] for f in dashboard.reach]
+            str(TABLE_TITLES["reach"]),
+            [gettext("Measure"), gettext("Total")],
+            [[f.label, f.value] for f in dashboard.reach],
         ),
     ]
     if dashboard.survey is not None:
@@ -764,15 +803,15 @@ def survey_table(results) -> ExportTable:
             ]
         )
     return ExportTable(
-        "Survey change",
+        str(TABLE_TITLES["survey"]),
         [
-            "Question",
-            "Share who",
-            "n before",
-            "Before (%)",
-            "n after",
-            "After (%)",
-            "Change (points)",
+            gettext("Question"),
+            gettext("Share who"),
+            gettext("n before"),
+            gettext("Before (%)"),
+            gettext("n after"),
+            gettext("After (%)"),
+            gettext("Change (points)"),
         ],  # fmt: skip
         rows,
     )
@@ -780,23 +819,24 @@ def survey_table(results) -> ExportTable:
 
 def _share(phase, question):
     if phase is None or not phase.shown:
-        return "not enough responses"
+        return gettext("not enough responses")
     value = phase.correct if question.is_knowledge else phase.top_two
     return "" if value is None else value
 
 
 def national_table(comparison: dict) -> ExportTable:
+    every_force = gettext("All forces")
     return ExportTable(
-        "Forces side by side",
+        gettext("Forces side by side"),
         [
-            "Force",
+            gettext("Force"),
             *(
-                heading + (" (%)" if kind == "percent" else "")
+                f"{heading}{' (%)' if kind == 'percent' else ''}"
                 for _, heading, kind in comparison["columns"]
             ),
         ],  # fmt: skip
         [
-            [row.force.name if row.force else "All forces", *(_cell(f) for f in row.figures)]
+            [row.force.name if row.force else every_force, *(_cell(f) for f in row.figures)]
             for row in [*comparison["rows"], comparison["total"]]
         ],
     )

@@ -8,12 +8,14 @@ consent for the force's website); a download checks them again (selectors.report
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from minipolice.audit.services import record_audit
 from minipolice.impact import results as survey_results
-from minipolice.lib.disclosure import BASE, CAPTION
+from minipolice.lib.disclosure import BASE
 from minipolice.lib.stalled import requeue_stalled
 from minipolice.organisations.models import Force, UnitStatus
 from minipolice.reports import pdf, selectors
@@ -22,20 +24,33 @@ from minipolice.reports.models import ImpactReport
 ACTIVE = [ImpactReport.Status.QUEUED, ImpactReport.Status.RUNNING]
 PARTS = ["figures", "headline", "charts", "survey", "stories", "done"]
 PHOTOS_SHOWN = 3
-REPORT_FAILED = (
+# Kept in English on the report (its `error`); the page shows it in its language.
+REPORT_FAILED = gettext_noop(
     "The report could not be drawn because of an unexpected error. Ask for it again; if it "
     "fails twice, tell the service desk the report's number."
 )
 
 
-def request_impact_report(*, acting_user, force: Force, start, end) -> ImpactReport:
-    """Queue the impact report of `force` from `start` to `end`.
+def report_language(report: ImpactReport) -> str:
+    """The language the report is drawn in: the one it was asked for in; for a report that
+    has none, Welsh for a Welsh-language force, else the site's default."""
+    if report.language and translation.check_for_language(report.language):
+        return report.language
+    return "cy" if report.force.welsh_language else settings.LANGUAGE_CODE
+
+
+def request_impact_report(
+    *, acting_user, force: Force, start, end, language: str = ""
+) -> ImpactReport:
+    """Queue the impact report of `force` from `start` to `end`, to be drawn in `language`
+    (the page's; empty: the force's, see report_language).
 
     Returns the new report, or the one already queued or being drawn for the same period: a
-    second click (another tab, a colleague) starts nothing and shows the same progress."""
+    second click (another tab, a colleague) starts nothing and shows the same progress (in
+    the language of the first)."""
     from minipolice.reports.tasks import draw_impact_report_task
 
-    report, created = _queue(acting_user, force, start, end)
+    report, created = _queue(acting_user, force, start, end, language)
     if created:
         # Enqueued once the report is committed, so the worker always finds it queued.
         try:
@@ -51,7 +66,7 @@ def request_impact_report(*, acting_user, force: Force, start, end) -> ImpactRep
 
 
 @transaction.atomic
-def _queue(acting_user, force: Force, start, end) -> tuple[ImpactReport, bool]:
+def _queue(acting_user, force: Force, start, end, language: str) -> tuple[ImpactReport, bool]:
     # The force's row is locked first (PostgreSQL): a second click waits, then finds the
     # first one's report.
     Force.objects.select_for_update().filter(pk=force.pk).first()
@@ -65,6 +80,7 @@ def _queue(acting_user, force: Force, start, end) -> tuple[ImpactReport, bool]:
         start=start,
         end=end,
         requested_by=acting_user,
+        language=language or "",
         created_at=timezone.now(),
         total=len(PARTS),
     )
@@ -104,7 +120,7 @@ def draw_impact_report(*, report_id: int) -> dict:
 
 
 REPORT_STALLED_AFTER = datetime.timedelta(minutes=10)
-REPORT_INTERRUPTED = "The task worker stopped while drawing the report: queued again."
+REPORT_INTERRUPTED = gettext_noop("The task worker stopped while drawing the report: queued again.")
 
 
 def resume_interrupted_reports() -> int:
@@ -132,9 +148,11 @@ def _progress(report: ImpactReport):
 
 def _draw(report: ImpactReport) -> dict:
     tick = _progress(report)
-    content, photo_ids = impact_report_content(report.force, report.start, report.end)
-    tick("figures")
-    document = pdf.render(content, progress=tick)
+    # A task has no request, so no language of its own: the report's is set for its words.
+    with translation.override(report_language(report)):
+        content, photo_ids = impact_report_content(report.force, report.start, report.end)
+        tick("figures")
+        document = pdf.render(content, progress=tick)
     ImpactReport.objects.filter(pk=report.pk).update(
         status=ImpactReport.Status.DONE,
         pdf=document,
@@ -173,24 +191,24 @@ def _charts(dashboard) -> list:
     names = [row.term.name for row in terms]
     statuses = list(UnitStatus)
     units = pdf.ChartData(
-        title="Units by status at the end of each term",
+        title=gettext("Units by status at the end of each term"),
         categories=names,
-        series=[(s.label, [row.units[s.value] for row in terms]) for s in statuses],
+        series=[(str(s.label), [row.units[s.value] for row in terms]) for s in statuses],
         stacked=True,
     )
     units_rows = [[row.term.name, *(str(row.units[s.value]) for s in statuses)] for row in terms]
     reached = pdf.ChartData(
-        title="Children reached and sessions delivered each term",
+        title=gettext("Children reached and sessions delivered each term"),
         categories=names,
         series=[
-            ("Children reached", [row.children or 0 for row in terms]),
-            ("Sessions delivered", [row.sessions_delivered for row in terms]),
+            (gettext("Children reached"), [row.children or 0 for row in terms]),
+            (gettext("Sessions delivered"), [row.sessions_delivered for row in terms]),
         ],
     )
     reached_rows = [
         [
             row.term.name,
-            selectors.HIDDEN if row.children is None else f"{row.children:,}",
+            selectors.hidden() if row.children is None else f"{row.children:,}",
             f"{row.sessions_delivered:,}",
             f"{row.sessions_cancelled:,}",
             row.attendance_display,
@@ -199,16 +217,16 @@ def _charts(dashboard) -> list:
         for row in terms
     ]
     return [
-        (units, ["Term", *(s.label for s in statuses)], units_rows),
+        (units, [gettext("Term"), *(str(s.label) for s in statuses)], units_rows),
         (
             reached,
             [
-                "Term",
-                "Children reached",
-                "Sessions delivered",
-                "Cancelled",
-                "Attendance",
-                "Volunteer hours",
+                gettext("Term"),
+                gettext("Children reached"),
+                gettext("Sessions delivered"),
+                gettext("Cancelled"),
+                gettext("Attendance"),
+                gettext("Volunteer hours"),
             ],  # fmt: skip
             reached_rows,
         ),
@@ -218,16 +236,21 @@ def _charts(dashboard) -> list:
 def _survey_rounds(survey) -> list[str]:
     if survey is None or not survey.any_round:
         return []
-    return [
-        f"{label}: {n} response{'s' if n != 1 else ''} from {cohorts} "
-        f"cohort{'s' if cohorts != 1 else ''}" + ("" if shown else " (too few to report)")
-        for _, label, n, shown, cohorts, _ in survey.rounds
-    ]
+    too_few = gettext("(too few to report)")
+    lines = []
+    for _phase, label, n, shown, cohorts, _versions in survey.rounds:
+        responses = ngettext("%(n)s response", "%(n)s responses", n) % {"n": n}
+        from_cohorts = ngettext("from %(n)s cohort", "from %(n)s cohorts", cohorts) % {"n": cohorts}
+        line = f"{label}: {responses} {from_cohorts}"
+        lines.append(line if shown else f"{line} {too_few}")
+    return lines
 
 
 def _share(phase) -> str:
     if phase is None or not phase.shown:
-        return f"fewer than {BASE} answers" if phase is not None else "–"
+        if phase is None:
+            return "–"
+        return gettext("fewer than %(base)s answers") % {"base": BASE}
     share = phase.top_two if phase.top_two is not None else phase.correct
     return "–" if share is None else f"{share}% (n={phase.n})"
 
@@ -237,10 +260,15 @@ def _survey_rows(survey) -> list[tuple[str, str, str, str]]:
         return []
     rows = []
     for question in survey.questions:
-        change = "–" if question.change is None else f"{question.change:+d} points"
+        change = (
+            "–"
+            if question.change is None
+            else gettext("%(change)s points") % {"change": f"{question.change:+d}"}
+        )
+        share_who = gettext("(share who %(label)s)") % {"label": question.share_label}
         rows.append(
             (
-                f"{question.text} (share who {question.share_label})",
+                f"{question.text} {share_who}",
                 _share(question.pre),
                 _share(question.post),
                 change,
@@ -252,32 +280,46 @@ def _survey_rows(survey) -> list[tuple[str, str, str, str]]:
 def _benchmark(survey) -> list[str]:
     if survey is None or not any(q.benchmark for q in survey.questions):
         return []
-    return [survey_results.BENCHMARK_LABEL, survey_results.BENCHMARK_NOTE]
+    return [survey_results.benchmark_label(), survey_results.benchmark_note()]
 
 
 def _method() -> list[str]:
     return [
-        "Figures are counted from the records the units keep in the Mini Police Hub: "
-        "registers of each session, community actions, events and certificates. The period "
-        "is split into school terms: autumn from 1 September to 31 December, spring from "
-        "1 January to 31 March, summer from 1 April to 31 August.",
-        "Children reached are the children enrolled in a unit of the force at some time in "
-        "the period. Attendance is the share of register marks that are present. Volunteer "
-        "hours are the leaders present at each session delivered, times the session's length. "
-        "Units by status are counted on the last day of each term from each unit's dated "
-        "status history.",
-        CAPTION
-        + " A rate worked out from fewer than 5 children is not shown. The same rule applies "
-        "to every page, download and report of the Hub, so no figure about a small group of "
-        "children can be worked out by subtracting one published figure from another.",
-        "Survey change compares the before and after rounds of the cohorts that ran in the "
-        f"period: the share of children choosing one of the two happiest faces (or answering a "
-        f"knowledge question correctly). A round of fewer than {BASE} responses is left out, "
-        "and n is the number of responses behind each share. The two rounds are not always "
-        "the same children: change is a comparison of groups, not of each child.",
-        "Photos appear only from stories published on the force's public pages, and only "
-        "when every child in them has a parent's or guardian's current consent to photos on "
-        "the force's website. No child is named anywhere in this report.",
+        gettext(
+            "Figures are counted from the records the units keep in the Mini Police Hub: "
+            "registers of each session, community actions, events and certificates. The period "
+            "is split into school terms: autumn from 1 September to 31 December, spring from "
+            "1 January to 31 March, summer from 1 April to 31 August."
+        ),
+        gettext(
+            "Children reached are the children enrolled in a unit of the force at some time in "
+            "the period. Attendance is the share of register marks that are present. Volunteer "
+            "hours are the leaders present at each session delivered, times the session's "
+            "length. Units by status are counted on the last day of each term from each unit's "
+            "dated status history."
+        ),
+        selectors.caption()
+        + " "
+        + gettext(
+            "A rate worked out from fewer than %(base)s children is not shown. The same rule "
+            "applies to every page, download and report of the Hub, so no figure about a small "
+            "group of children can be worked out by subtracting one published figure from "
+            "another."
+        )
+        % {"base": BASE},
+        gettext(
+            "Survey change compares the before and after rounds of the cohorts that ran in the "
+            "period: the share of children choosing one of the two happiest faces (or answering "
+            "a knowledge question correctly). A round of fewer than %(base)s responses is left "
+            "out, and n is the number of responses behind each share. The two rounds are not "
+            "always the same children: change is a comparison of groups, not of each child."
+        )
+        % {"base": BASE},
+        gettext(
+            "Photos appear only from stories published on the force's public pages, and only "
+            "when every child in them has a parent's or guardian's current consent to photos on "
+            "the force's website. No child is named anywhere in this report."
+        ),
     ]
 
 

@@ -4,6 +4,7 @@ table for each, and each table as CSV or XLSX. The PDF impact report is in repor
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from minipolice.accounts.permissions import Perm
@@ -16,13 +17,7 @@ from minipolice.reports import selectors
 from minipolice.reports.forms import PeriodForm
 from minipolice.reports.periods import current_school_year, presets, school_year_of
 
-TABLES = {
-    "headline": "Headline figures",
-    "units": "Units by status",
-    "terms": "Each term",
-    "reach": "Community reach",
-    "survey": "Survey change",
-}
+TABLES = selectors.TABLE_TITLES
 
 # Every dashboard template variable, so that a page without one of them renders the same.
 PAGE_DEFAULTS = {
@@ -66,7 +61,7 @@ def _download(request, *, name: str, tables):
     fmt = wants_export(request)
     wanted = request.GET.get("table", "")
     if wanted in TABLES:
-        tables = [t for t in tables if t.title == TABLES[wanted]] or tables
+        tables = [t for t in tables if t.title == str(TABLES[wanted])] or tables
     return export_response(filename=name, fmt=fmt, tables=tables)
 
 
@@ -76,22 +71,26 @@ def _charts(dashboard) -> dict:
     return {
         "units": bar_chart(
             chart_id="chart-units",
-            title="Units by status at the end of each term",
-            description="A stacked bar for each term; the table below gives every figure.",
+            title=gettext("Units by status at the end of each term"),
+            description=gettext("A stacked bar for each term; the table below gives every figure."),
             categories=terms,
             series=[
-                Series(s.label, [row.units[s.value] for row in dashboard.terms]) for s in statuses
+                Series(str(s.label), [row.units[s.value] for row in dashboard.terms])
+                for s in statuses
             ],
             stacked=True,
         ),
         "terms": bar_chart(
             chart_id="chart-terms",
-            title="Children reached and sessions delivered each term",
-            description="Two bars for each term; the table below gives every figure.",
+            title=gettext("Children reached and sessions delivered each term"),
+            description=gettext("Two bars for each term; the table below gives every figure."),
             categories=terms,
             series=[
-                Series("Children reached", [row.children for row in dashboard.terms]),
-                Series("Sessions delivered", [row.sessions_delivered for row in dashboard.terms]),
+                Series(gettext("Children reached"), [row.children for row in dashboard.terms]),
+                Series(
+                    gettext("Sessions delivered"),
+                    [row.sessions_delivered for row in dashboard.terms],
+                ),
             ],
         ),
     }
@@ -110,8 +109,8 @@ def _page(request, *, template_context: dict, dashboard, name: str):
             "charts": _charts(dashboard),
             "statuses": list(UnitStatus),
             "survey": survey,
-            "benchmark_label": survey_results.BENCHMARK_LABEL,
-            "benchmark_note": survey_results.BENCHMARK_NOTE,
+            "benchmark_label": survey_results.benchmark_label(),
+            "benchmark_note": survey_results.benchmark_note(),
             "querystring": request.GET.urlencode(),
         },
     )

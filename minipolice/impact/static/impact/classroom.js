@@ -22,6 +22,18 @@ function csrfToken() {
   return cookie ? decodeURIComponent(cookie.split("=")[1]) : "";
 }
 
+// The page's words, in its language: the templates put them on data attributes, with {count},
+// {number} and {total} for the figures (English when an attribute is missing).
+function waitingText(element, waiting) {
+  if (waiting === 1) return element.dataset.waitingOne || "1 answer waiting to upload";
+  const words = element.dataset.waitingMany || "{count} answers waiting to upload";
+  return words.replace("{count}", waiting);
+}
+
+function pageLanguage() {
+  return document.documentElement.lang || "en-GB";
+}
+
 // The upload queue --------------------------------------------------------------------------
 class Queue {
   constructor(url, statusElements) {
@@ -60,10 +72,9 @@ class Queue {
 
   render() {
     const waiting = this.read().length;
-    const text = waiting
-      ? `${waiting} answer${waiting === 1 ? "" : "s"} waiting to upload`
-      : "";
-    for (const element of this.statusElements) element.textContent = text;
+    for (const element of this.statusElements) {
+      element.textContent = waiting ? waitingText(element, waiting) : "";
+    }
   }
 
   // Upload each waiting child's answers in turn. Keep an item on a network error, a 5xx, a
@@ -103,9 +114,11 @@ class Queue {
 }
 
 // Read aloud --------------------------------------------------------------------------------
-function britishVoice() {
+// A voice of the page's language: British English, or Welsh on a page in Welsh.
+function pageVoice() {
   const voices = window.speechSynthesis.getVoices();
-  return voices.find((voice) => /^en[-_]GB/i.test(voice.lang)) || null;
+  const wanted = /^cy/i.test(pageLanguage()) ? /^cy/i : /^en[-_]GB/i;
+  return voices.find((voice) => wanted.test(voice.lang)) || null;
 }
 
 function readAloud(fieldset) {
@@ -113,8 +126,8 @@ function readAloud(fieldset) {
   const statement = fieldset.querySelector("legend").textContent.trim();
   const words = [...fieldset.querySelectorAll(".mp-answer__word")].map((w) => w.textContent.trim());
   const utterance = new SpeechSynthesisUtterance(`${statement} ${words.join(". ")}.`);
-  utterance.lang = "en-GB";
-  const voice = britishVoice();
+  utterance.lang = pageLanguage();
+  const voice = pageVoice();
   if (voice) utterance.voice = voice;
   utterance.rate = 0.9;
   synth.cancel();
@@ -136,6 +149,9 @@ function stepThrough(form, queue) {
   const keyInput = form.querySelector("input[name=client_key]");
   let current = 0;
   let advancing = null;
+  const nextWords = next.textContent.trim();
+  const finishWords = finish.textContent.trim();
+  const progressWords = form.dataset.progressWords || "Question {number} of {total}";
 
   form.querySelector("[data-no-js-hint]").hidden = true;
   progress.hidden = false;
@@ -161,9 +177,11 @@ function stepThrough(form, queue) {
       if (i === index) dot.classList.add("mp-dot--current");
       else if (answered(fieldset)) dot.classList.add("mp-dot--done");
     });
-    progressText.textContent = `Question ${index + 1} of ${questions.length}`;
+    progressText.textContent = progressWords
+      .replace("{number}", index + 1)
+      .replace("{total}", questions.length);
     back.disabled = index === 0;
-    next.textContent = index === questions.length - 1 ? "I have finished" : "Next";
+    next.textContent = index === questions.length - 1 ? finishWords : nextWords;
     if (focus) questions[index].querySelector("legend").focus();
   }
 
