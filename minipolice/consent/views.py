@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -232,7 +232,7 @@ EMAIL_COLUMNS = [
         gettext_lazy("Guardian"),
         lambda d: d.guardian.name if d.guardian and not d.guardian.anonymised_at else "",
     ),
-    (gettext_lazy("To"), "to_email"),
+    (pgettext_lazy("email recipient", "To"), "to_email"),
     (gettext_lazy("Status"), "outbox_status_label"),
     (gettext_lazy("Sent"), "sent_at"),
     (gettext_lazy("Next try"), "next_attempt_at"),
@@ -256,7 +256,7 @@ def email_list(request):
         search_fields=["to_email", "guardian__name"],
         sort_fields={
             "created": (_("Queued"), "created_at"),
-            "to": (_("To"), "to_email"),
+            "to": (pgettext("email recipient", "To"), "to_email"),
             "status": (_("Status"), "status"),
         },
         default_sort="-created",

@@ -33,6 +33,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from minipolice.lib import pdf_fonts
+
 INK = HexColor("#0b0c0c")
 GREY = HexColor("#505a5f")
 RULE = HexColor("#b1b4b6")
@@ -83,19 +85,19 @@ class ReportContent:
 def _styles(brand: HexColor) -> dict:
     base = getSampleStyleSheet()
     body = ParagraphStyle(
-        "body", parent=base["BodyText"], fontName="Helvetica", fontSize=10.5, leading=14,
+        "body", parent=base["BodyText"], fontName=pdf_fonts.regular(), fontSize=10.5, leading=14,
         textColor=INK, alignment=TA_LEFT, spaceAfter=6,
     )  # fmt: skip
     return {
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=9, leading=12, textColor=GREY),
         "h1": ParagraphStyle(
-            "h1", parent=body, fontName="Helvetica-Bold", fontSize=26, leading=32, spaceAfter=12
+            "h1", parent=body, fontName=pdf_fonts.bold(), fontSize=26, leading=32, spaceAfter=12
         ),
         "h2": ParagraphStyle(
             "h2",
             parent=body,
-            fontName="Helvetica-Bold",
+            fontName=pdf_fonts.bold(),
             fontSize=17,
             leading=22,
             spaceBefore=6,
@@ -105,7 +107,7 @@ def _styles(brand: HexColor) -> dict:
         "h3": ParagraphStyle(
             "h3",
             parent=body,
-            fontName="Helvetica-Bold",
+            fontName=pdf_fonts.bold(),
             fontSize=12,
             leading=16,
             spaceBefore=8,
@@ -122,7 +124,7 @@ def _p(text: str, style) -> Paragraph:
 
 def _table(head: list[str], rows: list[list[str]], styles, widths=None) -> Table:
     cell = styles["cell"]
-    bold = ParagraphStyle("cellb", parent=cell, fontName="Helvetica-Bold")
+    bold = ParagraphStyle("cellb", parent=cell, fontName=pdf_fonts.bold())
     data = [[_p(h, bold) for h in head]] + [[_p(str(v), cell) for v in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
@@ -148,7 +150,7 @@ def _pairs_table(pairs: list[tuple[str, str]], styles) -> Table:
 def _chart(data: ChartData) -> Drawing:
     width, height = FRAME_WIDTH, 80 * mm
     drawing = Drawing(width, height)
-    drawing.add(String(0, height - 12, data.title, fontName="Helvetica-Bold", fontSize=11))
+    drawing.add(String(0, height - 12, data.title, fontName=pdf_fonts.bold(), fontSize=11))
     chart = VerticalBarChart()
     chart.x, chart.y = 30, 40
     chart.width, chart.height = width - 40, height - 80
@@ -159,10 +161,10 @@ def _chart(data: ChartData) -> Drawing:
     )
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = max(top, 1) * 1.1
-    chart.valueAxis.labels.fontName = "Helvetica"
+    chart.valueAxis.labels.fontName = pdf_fonts.regular()
     chart.valueAxis.labels.fontSize = 8
     chart.categoryAxis.categoryNames = list(data.categories) or [""]
-    chart.categoryAxis.labels.fontName = "Helvetica"
+    chart.categoryAxis.labels.fontName = pdf_fonts.regular()
     chart.categoryAxis.labels.fontSize = 7 if len(data.categories) > 6 else 8
     chart.categoryAxis.labels.angle = 30 if len(data.categories) > 6 else 0
     chart.categoryAxis.labels.boxAnchor = "ne" if len(data.categories) > 6 else "n"
@@ -180,7 +182,7 @@ def _chart(data: ChartData) -> Drawing:
     legend.columnMaximum = 1
     legend.deltax = 110
     legend.dx = legend.dy = 7
-    legend.fontName = "Helvetica"
+    legend.fontName = pdf_fonts.regular()
     legend.fontSize = 8
     legend.colorNamePairs = [
         (PALETTE[i % len(PALETTE)], name) for i, (name, _) in enumerate(data.series)
@@ -303,7 +305,7 @@ def render(content: ReportContent, progress=None) -> bytes:
         canvas.setFillColor(brand)
         canvas.rect(0, HEIGHT - 8 * mm, WIDTH, 8 * mm, stroke=0, fill=1)
         canvas.setFillColor(GREY)
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(pdf_fonts.regular(), 8)
         canvas.drawString(MARGIN, 10 * mm, running_title)
         canvas.drawRightString(WIDTH - MARGIN, 10 * mm, page_words % {"number": doc.page})
         canvas.restoreState()

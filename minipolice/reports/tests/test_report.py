@@ -2,16 +2,13 @@
 downloaded by coordinators, funders and national viewers. It names no child, rounds children
 as for a funder whoever asks, and carries only photos that may still be shown."""
 
-import re
-import zlib
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from reportlab.lib.rl_accel import asciiBase85Decode
 
 from minipolice.audit.models import AuditEntry
 from minipolice.consent.services import record_consent
+from minipolice.lib.tests.pdf_text import pdf_text as read_pdf_text
 from minipolice.people import services as people
 from minipolice.public import services as stories
 from minipolice.public.models import StoryPhoto
@@ -30,15 +27,9 @@ def media_root(settings, tmp_path):
 
 
 def pdf_text(document: bytes) -> str:
-    """The text drawn on the PDF's pages (ReportLab writes each stream ASCII85 over Flate)."""
-    pattern = rb"/Filter \[ /ASCII85Decode /FlateDecode \][^>]*>>\nstream\n(.*?)endstream"
-    shown = []
-    for match in re.finditer(pattern, document, re.S):
-        stream = zlib.decompress(asciiBase85Decode(match.group(1).decode("latin-1")))
-        shown += re.findall(rb"\((.*?)\) Tj", stream)
-    return " ".join(
-        part.decode("latin-1").replace("\\(", "(").replace("\\)", ")") for part in shown
-    )
+    """The text drawn on the PDF's pages, as a reader sees it (the fonts are embedded
+    TrueType: pypdf follows their ToUnicode maps)."""
+    return " ".join(read_pdf_text(document).split())
 
 
 def _dates(prefix, day):
