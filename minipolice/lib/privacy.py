@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 
 
 @dataclass
@@ -65,13 +65,14 @@ def hooks(name: str, module: str = "privacy"):
 
 
 def text(value) -> str:
-    """Values as people read them: dates as 1 September 2026, nothing as an empty string."""
+    """Values as people read them: dates as 1 September 2026 (1 Medi 2026 in Welsh), nothing as
+    an empty string."""
     if value is None:
         return ""
     if hasattr(value, "tzinfo") and hasattr(value, "hour"):
-        return f"{timezone.localtime(value):%-d %B %Y %H:%M}"
+        return formats.date_format(timezone.localtime(value), "j F Y H:i")
     if hasattr(value, "year"):
-        return f"{value:%-d %B %Y}"
+        return formats.date_format(value, "j F Y")
     return str(value)
 
 

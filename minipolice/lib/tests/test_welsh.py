@@ -55,3 +55,18 @@ def test_date_and_form_messages_are_in_welsh():
         with pytest.raises(Exception) as error:
             GovukDateField().clean(["", "3", ""])
         assert error.value.messages == ["The date must include a day and year"]
+
+
+def test_july_is_spelt_gorffennaf_in_welsh_dates():
+    """Django's own catalogue spells it "Gorffenaf"; lib's corrects it (most certificates are
+    dated in July, at the celebration day)."""
+    import datetime
+
+    from django.utils import formats, translation
+
+    from minipolice.lib.privacy import text
+
+    with translation.override("cy"):
+        assert formats.date_format(datetime.date(2026, 7, 1), "j F Y") == "1 Gorffennaf 2026"
+        assert text(datetime.date(2026, 9, 1)) == "1 Medi 2026"
+    assert text(datetime.date(2026, 7, 1)) == "1 July 2026"
