@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import pytest
 from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.db import connection, transaction
 from django.middleware import csrf
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django.plugin import validate_django_db
 
 from minipolice.accounts.models import Role
@@ -306,3 +307,13 @@ def _no_error_is_logged(request, caplog):
     if errors:
         lines = "\n".join(f"{r.name}: {r.getMessage()}" for r in errors[:5])
         pytest.fail(f"The test logged {len(errors)} error(s):\n{lines}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    """The active language is per thread and a request leaves it set (LocaleMiddleware does
+    not reset it): without this, a test after one that asked for Welsh would build its emails
+    or PDFs in Welsh."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
