@@ -27,6 +27,8 @@ MATRIX = {
     "healthz": ("get", PUBLIC),
     "readyz": ("get", PUBLIC),
     "manage": ("get", EVERYONE),
+    # The language switch on every page: anyone, signed in or not; it goes back to the page.
+    "switch_language": ("post", row(**dict.fromkeys(ROLES, 302))),
     # Sign-in and second factor (django-allauth).
     "account_login": ("get", SIGNED_IN_REDIRECT),
     "account_logout": ("get", row(anonymous=302, **{r: 200 for r in ROLES[1:]})),

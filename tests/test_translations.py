@@ -139,3 +139,32 @@ def test_every_string_has_a_welsh_translation(gathered_catalogues, app):
     assert not missing, (
         f"{app}: strings without a Welsh translation (run `make messages`): {missing}"
     )
+
+
+def test_a_string_has_one_welsh_translation_in_every_catalogue():
+    """Django merges the catalogues and the first one holding a string wins (the project's,
+    then the apps' in INSTALLED_APPS order): a string translated two ways would show the
+    other app's wording. Different meanings of one English word need a context
+    (`pgettext`, `{% translate "To" context "email recipient" %}`)."""
+    from django.conf import settings
+
+    order = [PACKAGE / "locale"] + [
+        PACKAGE / app.split(".")[1] / "locale"
+        for app in settings.INSTALLED_APPS
+        if app.startswith("minipolice.")
+    ]
+    first: dict[tuple, tuple] = {}
+    different = []
+    for folder in order:
+        catalogue = folder / "cy" / "LC_MESSAGES" / "django.po"
+        if not catalogue.exists():
+            continue
+        for entry in polib.pofile(str(catalogue)):
+            key = (entry.msgctxt, entry.msgid)
+            value = entry.msgstr or tuple(sorted(entry.msgstr_plural.items()))
+            where = str(catalogue.relative_to(PACKAGE))
+            if key not in first:
+                first[key] = (value, where)
+            elif first[key][0] != value:
+                different.append(f"{entry.msgid!r}: {first[key][1]} and {where}")
+    assert not different, "translated differently in two catalogues: " + "; ".join(different)

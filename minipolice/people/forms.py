@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minipolice.accounts.models import User
 from minipolice.lib.forms import GovukDateField, NameField
@@ -127,7 +128,7 @@ class VettingForm(forms.Form):
         },
     )
     granted = GovukDateField(
-        label=_("Granted"),
+        label=pgettext_lazy("date vetting was granted", "Granted"),
         error_messages={
             "required": _("Enter the date the vetting was granted"),
             "invalid": DATE_INVALID,

@@ -43,7 +43,7 @@ def test_a_welsh_speaking_parent_answers_the_consents_in_welsh(page, live_world,
 
     mail.outbox.clear()
     page.submit_form(email=world.guardian.email)
-    assert page.heading == "Gwiriwch eich e-bost"
+    assert page.heading == "Edrychwch ar eich e-bost"
     (message,) = mail.outbox
     welsh, separator, english = message.body.partition(emails.SEPARATOR)
     assert separator and " / " in message.subject

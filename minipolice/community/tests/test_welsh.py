@@ -31,7 +31,7 @@ def test_recording_an_action_is_in_welsh_with_no_english_sentence_left(world, cl
 def test_list_and_totals_are_in_welsh(world, client_for):
     client = client_for(world.users["coordinator"])
     listing = client.get("/community-actions/", **WELSH).content.decode()
-    assert "Gweithgareddau cymunedol" in listing and "pob math" in listing
+    assert "Gweithredoedd cymunedol" in listing and "pob math" in listing
     totals = client.get("/community-totals/", **WELSH).content.decode()
     assert "Cyfansymiau gweithgareddau cymunedol" in totals and "Dangos cyfansymiau" in totals
     assert "Community action totals" not in totals

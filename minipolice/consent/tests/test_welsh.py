@@ -28,7 +28,7 @@ def test_asking_for_a_link_in_welsh(world, client):
     assert "Cael dolen i'r porth rhieni" in page
     assert "Get a link to the parent portal" not in page
     sent = client.post("/portal/link/", {"email": world.guardian.email}, follow=True, **CY)
-    assert "Gwiriwch eich e-bost" in text_of(sent)
+    assert "Edrychwch ar eich e-bost" in text_of(sent)
 
 
 def test_a_welsh_speaking_parent_answers_in_welsh(world, client):
@@ -94,4 +94,4 @@ def test_staff_pages_in_welsh(world, client_for):
     paper = text_of(client.get(f"/consent/children/{world.child.pk}/record/", **CY))
     assert "Cofnodi caniatâd o ffurflen bapur" in paper and "Pwy lofnododd y ffurflen?" in paper
     outbox = text_of(client.get("/consent/emails/", **CY))
-    assert "Negeseuon e-bost at rieni a gofalwyr" in outbox
+    assert "E-byst at rieni a gofalwyr" in outbox

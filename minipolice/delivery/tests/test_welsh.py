@@ -44,7 +44,7 @@ def test_sessions_timeline_and_holidays_pages_are_in_welsh(world, client_for):
 
     assert "Fy sesiynau" in leader.get("/my-sessions/", **WELSH).content.decode()
     timeline = leader.get(f"/units/{world.unit.pk}/timeline/", **WELSH).content.decode()
-    assert "Llinell amser" in timeline and "Gweithgareddau cymunedol" in timeline
+    assert "Llinell amser" in timeline and "Gweithredoedd cymunedol" in timeline
     cohort = coordinator.get(f"/cohorts/{world.cohort.pk}/sessions/", **WELSH).content.decode()
     assert "Cynllunio sesiynau o dempled" in cohort
     holidays = coordinator.get("/school-holidays/", **WELSH).content.decode()

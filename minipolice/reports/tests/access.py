@@ -31,7 +31,7 @@ MATRIX = {
 def url_kwargs(world) -> dict:
     from minipolice.reports import services
 
-    report = services._queue(None, world.force, *_period())[0]
+    report = services._queue(None, world.force, *_period(), "")[0]
     services.draw_impact_report(report_id=report.pk)
     return {
         "reports:force_dashboard": {"pk": world.force.pk},
