@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.setup-stamp
 FRONT_STAMP := minipolice/static/build/.stamp
 
-.PHONY: setup run test lint format migrate demo worker browser-deps check-deploy clean
+.PHONY: setup run test lint format migrate demo worker browser-deps check-deploy clean bench
 
 setup: $(STAMP) $(FRONT_STAMP) ## install Python and npm dependencies, build the front end
 
@@ -45,6 +45,10 @@ test: setup ## the whole suite; browser tests run when Debian's chromium is inst
 	  echo "Browser tests: SKIPPED - chromium and chromium-driver are not installed (run 'make browser-deps')"; \
 	fi
 	MINIPOLICE_TESTING=true $(PY) -m pytest $(PYTEST_ARGS)
+
+SCALE ?= national
+bench: $(STAMP) ## measure every page against the framework floor, write bench/RESULTS.md (SCALE=small for a quick run)
+	$(PY) bench/harness.py --scale $(SCALE) $(BENCH_ARGS)
 
 browser-deps: ## Debian's headless Chromium and its driver, for the browser tests
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
