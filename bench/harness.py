@@ -959,8 +959,8 @@ def bench(args, compare_counts=None, log=print) -> dict:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--scale", default="national", choices=["national", "small", "tiny"])
-    p.add_argument("-n", "--repetitions", type=int, default=30)
-    p.add_argument("--budget", type=float, default=20, help="seconds per page at most")
+    p.add_argument("-n", "--repetitions", type=int, default=20)
+    p.add_argument("--budget", type=float, default=15, help="seconds per page at most")
     p.add_argument("--compare-scale", help="default: small for national, tiny for small")
     p.add_argument("--output", default=str(RESULTS))
     p.add_argument("--skip-jobs", action="store_true", help="pages only")
@@ -991,6 +991,11 @@ def main(argv=None) -> int:
     parts = [f"make bench SCALE={args.scale}" if args.scale != "national" else "make bench"]
     if os.environ["DATABASE_URL"].startswith("postgres"):
         parts.insert(0, "DATABASE_URL=postgres://…/" + os.environ["DATABASE_URL"].rsplit("/", 1)[1])
+    extra = [
+        a for a in (argv if argv is not None else sys.argv[1:]) if a not in ("--scale", args.scale)
+    ]
+    if extra:
+        parts.append(f'BENCH_ARGS="{" ".join(extra)}"')
     args.command = " ".join(parts)
     counts = compare_counts_in_child(args.compare_scale)
     report = bench(args, compare_counts=counts)
