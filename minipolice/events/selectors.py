@@ -319,12 +319,14 @@ def portal_events(user):
     """Events a parent's own children are invited to (through their unit) or have a place on."""
     children = visible_children(user, Perm.OWN_CHILDREN)
     units = enrolled_units(children)
+    # Two id lists, not an OR over two joins with DISTINCT: that joined every invitation of
+    # an event with every place on it before removing the duplicates (0.4 s a parent, #15).
+    invited = Invitation.objects.filter(unit_id__in=units).values("event_id")
+    placed = EventPlace.objects.filter(child__in=children).values("event_id")
     return (
         Event.objects.filter(
-            Q(invitations__unit_id__in=units) | Q(places__child__in=children),
-            status__in=["draft", "confirmed"],
+            Q(pk__in=invited) | Q(pk__in=placed), status__in=["draft", "confirmed"]
         )
-        .distinct()
         .select_related("force")
         .order_by("date", "pk")
     )
