@@ -147,7 +147,7 @@ def compare_database_url(scale: str) -> str:
 
 
 def ensure_postgres_database(url: str) -> None:
-    """Create the comparison database on the PostgreSQL server if it is missing."""
+    """Create the (bench or comparison) database on the PostgreSQL server if it is missing."""
     if not url.startswith(("postgres://", "postgresql://")):
         return
     import psycopg
@@ -976,6 +976,7 @@ def main(argv=None) -> int:
     args = parser().parse_args(argv)
     args.compare_scale = args.compare_scale or COMPARE_WITH[args.scale]
     os.environ.setdefault("DATABASE_URL", default_database_url(args.scale))
+    ensure_postgres_database(os.environ["DATABASE_URL"])
     sys.path.insert(0, str(BENCH_DIR))
     from setup_django import setup
 
