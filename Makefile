@@ -14,7 +14,7 @@ MO_STAMP := minipolice/locale/.compiled
 MAKEMESSAGES := DEBUG=true PYTHONPATH=$(CURDIR) DJANGO_SETTINGS_MODULE=minipolice.settings \
   $(CURDIR)/$(VENV)/bin/django-admin makemessages -l cy --no-obsolete --no-location --no-wrap -i tests -i migrations
 
-.PHONY: setup run test lint format migrate demo worker browser-deps check-deploy clean messages translations
+.PHONY: setup run test lint format migrate demo worker browser-deps check-deploy clean messages translations bench loadtest
 
 setup: $(STAMP) $(FRONT_STAMP) $(MO_STAMP) ## install Python and npm dependencies, build the front end, compile the translations
 
@@ -68,6 +68,10 @@ test: setup ## the whole suite; browser tests run when Debian's chromium is inst
 	  echo "Browser tests: SKIPPED - chromium and chromium-driver are not installed (run 'make browser-deps')"; \
 	fi
 	MINIPOLICE_TESTING=true $(PY) -m pytest $(PYTEST_ARGS)
+
+SCALE ?= national
+bench: $(STAMP) ## measure every page against the framework floor, write bench/RESULTS.md (SCALE=small for a quick run)
+	$(PY) bench/harness.py --scale $(SCALE) $(BENCH_ARGS)
 
 browser-deps: ## Debian's headless Chromium and its driver, for the browser tests
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver

@@ -40,9 +40,11 @@ class Scale:
 SCALES = {
     # England and Wales have 43 territorial forces.
     "national": Scale(
-        forces=43, areas=6, schools=40, units=30, cohorts=2, children=15, sessions=24
+        forces=43, areas=6, schools=40, units=35, cohorts=2, children=15, sessions=24
     ),
     "small": Scale(forces=3, areas=2, schools=6, units=4, cohorts=2, children=10, sessions=24),
+    # For the bench harness's own test: two forces, a few children (seconds to generate).
+    "tiny": Scale(forces=2, areas=1, schools=2, units=2, cohorts=2, children=4, sessions=6),
 }
 
 AREA_NAMES = ["North", "South", "East", "West", "Central", "Coast", "Vale", "Moor", "Valley"]
@@ -132,7 +134,13 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
         Certificate,
     )
     from minipolice.community.models import KIND_MEASURES, CommunityAction, Participation
-    from minipolice.consent.models import Consent, ConsentKind, ConsentMethod, ConsentStatus
+    from minipolice.consent.models import (
+        Consent,
+        ConsentKind,
+        ConsentMethod,
+        ConsentStatus,
+        MediaUse,
+    )
     from minipolice.delivery.models import Attendance, SchoolHoliday, Session
     from minipolice.events.models import Event, EventPlace, Invitation
     from minipolice.impact.models import (
@@ -163,6 +171,9 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
     # Everything added after the survey data draws from its own generator, so the rows made
     # before (and the figures measured on them) stay as they were.
     more = random.Random(seed * 7919 + 1)
+    # And what issue #15 added (second guardians, teachers, portal accounts, consent history,
+    # children in two cohorts) from a third, for the same reason.
+    extra = random.Random(seed * 104729 + 2)
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
     days = datetime.timedelta
@@ -392,7 +403,29 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
                 for c, g in zip(children, guardians, strict=True)
             ],
         )
-        timer.lap("guardians", len(guardians) * 2)
+        # A second guardian for every child (issue #15: about two per child), in the same force.
+        second = bulk(
+            Guardian,
+            [
+                Guardian(
+                    force=c.force,
+                    name=f"{extra.choice(GUARDIAN_FIRST)} {extra.choice([c.last_name, *LAST_NAMES[:8]])}",
+                    email=f"guardian-b-{n:05d}@example.org" if extra.random() < 0.9 else "",
+                    phone=f"07700 900{(n * 7) % 1000:03d}",
+                )
+                for n, c in enumerate(children, 1)
+            ],
+        )
+        bulk(
+            Guardianship,
+            [
+                Guardianship(child=c, guardian=g, relationship=extra.choice(RELATIONSHIPS))
+                for c, g in zip(children, second, strict=True)
+            ],
+        )
+        timer.lap("guardians", (len(guardians) + len(second)) * 2)
+        first_guardians = guardians
+        guardians = [*guardians, *second]
 
         enrolments = bulk(
             Enrolment,
@@ -427,7 +460,7 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
                 )
             )
         for n, (child, guardian, cohort) in enumerate(
-            zip(children, guardians, placements, strict=True)
+            zip(children, first_guardians, placements, strict=True)
         ):
             leader = leader_of_unit[id(cohort.unit)]
             when = at(min(cohort.start_date, today), n % 600)
@@ -456,6 +489,21 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
                     fields={"name": guardian.name, "email": guardian.email},
                     force=guardian.force,
                     at=when + days(minutes=1),
+                )
+            )
+        for guardian, cohort in zip(second, placements, strict=True):
+            leader = leader_of_unit[id(cohort.unit)]
+            entries.append(
+                AuditEntry(
+                    actor=leader,
+                    actor_label=leader.email,
+                    action="create",
+                    object_type="guardian",
+                    object_id=str(guardian.pk),
+                    object_label=guardian.name,
+                    fields={"name": guardian.name, "email": guardian.email},
+                    force=guardian.force,
+                    at=at(min(cohort.start_date, today), 2),
                 )
             )
         bulk(AuditEntry, entries)
@@ -511,7 +559,7 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
 
         # Participation consent for every child, given on paper by their guardian a week
         # before their cohort started: the register needs it to mark a child present.
-        guardian_of = {id(c): g for c, g in zip(children, guardians, strict=True)}
+        guardian_of = {id(c): g for c, g in zip(children, first_guardians, strict=True)}
         consents = [
             Consent(
                 child=child,
@@ -553,6 +601,24 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
         children_of = {}
         for child, cohort in zip(children, placements, strict=True):
             children_of.setdefault(id(cohort), []).append(child)
+        # Two years of history (issue #15, for the subject-access export): in every unit the
+        # first child of last year's cohort stayed on as a helper in this year's, so they have
+        # a second enrolment, registers and consents over both school years.
+        continuing = []
+        cohorts_of_unit = {}
+        for cohort in cohort_rows:
+            cohorts_of_unit.setdefault(id(cohort.unit), []).append(cohort)
+        for unit_cohorts in cohorts_of_unit.values():
+            last, this = unit_cohorts[0], unit_cohorts[-1]
+            if last is this or last.start_date >= year_start or not children_of.get(id(last)):
+                continue
+            child = children_of[id(last)][0]
+            continuing.append(
+                Enrolment(cohort=this, child=child, joined=this.start_date, left=None)
+            )
+            children_of.setdefault(id(this), []).append(child)
+        bulk(Enrolment, continuing)
+        timer.lap("children in two cohorts", len(continuing))
         weekday_of = {id(u): more.randint(0, 4) for u in unit_rows}
         sessions, delivered = [], []
         for cohort in cohort_rows:
@@ -840,6 +906,116 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
         bulk(Certificate, certificates)
         timer.lap("awards and certificates", len(awards) + len(certificates))
 
+        # Teachers (issue #15): one per school with a unit, who sees their school's unit.
+        unit_schools = list({id(u.school): u.school for u in unit_rows}.values())
+        teachers = [
+            staff(f"teacher-{n:04d}@example.org", f"Teacher {n:04d}")
+            for n in range(1, len(unit_schools) + 1)
+        ]
+        bulk(User, teachers)
+        force_of_school = {id(u.school): force_of_unit[id(u)] for u in unit_rows}
+        teacher_roles = bulk(
+            RoleAssignment,
+            [
+                RoleAssignment(
+                    user=t, role=Role.TEACHER, force=force_of_school[id(school)], school=school
+                )
+                for t, school in zip(teachers, unit_schools, strict=True)
+            ],
+        )
+        # Parent portal accounts: about a third of the first guardians with an email have
+        # signed in once (they have no password; the portal signs in by emailed link).
+        # The first guardian of each child in two cohorts always has one (the bench's parent).
+        stayed_on = {id(e.child) for e in continuing}
+        portal = [
+            g
+            for c, g in zip(children, first_guardians, strict=True)
+            if g.email and (extra.random() < 0.34 or id(c) in stayed_on)
+        ]
+        portal_users = []
+        for g in portal:
+            user = User(email=g.email, full_name=g.name)
+            user.set_unusable_password()
+            portal_users.append(user)
+        bulk(User, portal_users)
+        for g, user in zip(portal, portal_users, strict=True):
+            g.user = user
+        Guardian.objects.bulk_update(portal, ["user"], batch_size=BATCH)
+        guardian_roles = bulk(
+            RoleAssignment,
+            [
+                RoleAssignment(user=u, role=Role.GUARDIAN, force=g.force, guardian=g)
+                for g, u in zip(portal, portal_users, strict=True)
+            ],
+        )
+        assignments += teacher_roles + guardian_roles
+        timer.lap("teachers and portal accounts", len(teacher_roles) + len(guardian_roles))
+
+        # Consent history (issue #15): photo consent asked of every child's first guardian a
+        # week before the cohort; most granted (some uses), a few refused; some withdrawn
+        # later and some of those granted again through the portal. And a few children were
+        # first refused participation, then granted it (the grant above is the latest).
+        history_rows = []
+        uses = [u for u, _ in MediaUse.choices]
+        for child, cohort in zip(children, placements, strict=True):
+            guardian = guardian_of[id(child)]
+            leader = leader_of_unit[id(cohort.unit)]
+            asked = at(cohort.start_date - days(7), 5)
+            common = {"child": child, "given_by": guardian, "given_by_name": guardian.name}
+            if extra.random() < 0.03:
+                history_rows.append(
+                    Consent(
+                        **common,
+                        kind=ConsentKind.PARTICIPATION,
+                        status=ConsentStatus.REFUSED,
+                        method=ConsentMethod.PAPER,
+                        recorded_by=leader,
+                        given_at=asked - days(days=14),
+                    )
+                )
+            roll = extra.random()
+            if roll < 0.1:
+                continue  # never answered
+            granted = roll < 0.9
+            history_rows.append(
+                Consent(
+                    **common,
+                    kind=ConsentKind.MEDIA,
+                    status=ConsentStatus.GRANTED if granted else ConsentStatus.REFUSED,
+                    media_uses=extra.sample(uses, extra.randint(1, len(uses))) if granted else [],
+                    method=ConsentMethod.PAPER,
+                    recorded_by=leader,
+                    given_at=asked,
+                )
+            )
+            if granted and extra.random() < 0.15:
+                later = min(asked + days(days=extra.randint(20, 200)), at(today, 0))
+                history_rows.append(
+                    Consent(
+                        **common,
+                        kind=ConsentKind.MEDIA,
+                        status=ConsentStatus.WITHDRAWN,
+                        method=ConsentMethod.PORTAL,
+                        given_by_email=guardian.email,
+                        given_at=later,
+                    )
+                )
+                if extra.random() < 0.4:
+                    history_rows.append(
+                        Consent(
+                            **common,
+                            kind=ConsentKind.MEDIA,
+                            status=ConsentStatus.GRANTED,
+                            media_uses=[MediaUse.INTERNAL],
+                            method=ConsentMethod.PORTAL,
+                            given_by_email=guardian.email,
+                            given_at=later + days(days=3),
+                        )
+                    )
+        bulk(Consent, history_rows)
+        consents += history_rows
+        timer.lap("consent history", len(history_rows))
+
     return {
         "forces": len(forces),
         "areas": len(area_rows),
@@ -849,6 +1025,9 @@ def generate(scale: Scale, seed: int) -> dict[str, int]:
         "children": len(children),
         "guardians": len(guardians),
         "leaders": len(leaders),
+        "teachers": len(teachers),
+        "portal_accounts": len(portal_users),
+        "children_in_two_cohorts": len(continuing),
         "role_assignments": len(assignments),
         "audit_entries": len(entries),
         "survey_rounds": len(rounds),

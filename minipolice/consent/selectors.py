@@ -140,8 +140,10 @@ def trip_references(child) -> list[str]:
 def current_consents(child, today=None) -> list[ConsentState]:
     """Participation, media, then every trip asked about: each with its latest answer."""
     latest: dict[tuple[str, str], Consent] = {}
+    # child_id too: the related manager reads it on every row it returns (without it, one
+    # query per answer in the child's history: #15).
     for consent in child.consents.order_by("-given_at", "-id").only(
-        "kind", "trip_reference", "status", "expires", "media_uses", "given_at"
+        "child_id", "kind", "trip_reference", "status", "expires", "media_uses", "given_at"
     ):
         latest.setdefault((consent.kind, consent.trip_reference), consent)
     keys = [(kind.value, "") for kind in STANDING_KINDS]

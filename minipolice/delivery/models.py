@@ -144,6 +144,10 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "child"], name="attendance_unique")
         ]
+        # Counts of marks by status per session (registers, dashboards) read the index alone.
+        indexes = [
+            models.Index(fields=["session", "status", "child"], name="attendance_session_status")
+        ]
 
     def __str__(self):
         return f"{self.child_id} {self.status} at session {self.session_id}"

@@ -9,7 +9,8 @@ school's or unit's reward visits and the events inviting them; national viewers 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from minipolice.accounts.models import Role, RoleAssignment
@@ -65,18 +66,23 @@ def _event_q(user, perm: Perm, paths) -> Q:
     return q
 
 
+def _count_of(rows):
+    """The number of `rows` (correlated to the outer event) as a subquery: counted per event
+    in an index, not through a join of the event's places with its invitations, whose rows
+    multiply (a celebration day of 1,000 places and 50 units gave 50,000 joined rows)."""
+    counted = rows.order_by().values("event_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _place_counts():
+    places = EventPlace.objects.filter(event_id=OuterRef("pk"))
     return {
-        "places_count": Count("places", filter=Q(places__status=PlaceStatus.PLACE), distinct=True),
-        "waiting_count": Count(
-            "places", filter=Q(places__status=PlaceStatus.WAITING), distinct=True
+        "places_count": _count_of(places.filter(status=PlaceStatus.PLACE)),
+        "waiting_count": _count_of(places.filter(status=PlaceStatus.WAITING)),
+        "checked_in_count": _count_of(
+            places.filter(status=PlaceStatus.PLACE, checked_in_at__isnull=False)
         ),
-        "checked_in_count": Count(
-            "places",
-            filter=Q(places__status=PlaceStatus.PLACE, places__checked_in_at__isnull=False),
-            distinct=True,
-        ),
-        "units_count": Count("invitations", distinct=True),
+        "units_count": _count_of(Invitation.objects.filter(event_id=OuterRef("pk"))),
     }
 
 
@@ -319,12 +325,14 @@ def portal_events(user):
     """Events a parent's own children are invited to (through their unit) or have a place on."""
     children = visible_children(user, Perm.OWN_CHILDREN)
     units = enrolled_units(children)
+    # Two id lists, not an OR over two joins with DISTINCT: that joined every invitation of
+    # an event with every place on it before removing the duplicates (0.4 s a parent, #15).
+    invited = Invitation.objects.filter(unit_id__in=units).values("event_id")
+    placed = EventPlace.objects.filter(child__in=children).values("event_id")
     return (
         Event.objects.filter(
-            Q(invitations__unit_id__in=units) | Q(places__child__in=children),
-            status__in=["draft", "confirmed"],
+            Q(pk__in=invited) | Q(pk__in=placed), status__in=["draft", "confirmed"]
         )
-        .distinct()
         .select_related("force")
         .order_by("date", "pk")
     )

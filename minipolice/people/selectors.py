@@ -6,7 +6,7 @@ from minipolice.accounts.models import Role, RoleAssignment, User
 from minipolice.accounts.permissions import Perm
 from minipolice.accounts.scoping import get_scope, scope_q, scope_reach, values_at
 from minipolice.lib.access import get_or_404
-from minipolice.organisations.selectors import visible_cohorts
+from minipolice.organisations.selectors import visible_cohort_ids
 from minipolice.people.models import (
     Child,
     ClassListImport,
@@ -282,7 +282,7 @@ def visible_enrolments(user, perm: Perm = Perm.CHILDREN_READ):
     """Enrolments of children the user may see (with `perm`), in cohorts the user may see."""
     return Enrolment.objects.filter(
         child__in=visible_children(user, perm),
-        cohort__in=visible_cohorts(user).values("pk"),
+        cohort__in=visible_cohort_ids(user),
     )
 
 
