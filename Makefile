@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.setup-stamp
 FRONT_STAMP := minipolice/static/build/.stamp
 
-.PHONY: setup run test lint format migrate demo worker browser-deps check-deploy clean
+.PHONY: setup run test lint format migrate demo worker browser-deps check-deploy loadtest clean
 
 setup: $(STAMP) $(FRONT_STAMP) ## install Python and npm dependencies, build the front end
 
@@ -60,6 +60,18 @@ format: setup
 check-deploy: setup
 	DEBUG=false SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=minipolice.example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# The load test (bench/loadtest.sh, bench/README.md "Load test"): locust against gunicorn and
+# PostgreSQL in production mode; the figures go to bench/RESULTS.md. The database is made and the
+# dataset generated on the first run, then kept.
+SCALE ?= national
+USERS ?= 100
+LOADTEST_TIME ?= 2m
+SPAWN_RATE ?= 5
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minipolice_load_$(SCALE)
+loadtest: setup
+	DATABASE_URL=$(LOADTEST_DATABASE_URL) SCALE=$(SCALE) USERS=$(USERS) \
+	  LOADTEST_TIME=$(LOADTEST_TIME) SPAWN_RATE=$(SPAWN_RATE) bash bench/loadtest.sh
 
 clean:
 	rm -rf $(VENV) frontend/node_modules minipolice/static/build staticfiles
