@@ -67,7 +67,7 @@ check-deploy: setup
 SCALE ?= national
 USERS ?= 100
 LOADTEST_TIME ?= 2m
-SPAWN_RATE ?= 5
+SPAWN_RATE ?= 2
 LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minipolice_load_$(SCALE)
 loadtest: setup
 	DATABASE_URL=$(LOADTEST_DATABASE_URL) SCALE=$(SCALE) USERS=$(USERS) \

@@ -39,6 +39,7 @@ from urllib.parse import urlencode, urlsplit
 import gevent
 from gevent.lock import Semaphore
 from locust import FastHttpUser, between, events, task
+from locust.stats import RequestStats
 
 ACCOUNTS = json.loads(open(os.environ["LOADTEST_ACCOUNTS"]).read())  # noqa: SIM115, PTH123
 ALL_ACCOUNTS = {k: list(v) if isinstance(v, list) else v for k, v in ACCOUNTS.items()}
@@ -52,6 +53,7 @@ ONCE = bool(os.environ.get("LOADTEST_ONCE"))
 # LOADTEST_SERIAL=1 (the self-test, whose server shares one SQLite connection between its
 # threads): one request in flight at a time, across all users.
 IN_FLIGHT = Semaphore(1) if os.environ.get("LOADTEST_SERIAL") else contextlib.nullcontext()
+RUN = {}  # the environment, and the second statistics (below)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -106,6 +108,9 @@ class Person(FastHttpUser):
             "Content-Type": "application/x-www-form-urlencoded",
         }
         self.sign_in()
+        Person.signed_in += 1
+        if Person.signed_in == sum(len(ALL_ACCOUNTS[role]) for role in ROLES):
+            RUN["steady"] = RequestStats()  # from now on, every user is signed in and working
         if ONCE:
             for task_function in dict.fromkeys(self.tasks):  # each once, in the class's order
                 task_function(self)
@@ -116,6 +121,7 @@ class Person(FastHttpUser):
                 time.sleep(1)
 
     finished = 0
+    signed_in = 0
 
     def sign_in(self):
         raise NotImplementedError
@@ -374,7 +380,14 @@ class PartnerUser(Person):
         )
 
 
-RUN = {}
+@events.request.add_listener
+def _after_sign_in(request_type, name, response_time, response_length, exception=None, **kwargs):
+    """The same figures again for the requests made once the last user had signed in."""
+    steady = RUN.get("steady")
+    if steady is not None:
+        steady.log_request(request_type, name, response_time, response_length)
+        if exception is not None:
+            steady.log_error(request_type, name, exception)
 
 
 @events.init.add_listener
@@ -409,9 +422,12 @@ def _summary(**kwargs):
         }
 
     entries = sorted(stats.entries.values(), key=lambda e: (e.name, e.method or ""))
+    steady = RUN.get("steady") or RequestStats()
     summary = {
         "requests": [row(e) for e in entries],
         "total": row(stats.total),
+        "steady": {f"{e.method} {e.name}": row(e) for e in steady.entries.values()},
+        "steady_total": row(steady.total),
         "failures": [
             {
                 "method": e.method,
