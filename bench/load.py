@@ -476,6 +476,15 @@ def report(summary_path: Path, accounts_path: Path, results: Path) -> int:
         f"{work['requests']:,} requests. Target (100 users, 0 errors, p95 ≤ 100 ms over the "
         "whole run): " + ("**met**." if met else "**not met**."),
     ]
+    web0, db0, web1, db1 = (float(x) for x in os.environ.get("LOAD_CPU", "0 0 0 0").split())
+    if total["requests"] and web1 > web0:
+        web, db = (web1 - web0) * 1000 / total["requests"], (db1 - db0) * 1000 / total["requests"]
+        lines.append(
+            f"Server CPU per request (bench/cpu_seconds.py): {web + db:.0f} ms ({web:.0f} ms in "
+            f"gunicorn, {db:.0f} ms in PostgreSQL), sign-ins included; {os.cpu_count()} cores "
+            f"to themselves would serve about {os.cpu_count() * 1000 / (web + db):.0f} such "
+            "requests a second."
+        )
     if over:
         lines.append(
             "Request types whose p95 over the whole run is above 100 ms: "

@@ -105,16 +105,19 @@ WORKERS=$("$PY" -c 'import runpy; c = runpy.run_path("deploy/gunicorn.conf.py");
 COMMAND="make loadtest SCALE=$SCALE USERS=$USERS LOADTEST_TIME=$LOADTEST_TIME SPAWN_RATE=$SPAWN_RATE"
 echo "load: $USERS users for $LOADTEST_TIME against gunicorn ($WORKERS workers/threads) at $BASE"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+DBNAME=${DATABASE_URL##*/}
+CPU_BEFORE=$("$PY" bench/cpu_seconds.py "$WEB_PID" "$DBNAME")
 status=0
 LOADTEST_ACCOUNTS="$WORK/accounts.json" LOADTEST_SUMMARY="$WORK/summary.json" "$LOCUST" -f bench/locustfile.py --headless \
   --host "$BASE" --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "$LOADTEST_TIME" \
   --stop-timeout 10 --only-summary --loglevel WARNING || status=$?
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+CPU_AFTER=$("$PY" bench/cpu_seconds.py "$WEB_PID" "$DBNAME")
 
 if [ -n "$RESULTS" ]; then
   LOAD_COMMAND="$COMMAND" LOAD_WORKERS="$WORKERS" LOAD_SPAWN_RATE="$SPAWN_RATE" \
     LOAD_RUN_TIME="$LOADTEST_TIME" LOAD_BEFORE="$LOAD_BEFORE" LOAD_AFTER="$LOAD_AFTER" \
-    LOAD_LOCUST="$("$LOCUST" --version | cut -d' ' -f2)" \
+    LOAD_LOCUST="$("$LOCUST" --version | cut -d' ' -f2)" LOAD_CPU="$CPU_BEFORE $CPU_AFTER" \
     "$PY" bench/load.py report "$WORK/summary.json" "$WORK/accounts.json" "$RESULTS" ||
     echo "load: a target was missed (above)"
   [ -s "$WORK/summary.json" ] || fail "locust wrote no summary"
