@@ -88,5 +88,17 @@ check-deploy: setup
 	DEBUG=false SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=minipolice.example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
+# The load test (bench/loadtest.sh, bench/README.md "Load test"): locust against gunicorn and
+# PostgreSQL in production mode; the figures go to bench/RESULTS.md. The database is made and the
+# dataset generated on the first run, then kept.
+SCALE ?= national
+USERS ?= 100
+LOADTEST_TIME ?= 2m
+SPAWN_RATE ?= 2
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minipolice_load_$(SCALE)
+loadtest: setup
+	DATABASE_URL=$(LOADTEST_DATABASE_URL) SCALE=$(SCALE) USERS=$(USERS) \
+	  LOADTEST_TIME=$(LOADTEST_TIME) SPAWN_RATE=$(SPAWN_RATE) bash bench/loadtest.sh
+
 clean:
 	rm -rf $(VENV) frontend/node_modules minipolice/static/build staticfiles

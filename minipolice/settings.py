@@ -136,9 +136,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
+    # jit=off: PostgreSQL's JIT compiler starts on any query its planner costs high, and for
+    # the app's page-sized queries compiling takes longer than running (the API's session list
+    # at national scale: 4.7 s with it, 0.9 s without; bench/RESULTS.md, load test).
     _options["options"] = (
-        f"{_options.get('options', '')} -c lock_timeout={DB_LOCK_TIMEOUT * 1000}".strip()
-    )
+        f"{_options.get('options', '')} -c lock_timeout={DB_LOCK_TIMEOUT * 1000} -c jit=off"
+    ).strip()
 
 # An optional read-only copy (a PostgreSQL streaming replica) for the dashboards' aggregate
 # queries: `minipolice.lib.routers` sends the reads of the reports selectors there, and every

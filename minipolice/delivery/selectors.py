@@ -268,11 +268,12 @@ def register_children(session: Session):
     )
     marked = Attendance.objects.filter(session=session)
     status = Attendance.objects.filter(session=session, child=OuterRef("pk")).values("status")[:1]
+    # One IN over a UNION, not an OR of two INs: PostgreSQL cannot turn an OR of subqueries
+    # into a join, so it scanned every child in the country (and, misled by that plan's cost,
+    # JIT-compiled the query): 600 ms a register tap at national scale, 3 ms this way.
+    on_register = enrolled.order_by().values("child_id").union(marked.order_by().values("child_id"))
     return (
-        Child.objects.filter(
-            Q(pk__in=enrolled.values("child_id")) | Q(pk__in=marked.values("child_id")),
-            anonymised_at__isnull=True,
-        )
+        Child.objects.filter(pk__in=on_register, anonymised_at__isnull=True)
         .annotate(register_status=Subquery(status))
         .order_by("last_name", "first_name", "id")
     )

@@ -51,6 +51,15 @@ def test_database_settings_wait_for_a_lock_before_giving_up(db):
             assert cursor.fetchone()[0] == "20s"
 
 
+def test_postgresql_compiles_no_query_just_in_time(db):
+    """JIT compiling cost more than it saved on every page-sized query (settings.py)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's JIT")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 # A request that meets a locked database -------------------------------------------------------
 def _mark(client, session, child, **headers):
     return client.post(
