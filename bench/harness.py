@@ -39,7 +39,9 @@ PROJECT_DIR = BENCH_DIR.parent
 RESULTS = BENCH_DIR / "RESULTS.md"
 LOADTEST_START, LOADTEST_END = "<!-- loadtest:start -->", "<!-- loadtest:end -->"
 NOTES_START, NOTES_END = "<!-- notes:start -->", "<!-- notes:end -->"
-LOADTEST_PLACEHOLDER = "## Load test (`make loadtest`)\n\n_No load test yet: `make loadtest` writes its figures here._"
+LOADTEST_PLACEHOLDER = (
+    "## Load test (`make loadtest`)\n\n_No load test yet: `make loadtest` writes its figures here._"
+)
 NOTES_PLACEHOLDER = "_Notes on the figures, kept by hand; `make bench` leaves them as they are._"
 
 MEDIAN_RATIO_TARGET = 3.0
